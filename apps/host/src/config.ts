@@ -1,0 +1,64 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import * as v from "valibot";
+import { DEFAULT_STORAGE } from "./storage/create-driver.js";
+
+/** Host configuration, from `valhalla.config.json` (or `VALHALLA_CONFIG`) overlaid by env. */
+export interface HostConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly storage: string;
+  /** Pack codes to load; empty means every installed pack. */
+  readonly packs: readonly string[];
+  readonly timezone: string;
+  readonly replicaId: string;
+  readonly bodyLimitBytes: number;
+  /** Pack config sections keyed by pack code. */
+  readonly packConfig: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+const FileSchema = v.strictObject({
+  port: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535))),
+  host: v.optional(v.string()),
+  storage: v.optional(v.string()),
+  packs: v.optional(v.array(v.string())),
+  timezone: v.optional(v.string()),
+  bodyLimitBytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1024))),
+  config: v.optional(v.record(v.string(), v.record(v.string(), v.unknown()))),
+});
+
+/** Read config from file and env; throws with the offending field on bad input. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): HostConfig {
+  const path = env.VALHALLA_CONFIG ? resolve(cwd, env.VALHALLA_CONFIG) : resolve(cwd, "valhalla.config.json");
+  let file: v.InferOutput<typeof FileSchema> = {};
+  if (existsSync(path)) {
+    const parsed = v.safeParse(FileSchema, JSON.parse(readFileSync(path, "utf8")));
+    if (!parsed.success) {
+      const i = parsed.issues[0];
+      throw new Error(`[valhalla] [config] ${path}: '${v.getDotPath(i) ?? ""}' ${i.message}`);
+    }
+    file = parsed.output;
+  } else if (env.VALHALLA_CONFIG) {
+    throw new Error(`[valhalla] [config] VALHALLA_CONFIG points to '${path}', which does not exist`);
+  }
+  const port = env.PORT !== undefined ? Number(env.PORT) : (file.port ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`[valhalla] [config] PORT '${env.PORT}' is not a port number`);
+  const packs =
+    env.VALHALLA_PACKS !== undefined
+      ? env.VALHALLA_PACKS.split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : (file.packs ?? []);
+  return {
+    port,
+    host: env.HOST ?? file.host ?? "0.0.0.0",
+    storage: env.VALHALLA_STORAGE ?? file.storage ?? DEFAULT_STORAGE,
+    packs,
+    timezone:
+      env.VALHALLA_TZ ?? env.TZ ?? file.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC",
+    replicaId: env.VALHALLA_REPLICA_ID ?? `${process.pid}`,
+    bodyLimitBytes: file.bodyLimitBytes ?? 1_048_576,
+    packConfig: file.config ?? {},
+  };
+}

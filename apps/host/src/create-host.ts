@@ -1,0 +1,179 @@
+import type { Server } from "node:http";
+import { serve } from "@hono/node-server";
+import {
+  type AnyPack,
+  createRegistry,
+  type Driver,
+  type Logger,
+  problemResponse,
+  type Registry,
+  RegistryError,
+  type Report,
+} from "@valhalla/runtime";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { DOCS_HTML } from "./docs/docs-page.js";
+import { mountRoutes, type RouteGuard } from "./http/mount-routes.js";
+import { buildOpenApi } from "./http/openapi.js";
+import { errorToResponse, problem } from "./http/problems.js";
+import { jsonLogger } from "./log.js";
+import { createDriver } from "./storage/create-driver.js";
+
+/** Options of `createHost`. @public */
+export interface CreateHostOptions {
+  /** The packs to serve. */
+  readonly packs: readonly AnyPack[];
+  /** A driver, or a storage URL (`memory:`, `sqlite:./data/valhalla.db`, `redis://…`, `postgres://…`). @default "sqlite:./data/valhalla.db" */
+  readonly storage?: Driver | string;
+  /** IANA time zone for "today" and jobs. @default "UTC" */
+  readonly timezone?: string;
+  /** Pack config sections keyed by pack code. */
+  readonly config?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Request body limit in bytes. @default 1048576 */
+  readonly bodyLimitBytes?: number;
+  /** Identifies this replica in logs and job history. @default the process id */
+  readonly replicaId?: string;
+  /** Replicas sharing the store; more than 1 requires cluster locks. @default 1 */
+  readonly replicas?: number;
+  readonly log?: Logger;
+  /** Clock for contexts (tests). */
+  readonly now?: () => Date;
+  /** Extra checks before every pack route (auth). */
+  readonly guard?: RouteGuard;
+}
+
+/** A composed, validated host. @public */
+export interface Host {
+  readonly app: Hono;
+  readonly registry: Registry;
+  readonly report: Report;
+  /** Handle a request in-process (tests, serverless). */
+  fetch(request: Request): Promise<Response>;
+  /** Listen on a port (0 = any free port); resolves with the bound port. */
+  listen(port?: number, hostname?: string): Promise<{ port: number; server: Server }>;
+  /** Stop accepting, finish in-flight requests, close storage. */
+  close(): Promise<void>;
+}
+
+/**
+ * Compose packs into an HTTP host: validates the registry (throws `RegistryError` with the whole
+ * report on any error), runs pending migrations, and serves every pack route plus the host's own.
+ *
+ * @example
+ * const host = await createHost({ packs: [holdings], storage: "memory:" });
+ * await host.listen(3000);
+ * @public
+ */
+export async function createHost(options: CreateHostOptions): Promise<Host> {
+  const log = options.log ?? jsonLogger({ replica: options.replicaId ?? String(process.pid) });
+  const driver = typeof options.storage === "object" ? options.storage : await createDriver(options.storage);
+  await driver.init();
+  const registry = createRegistry(options.packs, {
+    driver,
+    timezone: options.timezone ?? "UTC",
+    replicas: options.replicas ?? 1,
+    log,
+    ...(options.config ? { config: options.config } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  let report = await registry.validate();
+  if (!report.ok) {
+    await driver.close();
+    throw new RegistryError(report);
+  }
+  const migrated = await registry.migrate();
+  if (migrated.some((m) => m.applied.length > 0)) {
+    log.info("migrations applied", { migrated });
+    report = await registry.validate();
+  }
+
+  const app = new Hono();
+  app.use(requestId());
+  app.use(secureHeaders());
+  app.use(async (c, next) => {
+    await next();
+    c.header("x-request-id", c.get("requestId"));
+  });
+  app.use(
+    bodyLimit({
+      maxSize: options.bodyLimitBytes ?? 1_048_576,
+      onError: (c) =>
+        c.json(
+          problem(413, "body-too-large", "The request body exceeds the size limit", {
+            request_id: c.get("requestId"),
+          }),
+          413,
+          { "content-type": "application/problem+json" },
+        ),
+    }),
+  );
+  app.onError((err, c) => errorToResponse(err, c, (m, f) => log.error(m, f)));
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    return problemResponse(
+      problem(404, "not-found", `No route ${c.req.method} ${path}`, {
+        instance: path,
+        request_id: c.get("requestId"),
+      }),
+      {
+        "x-request-id": c.get("requestId"),
+      },
+    );
+  });
+
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/readyz", async (c) => {
+    try {
+      await driver.ping();
+      return c.json({ status: "ready", storage: driver.name });
+    } catch {
+      return c.json(problem(503, "storage-unreachable", `Storage '${driver.name}' is not reachable`), 503, {
+        "content-type": "application/problem+json",
+      });
+    }
+  });
+  app.get("/registry", (c) =>
+    c.json({
+      storage: { driver: driver.name, capabilities: driver.capabilities },
+      timezone: registry.timezone,
+      packs: report.packs,
+    }),
+  );
+  app.get("/registry/validate", async (c) => {
+    report = await registry.validate();
+    return c.json(report, report.ok ? 200 : 422);
+  });
+  const openapi = buildOpenApi(registry, { title: "Valhalla", version: "0.1.0" });
+  app.get("/openapi.json", (c) => c.json(openapi));
+  app.get("/docs", (c) => c.html(DOCS_HTML));
+
+  mountRoutes(app, registry, options.guard ?? (() => {}));
+
+  let server: Server | undefined;
+  return {
+    app,
+    registry,
+    get report() {
+      return report;
+    },
+    fetch: (req) => Promise.resolve(app.fetch(req)),
+    listen(port = 0, hostname = "0.0.0.0") {
+      return new Promise((resolvePort) => {
+        server = serve({ fetch: app.fetch, port, hostname }, (info) =>
+          resolvePort({ port: info.port, server: server! }),
+        ) as Server;
+        server.headersTimeout = 30_000;
+        server.requestTimeout = 60_000;
+      });
+    },
+    async close() {
+      if (server) {
+        const s = server;
+        await new Promise<void>((r) => s.close(() => r()));
+      }
+      await driver.close();
+    },
+  };
+}

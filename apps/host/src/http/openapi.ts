@@ -1,0 +1,100 @@
+import type { Registry } from "@valhalla/runtime";
+import { toJsonSchema } from "@valibot/to-json-schema";
+import type * as v from "valibot";
+
+type JsonSchema = Record<string, unknown>;
+
+const schemaOf = (s: v.GenericSchema): JsonSchema => {
+  const out = toJsonSchema(s as never, { errorMode: "ignore", target: "draft-2020-12" } as never) as JsonSchema;
+  delete out.$schema;
+  return out;
+};
+
+const problemRef = { $ref: "#/components/schemas/Problem" };
+
+/** OpenAPI 3.1 document for every route of every pack, generated from the route schemas. */
+export function buildOpenApi(
+  registry: Registry,
+  info: { title: string; version: string },
+): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of registry.routes) {
+    const { def } = r;
+    const path = r.path.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
+    const parameters: unknown[] = [];
+    const addParams = (schema: v.GenericSchema | undefined, where: "path" | "query") => {
+      if (!schema) return;
+      const js = schemaOf(schema);
+      const props = (js.properties ?? {}) as Record<string, JsonSchema>;
+      const required = new Set((js.required ?? []) as string[]);
+      for (const [name, s] of Object.entries(props)) {
+        parameters.push({ name, in: where, required: where === "path" || required.has(name), schema: s });
+      }
+    };
+    addParams(def.params, "path");
+    if (!def.params) {
+      for (const m of r.path.matchAll(/:([A-Za-z0-9_]+)/g))
+        parameters.push({ name: m[1], in: "path", required: true, schema: { type: "string" } });
+    }
+    addParams(def.query, "query");
+    const ok = def.response ?? { status: def.method === "POST" ? 201 : 200 };
+    const responses: Record<string, unknown> = {
+      [String(ok.status)]: {
+        description: ok.description ?? "Success",
+        ...(ok.schema ? { content: { "application/json": { schema: schemaOf(ok.schema) } } } : {}),
+      },
+    };
+    for (const status of new Set([400, ...(def.errors ?? [])])) {
+      responses[String(status)] = {
+        description: "Problem",
+        content: { "application/problem+json": { schema: problemRef } },
+      };
+    }
+    (paths[path] ??= {})[def.method.toLowerCase()] = {
+      operationId: `${r.pack}_${def.method.toLowerCase()}_${r.path.split("/").filter(Boolean).slice(1).join("_").replace(/[:{}]/g, "") || "root"}`,
+      tags: [r.pack],
+      summary: def.summary,
+      ...(def.description ? { description: def.description } : {}),
+      "x-valhalla-scope":
+        def.scope === "public" ? "public" : def.scope === "admin" ? "admin" : `${r.pack}:${def.scope}`,
+      ...(parameters.length ? { parameters } : {}),
+      ...(def.body
+        ? { requestBody: { required: true, content: { "application/json": { schema: schemaOf(def.body) } } } }
+        : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info,
+    paths,
+    components: {
+      schemas: {
+        Problem: {
+          type: "object",
+          required: ["type", "title", "status"],
+          properties: {
+            type: { type: "string" },
+            title: { type: "string" },
+            status: { type: "integer" },
+            detail: { type: "string" },
+            instance: { type: "string" },
+            request_id: { type: "string" },
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+                properties: {
+                  pointer: { type: "string" },
+                  field: { type: "string" },
+                  message: { type: "string" },
+                },
+              },
+            },
+          },
+        },
+      },
+      securitySchemes: { apiKey: { type: "http", scheme: "bearer" } },
+    },
+  };
+}

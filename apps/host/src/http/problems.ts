@@ -1,0 +1,107 @@
+import {
+  ConflictError,
+  FencedError,
+  InvalidValueError,
+  LockTimeoutError,
+  MoneyError,
+  NotFoundError,
+  PROBLEM_BASE,
+  type ProblemBody,
+  ProblemError,
+  problemResponse,
+} from "@valhalla/runtime";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+
+const title: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  412: "Precondition Failed",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+/** Build a problem body for a status and stable code. */
+export function problem(
+  status: number,
+  code: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): ProblemBody {
+  return { type: PROBLEM_BASE + code, title: title[status] ?? "Error", status, detail, ...extra };
+}
+
+/** Map any thrown value to an RFC 9457 response; unknown errors become a bare 500 (logged once). */
+export function errorToResponse(
+  err: unknown,
+  c: Context,
+  log: (msg: string, f: Record<string, unknown>) => void,
+): Response {
+  const requestId = (c.get("requestId") as string | undefined) ?? "";
+  const instance = new URL(c.req.url).pathname;
+  const base = { instance, request_id: requestId };
+  const send = (body: ProblemBody, headers: Record<string, string> = {}) =>
+    problemResponse({ ...body, ...base }, { "x-request-id": requestId, ...headers });
+
+  if (err instanceof ProblemError)
+    return send({ ...err.toJSON(), ...base }, err.headers as Record<string, string>);
+  if (err instanceof ConflictError) {
+    return err.expectedRev !== undefined
+      ? send(
+          problem(412, "stale-revision", `${err.message}; fetch it again and retry with its ETag`, {
+            current_rev: err.currentRev ?? null,
+          }),
+        )
+      : send(problem(409, "conflict", "The record was changed concurrently; retry"));
+  }
+  if (err instanceof NotFoundError) return send(problem(404, "not-found", `No such record '${err.id}'`));
+  if (err instanceof InvalidValueError) {
+    return send(
+      problem(400, "invalid-value", err.message, {
+        errors: [{ pointer: `/${err.path.replace(/\./g, "/")}`, field: err.path, message: err.message }],
+      }),
+    );
+  }
+  if (err instanceof MoneyError) return send(problem(400, "invalid-money", err.message));
+  if (err instanceof FencedError)
+    return send(problem(409, "lease-lost", "The operation lost its lease and was not committed"));
+  if (err instanceof LockTimeoutError)
+    return send(problem(503, "busy", "The resource is busy; retry shortly"), { "retry-after": "1" });
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    const code =
+      status === 413
+        ? "body-too-large"
+        : status === 504
+          ? "timeout"
+          : status === 401
+            ? "unauthorized"
+            : "http-error";
+    const detail =
+      status === 413
+        ? "The request body exceeds the size limit"
+        : status === 504
+          ? "The request took too long"
+          : err.message || (title[status] ?? "Error");
+    return send(problem(status, code, detail));
+  }
+  if (err instanceof DOMException && (err.name === "AbortError" || err.name === "TimeoutError")) {
+    return send(problem(504, "timeout", "The request took too long and was not committed"));
+  }
+  log("unhandled error", {
+    request_id: requestId,
+    error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+  });
+  return send(
+    problem(500, "internal", "An unexpected error occurred; quote the request id when reporting it"),
+  );
+}

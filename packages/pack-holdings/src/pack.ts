@@ -1,0 +1,66 @@
+import { definePack } from "@valhalla/runtime";
+import { holdingsService } from "./refs.js";
+import * as assets from "./routes/assets.js";
+import { HoldingsConfig } from "./schemas.js";
+import { configOf, summarize } from "./service.js";
+import { storage } from "./storage.js";
+
+/** Holdings: assets, valuations, liabilities and net equity. */
+export const holdings = definePack({
+  code: "holdings",
+  version: "1.0.0",
+  description: "Assets of any type, valuations with history, liabilities and net equity in a base currency",
+  provides: [holdingsService],
+  services: (ctx) => ({
+    holdings: {
+      async netEquity() {
+        const cfg = configOf(ctx);
+        const s = await summarize(ctx, { base: cfg.base_currency, fx: cfg.fx_rates });
+        return { base_currency: s.base_currency, equity_minor: s.totals.equity_minor, count: s.totals.count };
+      },
+    },
+  }),
+  storage,
+  configSchema: HoldingsConfig,
+  // Static paths before `/:id` so `/summary` is never read as an id.
+  routes: [
+    assets.createAsset,
+    assets.listAssets,
+    assets.holdingsSummary,
+    assets.getAsset,
+    assets.patchAsset,
+    assets.archiveAsset,
+    assets.addValuation,
+    assets.listValuations,
+    assets.addLiability,
+    assets.listLiabilities,
+  ],
+  validate: (ctx) => {
+    try {
+      configOf(ctx);
+      return [];
+    } catch (err) {
+      return [
+        {
+          severity: "error",
+          code: "E_HOLDINGS_CONFIG",
+          message: `Invalid holdings config: ${err instanceof Error ? err.message : err}`,
+          hint: "Fix config.holdings (base_currency, fx_rates, stale_after_days).",
+        },
+      ];
+    }
+  },
+  brief: async (ctx) => {
+    const cfg = configOf(ctx);
+    const s = await summarize(ctx, { base: cfg.base_currency, fx: cfg.fx_rates });
+    return {
+      title: "Holdings",
+      items: [
+        { label: "Active holdings", value: s.totals.count },
+        { label: `Net equity (${s.base_currency} minor units)`, value: s.totals.equity_minor },
+        { label: "Stale valuations", value: s.stale.length },
+      ],
+    };
+  },
+  migrations: [],
+});

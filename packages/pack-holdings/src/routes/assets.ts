@@ -1,0 +1,240 @@
+import {
+  idParam,
+  pageQuery,
+  parseMoney,
+  queryBool,
+  replyRecord,
+  routeFor,
+  text,
+  todayIn,
+} from "@valhalla/runtime";
+import * as v from "valibot";
+import {
+  AddLiabilityBody,
+  AddValuationBody,
+  ASSET_TYPES,
+  CreateAssetBody,
+  PatchAssetBody,
+} from "../schemas.js";
+import { assetView, configOf, parseFxParam, summarize } from "../service.js";
+import type { HoldingsContext } from "../storage.js";
+
+const route = routeFor<HoldingsContext>();
+const IdParams = v.object({ id: idParam });
+
+const viewOpts = (ctx: HoldingsContext, fxParam?: string) => {
+  const cfg = configOf(ctx);
+  return {
+    base: cfg.base_currency,
+    fx: { ...cfg.fx_rates, ...parseFxParam(fxParam) },
+    today: todayIn(ctx.timezone, ctx.now()),
+    staleAfterDays: cfg.stale_after_days,
+  };
+};
+
+export const createAsset = route({
+  method: "POST",
+  path: "/",
+  summary: "Create a holding",
+  scope: "write",
+  body: CreateAssetBody,
+  response: { status: 201 },
+  handler: async ({ body, ctx }) => {
+    const asset = await ctx.storage.assets.create({
+      ...body,
+      archived_at: null,
+      valuation: null,
+      liabilities: {},
+    });
+    return replyRecord(201, asset, { location: `/holdings/${asset.id}` });
+  },
+});
+
+export const listAssets = route({
+  method: "GET",
+  path: "/",
+  summary: "List holdings (filters: type, jurisdiction, entity_id, currency, active)",
+  scope: "read",
+  query: v.strictObject({
+    type: v.optional(v.picklist(ASSET_TYPES, `must be one of ${ASSET_TYPES.join(", ")}`)),
+    jurisdiction: v.optional(text(100)),
+    entity_id: v.optional(text(100)),
+    currency: v.optional(text(3)),
+    active: v.optional(queryBool),
+    ...pageQuery,
+  }),
+  handler: async ({ query, ctx }) => {
+    const { cursor, limit, ...where } = query;
+    return ctx.storage.assets.list({ where, cursor, limit });
+  },
+});
+
+export const holdingsSummary = route({
+  method: "GET",
+  path: "/summary",
+  summary: "Net equity grouped by type, jurisdiction, entity and currency, in a base currency",
+  scope: "read",
+  query: v.strictObject({
+    base: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, "must be a currency code"))),
+    fx: v.optional(text(2000)),
+  }),
+  errors: [422],
+  handler: async ({ query, ctx }) => {
+    const o = viewOpts(ctx, query.fx);
+    return summarize(ctx, { base: query.base ?? o.base, fx: o.fx });
+  },
+});
+
+export const getAsset = route({
+  method: "GET",
+  path: "/:id",
+  summary: "Get a holding with its net equity and staleness",
+  scope: "read",
+  params: IdParams,
+  query: v.strictObject({ fx: v.optional(text(2000)) }),
+  errors: [404],
+  handler: async ({ params, query, ctx }) => {
+    const asset = await ctx.storage.assets.require(params.id);
+    return replyRecord(200, assetView(asset, viewOpts(ctx, query.fx)));
+  },
+});
+
+export const patchAsset = route({
+  method: "PATCH",
+  path: "/:id",
+  summary: "Change a holding (send If-Match with its ETag; 412 when stale)",
+  scope: "write",
+  params: IdParams,
+  body: PatchAssetBody,
+  errors: [404, 412],
+  handler: async ({ params, body, ctx, ifRev }) => {
+    const patch = Object.fromEntries(Object.entries(body).filter(([, val]) => val !== undefined));
+    const asset = await ctx.storage.assets.update(params.id, patch, { ifRev });
+    return replyRecord(200, asset);
+  },
+});
+
+export const archiveAsset = route({
+  method: "POST",
+  path: "/:id/archive",
+  summary: "Archive a holding (kept, excluded from summaries)",
+  scope: "write",
+  params: IdParams,
+  errors: [404, 412],
+  handler: async ({ params, ctx, ifRev }) => {
+    const asset = await ctx.storage.assets.update(
+      params.id,
+      (cur) => ({ ...cur, active: false, archived_at: cur.archived_at ?? ctx.now().toISOString() }),
+      { ifRev },
+    );
+    return replyRecord(200, asset);
+  },
+});
+
+export const addValuation = route({
+  method: "POST",
+  path: "/:id/valuations",
+  summary: "Record a valuation (history is kept; the latest by as_of becomes current)",
+  scope: "write",
+  params: IdParams,
+  body: AddValuationBody,
+  response: { status: 201 },
+  errors: [404],
+  handler: async ({ params, body, ctx }) => {
+    await ctx.storage.assets.require(params.id);
+    const { amount_minor } = parseMoney(body.amount, body.currency);
+    const val = await ctx.storage.valuations.create({
+      asset_id: params.id,
+      amount_minor,
+      currency: body.currency,
+      as_of: body.as_of,
+      source: body.source,
+      confidence: body.confidence,
+      notes: body.notes,
+    });
+    await ctx.storage.assets.update(params.id, (cur) =>
+      cur.valuation && cur.valuation.as_of > val.as_of
+        ? cur
+        : {
+            ...cur,
+            valuation: {
+              amount_minor,
+              currency: val.currency,
+              as_of: val.as_of,
+              source: val.source,
+              confidence: val.confidence,
+              valuation_id: val.id,
+            },
+          },
+    );
+    return replyRecord(201, val);
+  },
+});
+
+export const listValuations = route({
+  method: "GET",
+  path: "/:id/valuations",
+  summary: "Valuation history of a holding",
+  scope: "read",
+  params: IdParams,
+  query: v.strictObject(pageQuery),
+  errors: [404],
+  handler: async ({ params, query, ctx }) => {
+    await ctx.storage.assets.require(params.id);
+    return ctx.storage.valuations.list({
+      where: { asset_id: params.id },
+      cursor: query.cursor,
+      limit: query.limit,
+    });
+  },
+});
+
+export const addLiability = route({
+  method: "POST",
+  path: "/:id/liabilities",
+  summary: "Record a liability against a holding",
+  scope: "write",
+  params: IdParams,
+  body: AddLiabilityBody,
+  response: { status: 201 },
+  errors: [404],
+  handler: async ({ params, body, ctx }) => {
+    await ctx.storage.assets.require(params.id);
+    const { amount_minor } = parseMoney(body.balance, body.currency);
+    const liab = await ctx.storage.liabilities.create({
+      asset_id: params.id,
+      kind: body.kind,
+      lender: body.lender,
+      balance_minor: amount_minor,
+      currency: body.currency,
+      as_of: body.as_of,
+      notes: body.notes,
+    });
+    await ctx.storage.assets.update(params.id, (cur) => ({
+      ...cur,
+      liabilities: {
+        ...cur.liabilities,
+        [body.currency]: (cur.liabilities[body.currency] ?? 0) + amount_minor,
+      },
+    }));
+    return replyRecord(201, liab);
+  },
+});
+
+export const listLiabilities = route({
+  method: "GET",
+  path: "/:id/liabilities",
+  summary: "Liabilities of a holding",
+  scope: "read",
+  params: IdParams,
+  query: v.strictObject(pageQuery),
+  errors: [404],
+  handler: async ({ params, query, ctx }) => {
+    await ctx.storage.assets.require(params.id);
+    return ctx.storage.liabilities.list({
+      where: { asset_id: params.id },
+      cursor: query.cursor,
+      limit: query.limit,
+    });
+  },
+});

@@ -1,0 +1,128 @@
+import { currency, decimalString, isoDate, requiredText, text } from "@valhalla/runtime";
+import * as v from "valibot";
+
+/** Kinds of holdings. */
+export const ASSET_TYPES = [
+  "property",
+  "resort",
+  "trust",
+  "vault",
+  "policy",
+  "saas_stream",
+  "cash",
+  "other",
+] as const;
+export const CONFIDENCE = ["low", "medium", "high"] as const;
+export const LIABILITY_KINDS = ["mortgage", "heloc", "loan", "lien", "other"] as const;
+
+const Valuation = v.object({
+  amount_minor: v.pipe(v.number(), v.safeInteger()),
+  currency: v.string(),
+  as_of: v.string(),
+  source: v.string(),
+  confidence: v.picklist(CONFIDENCE),
+  valuation_id: v.string(),
+});
+
+/** Stored asset. */
+export const Asset = v.object({
+  type: v.picklist(ASSET_TYPES),
+  label: v.string(),
+  internal_ref: v.nullable(v.string()),
+  jurisdiction: v.nullable(v.string()),
+  entity_name: v.nullable(v.string()),
+  entity_id: v.nullable(v.string()),
+  currency: v.string(),
+  notes: v.nullable(v.string()),
+  active: v.boolean(),
+  archived_at: v.nullable(v.string()),
+  /** Latest valuation by `as_of` (denormalized for listing and summaries). */
+  valuation: v.nullable(Valuation),
+  /** Outstanding liabilities per currency, in minor units. */
+  liabilities: v.record(v.string(), v.pipe(v.number(), v.safeInteger())),
+});
+export type Asset = v.InferOutput<typeof Asset>;
+
+/** Stored valuation (history is never rewritten). */
+export const ValuationRecord = v.object({
+  asset_id: v.string(),
+  amount_minor: v.pipe(v.number(), v.safeInteger()),
+  currency: v.string(),
+  as_of: v.string(),
+  source: v.string(),
+  confidence: v.picklist(CONFIDENCE),
+  notes: v.nullable(v.string()),
+});
+export type ValuationRecord = v.InferOutput<typeof ValuationRecord>;
+
+/** Stored liability against an asset. */
+export const Liability = v.object({
+  asset_id: v.string(),
+  kind: v.picklist(LIABILITY_KINDS),
+  lender: v.string(),
+  balance_minor: v.pipe(v.number(), v.safeInteger()),
+  currency: v.string(),
+  as_of: v.string(),
+  notes: v.nullable(v.string()),
+});
+export type Liability = v.InferOutput<typeof Liability>;
+
+const optionalText = (max = 200) => v.optional(v.nullable(text(max)), null);
+
+/** POST /holdings body. */
+export const CreateAssetBody = v.strictObject({
+  type: v.picklist(ASSET_TYPES, `must be one of ${ASSET_TYPES.join(", ")}`),
+  label: requiredText(200),
+  internal_ref: optionalText(100),
+  jurisdiction: optionalText(100),
+  entity_name: optionalText(200),
+  entity_id: optionalText(100),
+  currency,
+  notes: optionalText(4000),
+  active: v.optional(v.boolean(), true),
+});
+
+/** PATCH /holdings/:id body (any subset). */
+export const PatchAssetBody = v.pipe(
+  v.strictObject({
+    type: v.optional(v.picklist(ASSET_TYPES, `must be one of ${ASSET_TYPES.join(", ")}`)),
+    label: v.optional(requiredText(200)),
+    internal_ref: v.optional(v.nullable(text(100))),
+    jurisdiction: v.optional(v.nullable(text(100))),
+    entity_name: v.optional(v.nullable(text(200))),
+    entity_id: v.optional(v.nullable(text(100))),
+    currency: v.optional(currency),
+    notes: v.optional(v.nullable(text(4000))),
+    active: v.optional(v.boolean()),
+  }),
+  v.check((o) => Object.keys(o).length > 0, "must change at least one field"),
+);
+
+/** POST /holdings/:id/valuations body. */
+export const AddValuationBody = v.strictObject({
+  amount: decimalString,
+  currency,
+  as_of: isoDate,
+  source: requiredText(200),
+  confidence: v.optional(v.picklist(CONFIDENCE, "must be low, medium or high"), "medium"),
+  notes: optionalText(2000),
+});
+
+/** POST /holdings/:id/liabilities body. */
+export const AddLiabilityBody = v.strictObject({
+  kind: v.picklist(LIABILITY_KINDS, `must be one of ${LIABILITY_KINDS.join(", ")}`),
+  lender: requiredText(200),
+  balance: decimalString,
+  currency,
+  as_of: isoDate,
+  notes: optionalText(2000),
+});
+
+/** Pack config (`config.holdings`). */
+export const HoldingsConfig = v.object({
+  base_currency: v.optional(currency, "USD"),
+  /** Units of base currency per one unit of the keyed currency, as decimal strings. */
+  fx_rates: v.optional(v.record(v.string(), v.pipe(v.string(), v.regex(/^\d{1,12}(\.\d{1,12})?$/))), {}),
+  stale_after_days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 180),
+});
+export type HoldingsConfig = v.InferOutput<typeof HoldingsConfig>;

@@ -1,0 +1,99 @@
+/**
+ * @module @valhalla/runtime — the Pack contract, registry, storage, money and problem helpers.
+ */
+export { createError } from "./errors/create-error.js";
+export { ConflictError, FencedError, InvalidValueError, NotFoundError } from "./errors/storage-errors.js";
+export {
+  type FieldError,
+  PROBLEM_BASE,
+  type ProblemBody,
+  ProblemError,
+  problemResponse,
+} from "./http/problem.js";
+export { isReply, type Reply, reply, replyRecord } from "./http/reply.js";
+export {
+  currency,
+  decimalString,
+  idParam,
+  isoDate,
+  pageQuery,
+  queryBool,
+  queryInt,
+  requiredText,
+  text,
+  timeZone,
+} from "./http/schemas.js";
+export { createId, isValidId } from "./ids/create-id.js";
+export {
+  convertMinor,
+  currencyExponent,
+  formatMoney,
+  isCurrency,
+  type Money,
+  MoneyError,
+  parseMoney,
+} from "./money/money.js";
+export { definePack, PACK_CODE_PATTERN, route, routeFor } from "./pack/define-pack.js";
+export { type ServiceOf, type ServiceRef, serviceRef } from "./pack/service-ref.js";
+export type {
+  AnyPack,
+  BriefSection,
+  DepsOf,
+  HttpMethod,
+  Issue,
+  JobDef,
+  Locks,
+  Logger,
+  MigrationDef,
+  Pack,
+  PackContext,
+  PackDefinition,
+  PackIssue,
+  RouteDef,
+  RouteInput,
+  RouteResult,
+  RouteScope,
+  ServicesOf,
+  Severity,
+  StorageOf,
+} from "./pack/types.js";
+export { cronError } from "./registry/checks/jobs.js";
+export { HOST_ROUTES, type MountedRoute } from "./registry/checks/route-conflicts.js";
+export { CODES, type IssueCode } from "./registry/codes.js";
+export {
+  createRegistry,
+  type PackSummary,
+  type Registry,
+  type RegistryOptions,
+  type RegistryRoute,
+  type Report,
+} from "./registry/create-registry.js";
+export { formatReport, RegistryError } from "./registry/format-report.js";
+export {
+  bindCollection,
+  type Collection,
+  type CollectionDef,
+  collection,
+  type IndexScalar,
+  type ListOptions,
+  type Page,
+  type RecordMeta,
+  type Stored,
+  type WriteOptions,
+} from "./storage/collection.js";
+export type {
+  Driver,
+  DriverCapabilities,
+  IndexValues,
+  Lease,
+  ListQuery,
+  StoredRecord,
+  WriteRequest,
+  WriteResult,
+} from "./storage/driver.js";
+export { default as memory, type MemoryDriverOptions } from "./storage/drivers/memory.js";
+export { default as sqlite, type SqliteDriverOptions } from "./storage/drivers/sqlite.js";
+export { MIGRATIONS_NS, type MigrationStatus, migrationStatus } from "./storage/migrations.js";
+export { assertStorable, MAX_JSON_DEPTH } from "./storage/storable.js";
+export { LockTimeoutError, withLease } from "./storage/with-lease.js";
+export { addDays, daysBetween, isIsoDate, isTimeZone, todayIn } from "./time/zoned-date.js";

@@ -1,0 +1,234 @@
+import type { ServiceRef } from "../pack/service-ref.js";
+import type { AnyPack, Issue, Logger, PackContext, RouteDef } from "../pack/types.js";
+import { bindCollection, type CollectionDef } from "../storage/collection.js";
+import type { Driver, Lease } from "../storage/driver.js";
+import memory from "../storage/drivers/memory.js";
+import { migrationStatus, runMigrations } from "../storage/migrations.js";
+import { withLease } from "../storage/with-lease.js";
+import { isTimeZone } from "../time/zoned-date.js";
+import { checkJobs } from "./checks/jobs.js";
+import { checkMigrations } from "./checks/migrations.js";
+import { checkDuplicateCodes, checkPackShape } from "./checks/pack-shape.js";
+import { checkCycles, checkRequirements, topoOrder } from "./checks/requirements.js";
+import { checkRoutes, mountPath } from "./checks/route-conflicts.js";
+import { checkDriverCapabilities, checkStorageConflicts, namespaceKey } from "./checks/storage-conflicts.js";
+import { makeIssue } from "./codes.js";
+import { formatReport } from "./format-report.js";
+
+/** Summary of one pack in a report. @public */
+export interface PackSummary {
+  readonly code: string;
+  readonly version: string;
+  readonly description: string;
+  readonly requires: readonly { pack: string; service: string; range: string; optional: boolean }[];
+  readonly provides: readonly string[];
+  readonly namespaces: readonly { name: string; key: string; prefix: string; indexes: readonly string[] }[];
+  readonly routes: readonly { method: string; path: string; scope: string; summary: string }[];
+  readonly jobs: readonly { name: string; cron: string; timezone: string }[];
+}
+
+/** The registry's verdict, as data. @public */
+export interface Report {
+  readonly ok: boolean;
+  readonly packs: readonly PackSummary[];
+  readonly issues: readonly Issue[];
+}
+
+/** Options of `createRegistry`. @public */
+export interface RegistryOptions {
+  /** Storage driver; the registry only reads from it. @default memory() */
+  readonly driver?: Driver;
+  /** IANA time zone for "today" and jobs. @default "UTC" */
+  readonly timezone?: string;
+  /** How many host replicas share the store (locks must then hold across processes). @default 1 */
+  readonly replicas?: number;
+  /** Config sections keyed by pack code. */
+  readonly config?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  readonly log?: Logger;
+  /** Clock for contexts (tests). @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+/** A mounted route with its owner and declaration. @public */
+export interface RegistryRoute {
+  readonly pack: string;
+  readonly method: string;
+  readonly path: string;
+  readonly def: RouteDef<any, any, any, any>;
+}
+
+/** The composed pack set: validation, contexts, services, routes. @public */
+export interface Registry {
+  readonly packs: readonly AnyPack[];
+  readonly driver: Driver;
+  readonly timezone: string;
+  /** Every pack route, mounted at `/<code><path>`. */
+  readonly routes: readonly RegistryRoute[];
+  /** Validate the whole set; every issue at once. */
+  validate(): Promise<Report>;
+  /** The context of one pack (storage limited to its namespaces, typed deps). */
+  context(code: string, options?: { signal?: AbortSignal; guard?: Lease }): PackContext<any, any>;
+  /** Run pending migrations (under a lock). */
+  migrate(): Promise<{ pack: string; applied: number[] }[]>;
+}
+
+const consoleLog: Logger = {
+  info: (msg, f) => console.log(JSON.stringify({ level: "info", msg, ...f })),
+  warn: (msg, f) => console.warn(JSON.stringify({ level: "warn", msg, ...f })),
+  error: (msg, f) => console.error(JSON.stringify({ level: "error", msg, ...f })),
+};
+
+/**
+ * Compose packs and check their wiring. `validate()` returns a report without starting anything.
+ *
+ * @example
+ * const registry = createRegistry([holdings, wholesale], { driver: memory() });
+ * const report = await registry.validate();
+ * if (!report.ok) console.error(formatReport(report));
+ * @public
+ */
+export function createRegistry(packs: readonly AnyPack[], options: RegistryOptions = {}): Registry {
+  const driver = options.driver ?? memory();
+  const timezone = options.timezone ?? "UTC";
+  const log = options.log ?? consoleLog;
+  const ordered = topoOrder(packs);
+  const byCode = new Map(packs.map((p) => [p.code, p]));
+  const services = new Map<string, Record<string, unknown>>();
+  const contexts = new Map<string, PackContext<any, any>>();
+
+  const servicesOf = (code: string): Record<string, unknown> => {
+    let s = services.get(code);
+    if (!s) {
+      const p = byCode.get(code);
+      s = (p?.services?.(context(code)) ?? {}) as Record<string, unknown>;
+      services.set(code, s);
+    }
+    return s;
+  };
+
+  const context = (
+    code: string,
+    ctxOptions: { signal?: AbortSignal; guard?: Lease } = {},
+  ): PackContext<any, any> => {
+    const plain = !ctxOptions.signal && !ctxOptions.guard;
+    if (plain && contexts.has(code)) return contexts.get(code)!;
+    const p = byCode.get(code);
+    if (!p) throw new Error(`[valhalla] [registry] Unknown pack '${code}'`);
+    const storage: Record<string, unknown> = {};
+    for (const [ns, def] of Object.entries((p.storage ?? {}) as Record<string, CollectionDef>)) {
+      storage[ns] = bindCollection(driver, namespaceKey(code, ns), def, {
+        signal: ctxOptions.signal,
+        guard: ctxOptions.guard,
+        ...(options.now ? { now: options.now } : {}),
+      });
+    }
+    const deps: Record<string, unknown> = {};
+    for (const [key, ref] of Object.entries(
+      (p.requires ?? {}) as Record<string, ServiceRef<unknown, boolean>>,
+    )) {
+      Object.defineProperty(deps, key, {
+        enumerable: true,
+        get: () => (byCode.has(ref.pack) ? servicesOf(ref.pack)[ref.id] : undefined),
+      });
+    }
+    const ctx: PackContext<any, any> = {
+      pack: code,
+      storage: Object.freeze(storage) as PackContext<any, any>["storage"],
+      deps: Object.freeze(deps),
+      locks: {
+        withLock: (key, ttlMs, fn, o) => withLease(driver, `lock:${code}:${key}`, ttlMs, fn, o),
+      },
+      timezone,
+      now: options.now ?? (() => new Date()),
+      config: options.config?.[code] ?? {},
+      log: {
+        info: (m, f) => log.info(m, { pack: code, ...f }),
+        warn: (m, f) => log.warn(m, { pack: code, ...f }),
+        error: (m, f) => log.error(m, { pack: code, ...f }),
+      },
+      ...(ctxOptions.signal ? { signal: ctxOptions.signal } : {}),
+    };
+    if (plain) contexts.set(code, ctx);
+    return ctx;
+  };
+
+  const routes: RegistryRoute[] = packs.flatMap((p) =>
+    (p.routes ?? []).map((def) => ({
+      pack: p.code,
+      method: def.method,
+      path: mountPath(p.code, def.path),
+      def,
+    })),
+  );
+
+  return {
+    packs: ordered,
+    driver,
+    timezone,
+    routes,
+    context,
+    migrate: () => runMigrations(driver, ordered, (code) => context(code)),
+    async validate() {
+      const issues: Issue[] = [
+        ...checkPackShape(packs),
+        ...checkDuplicateCodes(packs),
+        ...checkRoutes(packs),
+        ...checkStorageConflicts(packs),
+        ...checkRequirements(packs),
+        ...checkCycles(packs),
+        ...checkJobs(packs),
+        ...checkDriverCapabilities(packs, driver, { replicas: options.replicas ?? 1 }),
+      ];
+      if (!isTimeZone(timezone)) issues.push(makeIssue("E_TIMEZONE_INVALID", null, { timezone }));
+      try {
+        issues.push(...checkMigrations(packs, await migrationStatus(driver, packs)));
+      } catch (err) {
+        log.warn("migration status unavailable", { error: String(err) });
+      }
+      const broken = new Set(issues.filter((i) => i.severity === "error").map((i) => i.pack));
+      for (const p of ordered) {
+        if (!p.validate || broken.has(p.code)) continue;
+        try {
+          for (const i of await p.validate(context(p.code))) issues.push({ ...i, pack: i.pack ?? p.code });
+        } catch (err) {
+          issues.push(
+            makeIssue("E_PACK_VALIDATE_FAILED", p.code, {
+              error: err instanceof Error ? err.message : String(err),
+            }),
+          );
+        }
+      }
+      return { ok: !issues.some((i) => i.severity === "error"), packs: packs.map(summarize), issues };
+    },
+  };
+}
+
+function summarize(p: AnyPack): PackSummary {
+  return {
+    code: p.code,
+    version: p.version,
+    description: p.description,
+    requires: Object.values((p.requires ?? {}) as Record<string, ServiceRef<unknown, boolean>>).map((r) => ({
+      pack: r.pack,
+      service: r.id,
+      range: r.version,
+      optional: r.optional,
+    })),
+    provides: (p.provides ?? []).map((r: ServiceRef<unknown, boolean>) => `${r.pack}.${r.id}`),
+    namespaces: Object.entries((p.storage ?? {}) as Record<string, CollectionDef>).map(([name, def]) => ({
+      name,
+      key: namespaceKey(p.code, name),
+      prefix: def.prefix,
+      indexes: def.indexes,
+    })),
+    routes: (p.routes ?? []).map((r) => ({
+      method: r.method,
+      path: mountPath(p.code, r.path),
+      scope: r.scope,
+      summary: r.summary,
+    })),
+    jobs: (p.jobs ?? []).map((j) => ({ name: j.name, cron: j.cron, timezone: j.timezone ?? "" })),
+  };
+}
+
+export { formatReport };

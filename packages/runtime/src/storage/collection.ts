@@ -1,0 +1,276 @@
+import * as v from "valibot";
+import { ConflictError, FencedError, InvalidValueError, NotFoundError } from "../errors/storage-errors.js";
+import { createId, isValidId } from "../ids/create-id.js";
+import { type Driver, encodeIndexValue, type IndexValues, type Lease, type StoredRecord } from "./driver.js";
+import { assertStorable } from "./storable.js";
+
+/** Fields every stored record carries. @public */
+export interface RecordMeta {
+  readonly id: string;
+  readonly rev: number;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+/** A stored record: the pack's data plus id, rev and timestamps. @public */
+export type Stored<T> = T & RecordMeta;
+
+/** Declaration of one storage namespace: id prefix, record schema and the indexes it needs. @public */
+export interface CollectionDef<S extends v.GenericSchema = v.GenericSchema, I extends string = string> {
+  readonly kind: "collection";
+  readonly prefix: string;
+  readonly schema: S;
+  readonly indexes: readonly I[];
+}
+
+/**
+ * Declare a storage namespace of a pack.
+ *
+ * @param options.prefix - id prefix (`asset` → `asset_01J…`), lowercase letters and digits
+ * @param options.schema - valibot schema of the record's own fields (without id/rev/timestamps)
+ * @param options.indexes - fields listed or filtered by; each must hold a scalar
+ * @example
+ * storage: { assets: collection({ prefix: "asset", schema: Asset, indexes: ["type", "active"] }) }
+ * @public
+ */
+export function collection<S extends v.GenericSchema, const I extends string = never>(options: {
+  prefix: string;
+  schema: S;
+  indexes?: readonly I[];
+}): CollectionDef<S, I> {
+  if (!/^[a-z][a-z0-9]{0,15}$/.test(options.prefix)) {
+    throw new TypeError(`Invalid collection prefix '${options.prefix}', must match /^[a-z][a-z0-9]{0,15}$/`);
+  }
+  return {
+    kind: "collection",
+    prefix: options.prefix,
+    schema: options.schema,
+    indexes: options.indexes ?? [],
+  };
+}
+
+/** Scalar values an index can match. @public */
+export type IndexScalar = string | number | boolean | null;
+
+/** A listing request. @public */
+export interface ListOptions<I extends string = string> {
+  readonly where?: Partial<Record<I, IndexScalar | undefined>>;
+  /** Opaque cursor from a previous page's `next_cursor`. */
+  readonly cursor?: string | undefined;
+  /** Page size, 1–500. @default 50 */
+  readonly limit?: number | undefined;
+  /** `desc` lists newest first. @default "desc" */
+  readonly order?: "asc" | "desc" | undefined;
+}
+
+/** One page of a listing. @public */
+export interface Page<T> {
+  readonly items: Stored<T>[];
+  readonly next_cursor: string | null;
+}
+
+/** Per-call write options. @public */
+export interface WriteOptions {
+  /** Only replace the record at this revision (optimistic concurrency → `ConflictError`). */
+  readonly ifRev?: number | undefined;
+  /** Abort before commit (request timeout, job lease lost). */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** The only way a pack touches storage: one namespace, its schema and its indexes. @public */
+export interface Collection<T, I extends string = string> {
+  readonly namespace: string;
+  create(data: T, options?: WriteOptions & { id?: string }): Promise<Stored<T>>;
+  get(id: string): Promise<Stored<T> | null>;
+  /** @throws NotFoundError */
+  require(id: string): Promise<Stored<T>>;
+  /** Merge a patch (or apply a function) and bump `rev`; retries internally unless `ifRev` is given. */
+  update(
+    id: string,
+    change: Partial<T> | ((current: Stored<T>) => T),
+    options?: WriteOptions,
+  ): Promise<Stored<T>>;
+  delete(id: string, options?: WriteOptions): Promise<boolean>;
+  list(options?: ListOptions<I>): Promise<Page<T>>;
+  count(where?: Partial<Record<I, IndexScalar | undefined>>): Promise<number>;
+  /** Every record (optionally through an index), page by page, without holding them all. */
+  iterate(options?: Omit<ListOptions<I>, "cursor" | "limit">): AsyncIterable<Stored<T>>;
+}
+
+/** Options for binding collections to a driver. @internal */
+export interface BindOptions {
+  readonly guard?: Lease | undefined;
+  readonly signal?: AbortSignal | undefined;
+  readonly now?: () => Date;
+}
+
+const MAX_RETRIES = 25;
+
+/** Build the runtime collection for a declared namespace. @internal */
+export function bindCollection<T, I extends string>(
+  driver: Driver,
+  namespace: string,
+  def: CollectionDef<v.GenericSchema, I>,
+  opts: BindOptions = {},
+): Collection<T, I> {
+  const now = () => (opts.now ? opts.now() : new Date()).toISOString();
+  const checkAbort = (signal?: AbortSignal) => {
+    const s = signal ?? opts.signal;
+    if (s?.aborted) throw s.reason instanceof Error ? s.reason : new Error("Aborted before commit");
+  };
+  const parse = (raw: StoredRecord): Stored<T> => JSON.parse(raw.value) as Stored<T>;
+  const indexOf = (rec: Record<string, unknown>): IndexValues => {
+    const out: Record<string, string> = {};
+    for (const f of def.indexes) {
+      const enc = encodeIndexValue(rec[f]);
+      if (enc !== undefined) out[f] = enc;
+    }
+    return out;
+  };
+  const encodeWhere = (
+    where: Partial<Record<I, IndexScalar | undefined>> | undefined,
+  ): IndexValues | undefined => {
+    if (!where) return undefined;
+    const out: Record<string, string> = {};
+    for (const [f, val] of Object.entries(where)) {
+      if (val === undefined) continue;
+      if (!def.indexes.includes(f as I)) {
+        throw new InvalidValueError(
+          f,
+          `'${f}' is not an index of '${namespace}'; declared: ${def.indexes.join(", ") || "none"}`,
+        );
+      }
+      const enc = encodeIndexValue(val);
+      if (enc === undefined)
+        throw new InvalidValueError(f, `'${f}' must be a string, number, boolean or null`);
+      out[f] = enc;
+    }
+    return Object.keys(out).length ? out : undefined;
+  };
+  const validate = (data: unknown): Record<string, unknown> => {
+    const result = v.safeParse(def.schema, data);
+    if (!result.success) {
+      const issue = result.issues[0];
+      const path = v.getDotPath(issue) ?? "";
+      throw new InvalidValueError(
+        path,
+        `Invalid '${namespace}' record${path ? ` at '${path}'` : ""}: ${issue.message}`,
+      );
+    }
+    assertStorable(result.output);
+    return result.output as Record<string, unknown>;
+  };
+  const commit = async (record: Stored<T>, expectRev: number, signal?: AbortSignal) => {
+    checkAbort(signal);
+    const res = await driver.write(namespace, {
+      record: { id: record.id, rev: record.rev, value: JSON.stringify(record) },
+      index: indexOf(record as Record<string, unknown>),
+      expectRev,
+      ...(opts.guard ? { guard: opts.guard } : {}),
+    });
+    if (res.ok) return;
+    if (res.reason === "fenced") throw new FencedError(opts.guard?.key ?? namespace);
+    throw new ConflictError(namespace, record.id, expectRev, res.currentRev);
+  };
+  const decodeCursor = (cursor: string): string => {
+    const id = Buffer.from(cursor, "base64url").toString("utf8");
+    if (!isValidId(id)) throw new InvalidValueError("cursor", "The cursor is not one this API returned");
+    return id;
+  };
+
+  const self: Collection<T, I> = {
+    namespace,
+    async create(data, options = {}) {
+      const id = options.id ?? createId(def.prefix);
+      if (!isValidId(id)) throw new InvalidValueError("id", `Invalid id '${id}'`);
+      const clean = validate(data);
+      const ts = now();
+      const record = { ...clean, id, rev: 1, created_at: ts, updated_at: ts } as Stored<T>;
+      await commit(record, 0, options.signal);
+      return record;
+    },
+    async get(id) {
+      if (!isValidId(id)) return null;
+      const raw = await driver.get(namespace, id);
+      return raw ? parse(raw) : null;
+    },
+    async require(id) {
+      const rec = await self.get(id);
+      if (!rec) throw new NotFoundError(namespace, id);
+      return rec;
+    },
+    async update(id, change, options = {}) {
+      for (let attempt = 0; ; attempt++) {
+        const cur = await self.require(id);
+        if (options.ifRev !== undefined && cur.rev !== options.ifRev) {
+          throw new ConflictError(namespace, id, options.ifRev, cur.rev);
+        }
+        const {
+          id: _i,
+          rev: _r,
+          created_at,
+          updated_at: _u,
+          ...data
+        } = cur as Stored<T> & Record<string, unknown>;
+        const next = typeof change === "function" ? change(cur) : { ...data, ...change };
+        const {
+          id: _a,
+          rev: _b,
+          created_at: _c,
+          updated_at: _d,
+          ...nextData
+        } = next as Record<string, unknown>;
+        const clean = validate(nextData);
+        const record = { ...clean, id, rev: cur.rev + 1, created_at, updated_at: now() } as Stored<T>;
+        try {
+          await commit(record, cur.rev, options.signal);
+          return record;
+        } catch (err) {
+          // Without ifRev the caller asked for "apply my change to the latest": re-read and retry.
+          if (err instanceof ConflictError && options.ifRev === undefined && attempt < MAX_RETRIES) continue;
+          throw err;
+        }
+      }
+    },
+    async delete(id, options = {}) {
+      if (!isValidId(id)) return false;
+      checkAbort(options.signal);
+      const res = await driver.remove(namespace, id, options.ifRev, opts.guard);
+      if (res.ok) return res.removed ?? false;
+      if (res.reason === "fenced") throw new FencedError(opts.guard?.key ?? namespace);
+      throw new ConflictError(namespace, id, options.ifRev, res.currentRev);
+    },
+    async list(options = {}) {
+      const limit = options.limit ?? 50;
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+        throw new InvalidValueError("limit", "limit must be an integer from 1 to 500");
+      }
+      const order = options.order ?? "desc";
+      const where = encodeWhere(options.where);
+      const rows = await driver.list(namespace, {
+        ...(where ? { where } : {}),
+        ...(options.cursor ? { after: decodeCursor(options.cursor) } : {}),
+        limit: limit + 1,
+        order,
+      });
+      const items = rows.slice(0, limit).map(parse);
+      const last = items[items.length - 1];
+      return {
+        items,
+        next_cursor: rows.length > limit && last ? Buffer.from(last.id, "utf8").toString("base64url") : null,
+      };
+    },
+    async count(where) {
+      return driver.count(namespace, encodeWhere(where));
+    },
+    async *iterate(options = {}) {
+      let cursor: string | undefined;
+      do {
+        const page = await self.list({ ...options, cursor, limit: 500 });
+        yield* page.items;
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor);
+    },
+  };
+  return self;
+}

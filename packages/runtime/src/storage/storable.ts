@@ -1,0 +1,46 @@
+import { InvalidValueError } from "../errors/storage-errors.js";
+
+/** Deepest JSON nesting accepted anywhere (request bodies and stored values alike). @public */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Reject values that some driver cannot store faithfully, so every driver answers alike:
+ * NUL (Postgres rejects it in text/jsonb), lone surrogates (not valid UTF-8), non-finite numbers,
+ * unsafe integers (they would silently change), `__proto__` keys and nesting past 32.
+ * @throws InvalidValueError naming the offending path
+ * @public
+ */
+export function assertStorable(value: unknown, path = "", depth = 0): void {
+  if (depth > MAX_JSON_DEPTH)
+    throw new InvalidValueError(path, `Value nested deeper than ${MAX_JSON_DEPTH} at '${path}'`);
+  switch (typeof value) {
+    case "string":
+      if (value.includes("\u0000")) throw new InvalidValueError(path, `'${path}' contains a NUL character`);
+      if (!value.isWellFormed()) throw new InvalidValueError(path, `'${path}' contains a lone surrogate`);
+      return;
+    case "number":
+      if (!Number.isFinite(value)) throw new InvalidValueError(path, `'${path}' is not a finite number`);
+      if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+        throw new InvalidValueError(path, `'${path}' is an integer beyond 2^53; send it as a string`);
+      }
+      return;
+    case "object":
+      if (value === null) return;
+      if (Array.isArray(value)) {
+        for (const [i, item] of value.entries()) assertStorable(item, `${path}[${i}]`, depth + 1);
+        return;
+      }
+      for (const [k, item] of Object.entries(value)) {
+        if (k === "__proto__" || k.includes("\u0000") || !k.isWellFormed()) {
+          throw new InvalidValueError(`${path}.${k}`, `Key '${k}' is not allowed`);
+        }
+        assertStorable(item, path ? `${path}.${k}` : k, depth + 1);
+      }
+      return;
+    case "boolean":
+    case "undefined":
+      return;
+    default:
+      throw new InvalidValueError(path, `'${path}' has a type JSON cannot hold`);
+  }
+}
