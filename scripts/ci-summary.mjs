@@ -11,10 +11,11 @@ let skipped = 0;
 if (file && existsSync(file)) {
   const report = JSON.parse(readFileSync(file, "utf8"));
   passed = report.numPassedTests ?? 0;
-  failed = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0 ? 0 : 0);
+  failed = (report.numFailedTests ?? 0) + ((report.numFailedTestSuites ?? 0) ? 0 : 0);
   skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
   for (const suite of report.testResults ?? []) {
-    if (suite.status === "failed" && (suite.assertionResults ?? []).every((a) => a.status !== "failed")) failed += 1;
+    if (suite.status === "failed" && (suite.assertionResults ?? []).every((a) => a.status !== "failed"))
+      failed += 1;
   }
 }
 if (status !== 0 && failed === 0) failed = 1;

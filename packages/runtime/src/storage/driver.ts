@@ -96,6 +96,11 @@ export interface Driver {
   extend(lease: Lease, ttlMs: number): Promise<Lease | null>;
   /** Release a lease only when the token still holds it. */
   release(lease: Lease): Promise<boolean>;
+  /**
+   * Atomically count one hit in a fixed window starting at the first hit (rate limits).
+   * Returns the count including this hit and when the window resets (store clock, ms).
+   */
+  incr(key: string, windowMs: number): Promise<{ count: number; resetAt: number }>;
   /** The store's clock in ms since epoch, used for leases so replicas agree. */
   now(): Promise<number>;
   close(): Promise<void>;

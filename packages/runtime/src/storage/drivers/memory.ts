@@ -43,6 +43,7 @@ export default function memory(options: MemoryDriverOptions = {}): Driver {
   const clock = options.now ?? Date.now;
   const spaces = new Map<string, Map<string, Entry>>();
   const locks = new Map<string, LockRow>();
+  const counters = new Map<string, { count: number; resetAt: number }>();
   const space = (ns: string) => {
     let s = spaces.get(ns);
     if (!s) spaces.set(ns, (s = new Map()));
@@ -128,6 +129,17 @@ export default function memory(options: MemoryDriverOptions = {}): Driver {
       row.token = null;
       row.expiresAt = 0;
       return true;
+    },
+    async incr(key, windowMs) {
+      const now = clock();
+      const w = counters.get(key);
+      if (!w || w.resetAt <= now) {
+        const fresh = { count: 1, resetAt: now + windowMs };
+        counters.set(key, fresh);
+        return { ...fresh };
+      }
+      w.count++;
+      return { ...w };
     },
     async now() {
       return clock();

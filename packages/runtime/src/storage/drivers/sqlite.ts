@@ -39,6 +39,7 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS v_records (ns TEXT NOT NULL, id TEXT NOT NULL, rev INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY (ns, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS v_index (ns TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (ns, field, value, id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS v_index_by_id ON v_index (ns, id);
+CREATE TABLE IF NOT EXISTS v_counters (key TEXT PRIMARY KEY, count INTEGER NOT NULL, reset_at INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS v_locks (key TEXT PRIMARY KEY, token TEXT, fence INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;
 `;
 
@@ -183,6 +184,19 @@ export default function sqlite(options: SqliteDriverOptions = {}): Driver {
       const s = open();
       return tx(() => s.releaseLock.run(lease.key, lease.token).changes === 1);
     },
+    async incr(key, windowMs) {
+      const s = open();
+      return tx(() => {
+        const now = Date.now();
+        const row = s.getCounter.get(key) as { count: number; reset_at: number } | undefined;
+        const next =
+          !row || row.reset_at <= now
+            ? { count: 1, resetAt: now + windowMs }
+            : { count: row.count + 1, resetAt: row.reset_at };
+        s.putCounter.run(key, next.count, next.resetAt);
+        return next;
+      });
+    },
     async now() {
       return Date.now();
     },
@@ -215,6 +229,10 @@ function _prepare(db: BetterSqlite3.Database) {
     getLock: db.prepare("SELECT token, fence, expires_at FROM v_locks WHERE key = ?"),
     putLock: db.prepare(
       "INSERT INTO v_locks (key, token, fence, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET token = excluded.token, fence = excluded.fence, expires_at = excluded.expires_at",
+    ),
+    getCounter: db.prepare("SELECT count, reset_at FROM v_counters WHERE key = ?"),
+    putCounter: db.prepare(
+      "INSERT INTO v_counters (key, count, reset_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET count = excluded.count, reset_at = excluded.reset_at",
     ),
     releaseLock: db.prepare("UPDATE v_locks SET token = NULL, expires_at = 0 WHERE key = ? AND token = ?"),
   };
