@@ -6,6 +6,7 @@ import memory from "../storage/drivers/memory.js";
 import { migrationStatus, runMigrations } from "../storage/migrations.js";
 import { withLease } from "../storage/with-lease.js";
 import { isTimeZone } from "../time/zoned-date.js";
+import { checkConfig } from "./checks/config.js";
 import { checkJobs } from "./checks/jobs.js";
 import { checkMigrations } from "./checks/migrations.js";
 import { checkDuplicateCodes, checkPackShape } from "./checks/pack-shape.js";
@@ -180,6 +181,7 @@ export function createRegistry(packs: readonly AnyPack[], options: RegistryOptio
         ...checkDriverCapabilities(packs, driver, { replicas: options.replicas ?? 1 }),
       ];
       if (!isTimeZone(timezone)) issues.push(makeIssue("E_TIMEZONE_INVALID", null, { timezone }));
+      issues.push(...checkConfig(packs, options.config ?? {}));
       try {
         issues.push(...checkMigrations(packs, await migrationStatus(driver, packs)));
       } catch (err) {

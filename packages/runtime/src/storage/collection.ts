@@ -104,7 +104,7 @@ export interface BindOptions {
   readonly now?: () => Date;
 }
 
-const MAX_RETRIES = 25;
+const MAX_RETRIES = 100;
 
 /** Build the runtime collection for a declared namespace. @internal */
 export function bindCollection<T, I extends string>(
@@ -227,7 +227,11 @@ export function bindCollection<T, I extends string>(
           return record;
         } catch (err) {
           // Without ifRev the caller asked for "apply my change to the latest": re-read and retry.
-          if (err instanceof ConflictError && options.ifRev === undefined && attempt < MAX_RETRIES) continue;
+          if (err instanceof ConflictError && options.ifRev === undefined && attempt < MAX_RETRIES) {
+            // Jittered backoff so a crowd of writers does not collide on every round.
+            await new Promise((r) => setTimeout(r, Math.random() * Math.min(2 ** attempt, 50)));
+            continue;
+          }
           throw err;
         }
       }
