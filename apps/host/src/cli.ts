@@ -1,6 +1,8 @@
 #!/usr/bin/env node
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { createRegistry, formatReport, RegistryError } from "@valhalla/runtime";
+import { type AnyPack, createRegistry, formatReport, RegistryError } from "@valhalla/runtime";
 import { loadConfig } from "./config.js";
 import { createHost } from "./create-host.js";
 import { jsonLogger, silentLogger } from "./log.js";
@@ -13,7 +15,20 @@ Commands:
   serve              Start the host (PORT, VALHALLA_STORAGE, VALHALLA_PACKS, VALHALLA_TZ)
   validate [--json]  Validate the pack set; exit 0 when ok, 1 on errors
   packs [--json]     List the packs that would be loaded
-  help               Show this help`;
+  help               Show this help
+
+Options:
+  --module <path>    Load the pack set from a module (default export or \`packs\`: an array of packs)
+                     instead of the packs installed with the host`;
+
+/** Load a third party's pack set from a module path. */
+async function loadPackModule(path: string): Promise<AnyPack[]> {
+  const mod = (await import(pathToFileURL(resolve(path)).href)) as { default?: unknown; packs?: unknown };
+  const packs = mod.packs ?? mod.default;
+  if (!Array.isArray(packs))
+    throw new Error(`[valhalla] [cli] ${path} must export an array of packs as default or \`packs\``);
+  return packs as AnyPack[];
+}
 
 /** Run the CLI; resolves with the exit code. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
@@ -23,6 +38,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     options: {
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
+      module: { type: "string" },
     },
   });
   const [command = "help"] = positionals;
@@ -31,7 +47,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     return 0;
   }
   const config = loadConfig();
-  const packs = selectPacks(config.packs);
+  const packs = selectPacks(config.packs, values.module ? await loadPackModule(values.module) : undefined);
   switch (command) {
     case "serve":
       return serveCommand(config, packs);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { convertMinor, currencyExponent, formatMoney, isCurrency, MoneyError, parseMoney } from "../../src/money/money.js";
+import {
+  convertMinor,
+  currencyExponent,
+  formatMoney,
+  isCurrency,
+  MoneyError,
+  parseMoney,
+} from "../../src/money/money.js";
 
 describe("parseMoney", () => {
   it.each([
@@ -47,7 +54,13 @@ describe("parseMoney", () => {
 
 describe("formatMoney", () => {
   it("should round-trip through parseMoney", () => {
-    for (const [s, c] of [["0.05", "USD"], ["-12.30", "EUR"], ["1500", "JPY"], ["1.234", "BHD"], ["0.00", "USD"]] as const) {
+    for (const [s, c] of [
+      ["0.05", "USD"],
+      ["-12.30", "EUR"],
+      ["1500", "JPY"],
+      ["1.234", "BHD"],
+      ["0.00", "USD"],
+    ] as const) {
       expect(formatMoney(parseMoney(s, c))).toBe(s);
     }
   });

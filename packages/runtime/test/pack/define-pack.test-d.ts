@@ -9,7 +9,9 @@ interface DealsApi {
   get(id: string): Promise<{ id: string; stage: string } | null>;
 }
 const dealsService = serviceRef<DealsApi>({ pack: "wholesale", id: "deals", version: "^1" });
-const storage = { buyers: collection({ prefix: "buyer", schema: v.object({ name: v.string() }), indexes: ["name"] }) };
+const storage = {
+  buyers: collection({ prefix: "buyer", schema: v.object({ name: v.string() }), indexes: ["name"] }),
+};
 
 describe("definePack types", () => {
   it("should type ctx.deps from requires and ctx.storage from storage", () => {
@@ -22,7 +24,9 @@ describe("definePack types", () => {
       validate: (ctx) => {
         expectTypeOf(ctx.deps.deals).toEqualTypeOf<DealsApi>();
         expectTypeOf(ctx.deps.maybe).toEqualTypeOf<DealsApi | undefined>();
-        expectTypeOf(ctx.storage.buyers.get).returns.resolves.toEqualTypeOf<Stored<{ name: string }> | null>();
+        expectTypeOf(ctx.storage.buyers.get).returns.resolves.toEqualTypeOf<Stored<{
+          name: string;
+        }> | null>();
         // @ts-expect-error — the service has no `remove`
         void ctx.deps.deals.remove;
         // @ts-expect-error — records must match the collection schema

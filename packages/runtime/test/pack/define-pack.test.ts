@@ -17,10 +17,22 @@ describe("definePack", () => {
     [{ code: "Notes" }, "Invalid pack code 'Notes', must match"],
     [{ code: "my--pack" }, "Invalid pack code 'my--pack'"],
     [{ code: "notes", version: "1.0" }, "Invalid version '1.0' of pack 'notes', must be semver"],
-    [{ code: "notes", storage: { "Bad-Ns": collection({ prefix: "x", schema: v.object({}) }) } }, "Invalid namespace 'Bad-Ns'"],
-    [{ code: "notes", jobs: [{ name: "Tick", cron: "* * * * *", run: () => {} }] }, "Invalid job name 'Tick'"],
     [
-      { code: "notes", jobs: [{ name: "tick", cron: "* * * * *", run: () => {} }, { name: "tick", cron: "* * * * *", run: () => {} }] },
+      { code: "notes", storage: { "Bad-Ns": collection({ prefix: "x", schema: v.object({}) }) } },
+      "Invalid namespace 'Bad-Ns'",
+    ],
+    [
+      { code: "notes", jobs: [{ name: "Tick", cron: "* * * * *", run: () => {} }] },
+      "Invalid job name 'Tick'",
+    ],
+    [
+      {
+        code: "notes",
+        jobs: [
+          { name: "tick", cron: "* * * * *", run: () => {} },
+          { name: "tick", cron: "* * * * *", run: () => {} },
+        ],
+      },
       "Job 'tick' is declared twice in pack 'notes'",
     ],
     [
@@ -35,7 +47,9 @@ describe("definePack", () => {
 
 describe("collection", () => {
   it("should reject an id prefix that is not lowercase alphanumeric", () => {
-    expect(() => collection({ prefix: "Deal_", schema: v.object({}) })).toThrowError("Invalid collection prefix 'Deal_'");
+    expect(() => collection({ prefix: "Deal_", schema: v.object({}) })).toThrowError(
+      "Invalid collection prefix 'Deal_'",
+    );
   });
 });
 

@@ -47,7 +47,11 @@ describe("createRegistry().validate", () => {
   });
 
   it("should report every problem at once", async () => {
-    const packs = [...brokenSets.E_REQUIRE_MISSING!.packs, ...brokenSets.E_JOB_CRON_INVALID!.packs, ...brokenSets.E_ID_PREFIX_CONFLICT!.packs];
+    const packs = [
+      ...brokenSets.E_REQUIRE_MISSING!.packs,
+      ...brokenSets.E_JOB_CRON_INVALID!.packs,
+      ...brokenSets.E_ID_PREFIX_CONFLICT!.packs,
+    ];
     const report = await validate(packs);
     expect(report.ok).toBe(false);
     expect(report.issues.map((i) => i.code).sort()).toEqual(
@@ -60,9 +64,14 @@ describe("createRegistry().validate", () => {
   });
 
   it("should warn when the driver has no native indexes", async () => {
-    const scanning = { ...memory(), capabilities: { locks: "process", indexes: "scan", durable: false } } as const;
+    const scanning = {
+      ...memory(),
+      capabilities: { locks: "process", indexes: "scan", durable: false },
+    } as const;
     const report = await validate([alpha], { driver: scanning });
-    expect(report.issues).toContainEqual(expect.objectContaining({ code: "W_INDEX_SCAN", pack: "alpha", severity: "warning" }));
+    expect(report.issues).toContainEqual(
+      expect.objectContaining({ code: "W_INDEX_SCAN", pack: "alpha", severity: "warning" }),
+    );
     expect(report.issues.find((i) => i.code === "W_INDEX_SCAN")!.message).toContain("'alpha.items'");
     expect(report.ok).toBe(true);
   });
@@ -79,7 +88,9 @@ describe("createRegistry().validate", () => {
         migrations: versions.map((n) => ({ version: n, name: `m${n}`, up: async () => void calls.push(n) })),
       });
     const registry = createRegistry([make([1, 2])], { driver, log: quiet });
-    expect((await registry.validate()).issues).toContainEqual(expect.objectContaining({ code: "W_MIGRATIONS_PENDING" }));
+    expect((await registry.validate()).issues).toContainEqual(
+      expect.objectContaining({ code: "W_MIGRATIONS_PENDING" }),
+    );
     expect(await registry.migrate()).toEqual([{ pack: "migr", applied: [1, 2] }]);
     expect(await registry.migrate()).toEqual([{ pack: "migr", applied: [] }]);
     expect(calls).toEqual([1, 2]);
@@ -96,7 +107,9 @@ describe("createRegistry().validate", () => {
       validate: () => [{ severity: "warning", code: "W_SELF", message: "heads up", hint: "do x" }],
     });
     const report = await validate([pack]);
-    expect(report.issues).toEqual([{ severity: "warning", code: "W_SELF", pack: "selfcheck", message: "heads up", hint: "do x" }]);
+    expect(report.issues).toEqual([
+      { severity: "warning", code: "W_SELF", pack: "selfcheck", message: "heads up", hint: "do x" },
+    ]);
   });
 });
 

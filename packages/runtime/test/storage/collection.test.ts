@@ -1,20 +1,29 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
+import { ConflictError, InvalidValueError, NotFoundError } from "../../src/errors/storage-errors.js";
 import { definePack } from "../../src/pack/define-pack.js";
 import { createRegistry } from "../../src/registry/create-registry.js";
-import { ConflictError, InvalidValueError, NotFoundError } from "../../src/errors/storage-errors.js";
-import { collection } from "../../src/storage/collection.js";
+import { type Collection, collection } from "../../src/storage/collection.js";
 import memory from "../../src/storage/drivers/memory.js";
 
 const quiet = { info() {}, warn() {}, error() {} };
 const Item = v.object({ name: v.string(), color: v.string(), size: v.number() });
 const mk = (code: string) =>
-  definePack({ code, version: "1.0.0", description: "", storage: { items: collection({ prefix: code, schema: Item, indexes: ["color", "size"] }) } });
+  definePack({
+    code,
+    version: "1.0.0",
+    description: "",
+    storage: { items: collection({ prefix: code, schema: Item, indexes: ["color", "size"] }) },
+  });
+
+type ItemT = v.InferOutput<typeof Item>;
+const itemsOf = (ctx: { storage: Record<string, unknown> }) =>
+  ctx.storage.items as Collection<ItemT, "color" | "size">;
 
 function setup() {
   const driver = memory();
   const registry = createRegistry([mk("aa"), mk("bb")], { driver, log: quiet });
-  return { driver, a: registry.context("aa").storage.items!, b: registry.context("bb").storage.items! };
+  return { driver, a: itemsOf(registry.context("aa")), b: itemsOf(registry.context("bb")) };
 }
 
 describe("collection", () => {
@@ -48,14 +57,17 @@ describe("collection", () => {
   it("should apply concurrent unconditional updates without losing any", async () => {
     const { a } = setup();
     const rec = await a.create({ name: "", color: "red", size: 0 });
-    await Promise.all(Array.from({ length: 50 }, () => a.update(rec.id, (cur) => ({ ...cur, size: cur.size + 1 }))));
+    await Promise.all(
+      Array.from({ length: 50 }, () => a.update(rec.id, (cur) => ({ ...cur, size: cur.size + 1 }))),
+    );
     expect((await a.require(rec.id)).size).toBe(50);
   });
 
   it("should list through indexes with cursor pagination in both orders", async () => {
     const { a } = setup();
     const made = [];
-    for (let i = 0; i < 7; i++) made.push(await a.create({ name: `n${i}`, color: i % 2 ? "red" : "blue", size: i }));
+    for (let i = 0; i < 7; i++)
+      made.push(await a.create({ name: `n${i}`, color: i % 2 ? "red" : "blue", size: i }));
     const reds = made.filter((r) => r.color === "red").map((r) => r.id);
     const p1 = await a.list({ where: { color: "red" }, limit: 2, order: "asc" });
     expect(p1.items.map((r) => r.id)).toEqual(reds.slice(0, 2));
@@ -70,17 +82,23 @@ describe("collection", () => {
 
   it("should reject filters on undeclared fields, bad cursors and bad limits", async () => {
     const { a } = setup();
-    await expect(a.list({ where: { name: "x" } as never })).rejects.toThrowError("'name' is not an index of 'aa.items'");
+    await expect(a.list({ where: { name: "x" } as never })).rejects.toThrowError(
+      "'name' is not an index of 'aa.items'",
+    );
     await expect(a.list({ cursor: "%%%" })).rejects.toThrowError(InvalidValueError);
     await expect(a.list({ limit: 0 })).rejects.toThrowError("limit must be an integer from 1 to 500");
   });
 
   it("should reject values no driver can store faithfully", async () => {
     const { a } = setup();
-    await expect(a.create({ name: "a\u0000b", color: "red", size: 1 })).rejects.toThrowError("contains a NUL character");
+    await expect(a.create({ name: "a\u0000b", color: "red", size: 1 })).rejects.toThrowError(
+      "contains a NUL character",
+    );
     await expect(a.create({ name: "\ud800", color: "red", size: 1 })).rejects.toThrowError("lone surrogate");
     await expect(a.create({ name: "x", color: "red", size: 2 ** 53 })).rejects.toThrowError("beyond 2^53");
-    await expect(a.create({ name: 5 as unknown as string, color: "red", size: 1 })).rejects.toThrowError(InvalidValueError);
+    await expect(a.create({ name: 5 as unknown as string, color: "red", size: 1 })).rejects.toThrowError(
+      InvalidValueError,
+    );
   });
 
   it("should treat unsafe ids as absent instead of turning them into keys", async () => {
@@ -102,7 +120,7 @@ describe("collection", () => {
     const driver = memory();
     const registry = createRegistry([mk("aa")], { driver, log: quiet });
     const ac = new AbortController();
-    const items = registry.context("aa", { signal: ac.signal }).storage.items!;
+    const items = itemsOf(registry.context("aa", { signal: ac.signal }));
     ac.abort(new Error("timed out"));
     await expect(items.create({ name: "x", color: "red", size: 1 })).rejects.toThrowError("timed out");
     expect(await registry.context("aa").storage.items!.count()).toBe(0);

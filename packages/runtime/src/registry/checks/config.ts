@@ -11,7 +11,12 @@ export function checkConfig(packs: readonly AnyPack[], config: Readonly<Record<s
     if (result.success) continue;
     for (const issue of result.issues) {
       const path = v.getDotPath(issue);
-      issues.push(makeIssue("E_CONFIG_INVALID", p.code, { field: `${p.code}${path ? `.${path}` : ""}`, reason: issue.message }));
+      issues.push(
+        makeIssue("E_CONFIG_INVALID", p.code, {
+          field: `${p.code}${path ? `.${path}` : ""}`,
+          reason: issue.message,
+        }),
+      );
     }
   }
   return issues;

@@ -1,0 +1,37 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const cli = fileURLToPath(new URL("../../src/cli.ts", import.meta.url));
+const fixture = fileURLToPath(new URL("../fixtures/broken-set.ts", import.meta.url));
+
+function run(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, ["--import", "tsx", "--conditions=@valhalla/source", cli, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, VALHALLA_STORAGE: "memory:", ...env },
+    timeout: 60_000,
+  });
+}
+
+describe("valhalla CLI", () => {
+  it("should exit 1 and print every problem of a broken pack set at once", () => {
+    const res = run(["validate", "--module", fixture]);
+    expect(res.status).toBe(1);
+    expect(res.stdout).toContain("Registry validation failed with 2 errors:");
+    expect(res.stdout).toContain("E_REQUIRE_MISSING [needy] Requires pack 'wholesale'");
+    expect(res.stdout).toContain("E_JOB_CRON_INVALID [ticker]");
+  });
+
+  it("should print the report as JSON with --json and exit 0 when ok", () => {
+    const res = run(["validate", "--json"]);
+    expect(res.status).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ ok: true });
+  });
+
+  it("should list packs and reject unknown ones in VALHALLA_PACKS", () => {
+    expect(run(["packs"]).stdout).toContain("holdings");
+    const bad = run(["packs"], { VALHALLA_PACKS: "holdings,nope" });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("Unknown pack(s) 'nope'");
+  });
+});
