@@ -1,0 +1,92 @@
+import { definePack } from "@valhalla/runtime";
+import { billsService } from "./refs.js";
+import * as billRoutes from "./routes/bills.js";
+import * as payments from "./routes/payments.js";
+import * as schedule from "./routes/schedule.js";
+import { BillsConfig } from "./schemas.js";
+import { configOf, missed, monthlyEstimate, pushReminders, remindersSince, upcoming } from "./service.js";
+import { storage } from "./storage.js";
+
+/** Bills: recurring bills, due dates, payments, missed detection and reminders. */
+export const bills = definePack({
+  code: "bills",
+  version: "1.0.0",
+  description: "Recurring bills with exact due dates, payments, missed detection and idempotent reminders",
+  provides: [billsService],
+  services: (ctx) => ({
+    bills: {
+      upcoming: (o: { days: number; limit?: number }) =>
+        upcoming(ctx, { days: o.days, limit: o.limit ?? 500 }),
+      remindersSince: (date: string) => remindersSince(ctx, date),
+      monthlyEstimate: (month: string) => monthlyEstimate(ctx, month),
+    },
+  }),
+  storage,
+  configSchema: BillsConfig,
+  // Static paths before `/:id` so `/upcoming` is never read as an id.
+  routes: [
+    billRoutes.createBill,
+    billRoutes.listBills,
+    schedule.listUpcoming,
+    payments.listMissed,
+    schedule.pushRemindersRoute,
+    schedule.listReminders,
+    schedule.getEstimate,
+    billRoutes.getBill,
+    billRoutes.patchBill,
+    billRoutes.skipBill,
+    payments.markPaid,
+    payments.listPayments,
+    billRoutes.getAutopayChecklist,
+    billRoutes.markAutopayStep,
+  ],
+  jobs: [
+    {
+      name: "push-reminders",
+      cron: "0 7 * * *",
+      description: "Create reminders for bills due within reminder_days_ahead",
+      run: (ctx) => pushReminders(ctx, configOf(ctx).reminder_days_ahead),
+    },
+  ],
+  validate: (ctx) => {
+    try {
+      configOf(ctx);
+      return [];
+    } catch (err) {
+      return [
+        {
+          severity: "error",
+          code: "E_BILLS_CONFIG",
+          message: `Invalid bills config: ${err instanceof Error ? err.message : err}`,
+          hint: "Fix config.bills (reminder_days_ahead, grace_days).",
+        },
+      ];
+    }
+  },
+  brief: async (ctx) => {
+    const soon = await upcoming(ctx, { days: 7, limit: 10 });
+    const late = await missed(ctx, { lookbackDays: 90 });
+    return {
+      title: "Bills",
+      items: [
+        ...soon.map((o) => ({
+          label: `${o.name} due ${o.due_date}`,
+          value: o.expected_minor,
+          href: `/bills/${o.bill_id}`,
+        })),
+        { label: "Missed", value: late.length, href: "/bills/missed" },
+      ],
+      data: { upcoming: soon, missed: late },
+    };
+  },
+  daily: async (ctx) => {
+    const reminders = await pushReminders(ctx, configOf(ctx).reminder_days_ahead);
+    const late = await missed(ctx, { lookbackDays: 90 });
+    return {
+      reminders_created: reminders.created,
+      reminders_existing: reminders.existing,
+      missed: late.length,
+    };
+  },
+  migrations: [],
+});

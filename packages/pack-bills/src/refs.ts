@@ -1,0 +1,64 @@
+import { serviceRef } from "@valhalla/runtime";
+
+/** One open occurrence of a bill. */
+export interface BillObligation {
+  readonly bill_id: string;
+  readonly name: string;
+  readonly payee: string;
+  /** Due date by the cadence, before weekend adjustment. */
+  readonly nominal_date: string;
+  /** Due date after weekend adjustment. */
+  readonly due_date: string;
+  readonly days_until: number;
+  /** Fixed amount, or null for a variable bill. */
+  readonly amount_minor: number | null;
+  readonly min_minor: number | null;
+  readonly max_minor: number | null;
+  /** The fixed amount, or the middle of a variable bill's range. */
+  readonly expected_minor: number;
+  readonly currency: string;
+  readonly autopay: boolean;
+}
+
+/** A reminder the bills pack created for an upcoming occurrence. */
+export interface BillReminder {
+  readonly id: string;
+  readonly bill_id: string;
+  readonly bill_name: string;
+  readonly payee: string;
+  readonly occurrence: string;
+  readonly due_date: string;
+  readonly lead_days: number;
+  readonly amount_minor: number | null;
+  readonly currency: string;
+  readonly autopay: boolean;
+  readonly created_on: string;
+}
+
+/** Expected bill outflow of one month. */
+export interface BillsEstimate {
+  readonly month: string;
+  readonly by_currency: Readonly<
+    Record<string, { expected_minor: number; min_minor: number; max_minor: number; count: number }>
+  >;
+  readonly items: readonly {
+    bill_id: string;
+    name: string;
+    due_date: string;
+    expected_minor: number;
+    currency: string;
+  }[];
+}
+
+/** What the bills pack offers other packs (budget, pipeline). */
+export interface BillsApi {
+  /** Open occurrences due from today through `days` ahead, soonest first. */
+  upcoming(options: { days: number; limit?: number }): Promise<BillObligation[]>;
+  /** Reminders created on or after an ISO date, oldest first (for follow-ups). */
+  remindersSince(date: string): Promise<BillReminder[]>;
+  /** Expected bill outflow of a month (`YYYY-MM`) per currency. */
+  monthlyEstimate(month: string): Promise<BillsEstimate>;
+}
+
+/** Ref to the bills service; import from `@valhalla/pack-bills/refs`. */
+export const billsService = serviceRef<BillsApi>({ pack: "bills", id: "bills", version: "^1" });

@@ -1,0 +1,32 @@
+import { createHost, type Host, silentLogger } from "@valhalla/host";
+import { bills } from "../src/index.js";
+
+/** A host with only the bills pack on in-memory storage, a settable clock and a time zone. */
+export async function billsHost(options: {
+  now: string;
+  timezone?: string;
+  config?: Record<string, unknown>;
+}) {
+  let now = new Date(options.now);
+  const host: Host = await createHost({
+    packs: [bills],
+    storage: "memory:",
+    log: silentLogger,
+    timezone: options.timezone ?? "UTC",
+    now: () => now,
+    ...(options.config ? { config: { bills: options.config } } : {}),
+  });
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await host.fetch(
+      new Request(`http://x${path}`, {
+        method,
+        ...(body === undefined
+          ? {}
+          : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+      }),
+    );
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+  };
+  return { host, call, setNow: (iso: string) => (now = new Date(iso)) };
+}

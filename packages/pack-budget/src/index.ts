@@ -1,0 +1,16 @@
+/**
+ * @module @valhalla/pack-budget — buckets, allocations, a reversible ledger, gating, rules, snapshots.
+ */
+export { budget, budget as default } from "./pack.js";
+export { type BudgetApi, type BudgetMonthSummary, budgetService } from "./refs.js";
+export { applyRules, compileRuleRegex, type RuleSubject, ruleMatches } from "./rules.js";
+export {
+  BUCKET_TYPES,
+  type Bucket,
+  BudgetConfig,
+  DEFAULT_CATEGORIES,
+  PRIORITIES,
+  ROLLOVERS,
+  type Rule,
+  type Transaction,
+} from "./schemas.js";

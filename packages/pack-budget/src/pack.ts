@@ -1,0 +1,101 @@
+import { definePack } from "@valhalla/runtime";
+import { snapshotOf } from "./ledger.js";
+import { budgetService } from "./refs.js";
+import * as buckets from "./routes/buckets.js";
+import * as house from "./routes/house.js";
+import * as months from "./routes/months.js";
+import * as rules from "./routes/rules.js";
+import * as transactions from "./routes/transactions.js";
+import { BudgetConfig } from "./schemas.js";
+import { configOf } from "./service.js";
+import { requires, storage } from "./storage.js";
+
+/** Budget: buckets, allocations, a reversible ledger, obligation gating, rules and snapshots. */
+export const budget = definePack({
+  code: "budget",
+  version: "1.0.0",
+  description:
+    "Buckets, month allocations, a reversible ledger, obligation gating, ledger rules and month snapshots",
+  requires,
+  provides: [budgetService],
+  services: (ctx) => ({
+    budget: {
+      async month(m?: string) {
+        const s = await snapshotOf(ctx, m);
+        return {
+          month: s.month,
+          currency: s.currency,
+          status: s.status,
+          income_target_minor: s.targets.income_target_minor,
+          bills_minor: s.bills.expected_minor,
+          allocated_minor: s.totals.allocated_minor,
+          spent_minor: s.totals.spent_minor,
+          available_minor: s.totals.available_minor,
+          gap_minor: s.cash_plan.gap_minor,
+          essentials_funded: s.essentials.funded,
+        };
+      },
+    },
+  }),
+  storage,
+  configSchema: BudgetConfig,
+  // Static paths before parameterised ones (`/rules/apply` before `/rules/:id`).
+  routes: [
+    house.getHouse,
+    house.putHouse,
+    house.listCategories,
+    house.createCategory,
+    buckets.createBucket,
+    buckets.listBuckets,
+    buckets.getBucket,
+    buckets.patchBucket,
+    months.putAllocation,
+    months.getMonth,
+    months.closeMonthRoute,
+    months.getSnapshot,
+    months.getBufferCheck,
+    transactions.createTransaction,
+    transactions.listTransactions,
+    transactions.getTransaction,
+    transactions.voidTransactionRoute,
+    rules.createRule,
+    rules.listRules,
+    rules.applyRulesRoute,
+    rules.patchRule,
+    rules.deleteRule,
+  ],
+  validate: (ctx) => {
+    try {
+      configOf(ctx);
+      return [];
+    } catch (err) {
+      return [
+        {
+          severity: "error",
+          code: "E_BUDGET_CONFIG",
+          message: `Invalid budget config: ${err instanceof Error ? err.message : err}`,
+          hint: "Fix config.budget (currency).",
+        },
+      ];
+    }
+  },
+  brief: async (ctx) => {
+    const s = await snapshotOf(ctx);
+    const over = s.buckets.filter((b) => b.available_minor < 0);
+    return {
+      title: "Budget",
+      items: [
+        { label: `Available this month (${s.currency} minor units)`, value: s.totals.available_minor },
+        { label: "Cash plan gap", value: s.cash_plan.gap_minor },
+        { label: "Essentials funded", value: s.essentials.funded },
+        ...over.map((b) => ({
+          label: `${b.name} overspent`,
+          value: b.available_minor,
+          href: `/budget/buckets/${b.bucket_id}`,
+        })),
+      ],
+      data: { month: s.month, totals: s.totals, essentials: s.essentials, cash_plan: s.cash_plan },
+    };
+  },
+  migrations: [],
+});

@@ -1,0 +1,254 @@
+import { ConflictError, ProblemError, type Stored } from "@valhalla/runtime";
+import { closedMonths, essentialsStatus, isClosed, liveSnapshot } from "./ledger.js";
+import { applyRules } from "./rules.js";
+import type { Rule, Transaction } from "./schemas.js";
+import {
+  fieldProblem,
+  moneyField,
+  requireBucket,
+  requireBudgetCurrency,
+  requireCategory,
+} from "./service.js";
+import type { BudgetContext } from "./storage.js";
+
+// Every write into a month runs under that month's lock, so the gate check and the insert are
+// atomic, and closing a month cannot race a posting into it.
+const LOCK_TTL_MS = 10_000;
+const LOCK_WAIT_MS = 60_000;
+
+/** Run `fn` while holding the month's lock. */
+export function withMonth<T>(ctx: BudgetContext, month: string, fn: () => Promise<T>): Promise<T> {
+  return ctx.locks.withLock(`month:${month}`, LOCK_TTL_MS, fn, { waitMs: LOCK_WAIT_MS });
+}
+
+async function refuseClosed(ctx: BudgetContext, month: string, field = "date") {
+  if (await isClosed(ctx, month))
+    throw new ProblemError(409, "month-closed", `Month ${month} is closed; its snapshot is frozen`, {
+      month,
+      errors: [{ pointer: `/body/${field}`, field, message: `falls in closed month ${month}` }],
+    });
+}
+
+async function activeRules(ctx: BudgetContext): Promise<Stored<Rule>[]> {
+  const out: Stored<Rule>[] = [];
+  for await (const r of ctx.storage.rules.iterate({ where: { active: true } })) out.push(r);
+  return out;
+}
+
+/** Input of a posting. */
+export interface PostInput {
+  readonly kind: "income" | "expense";
+  readonly amount: string;
+  readonly currency?: string | undefined;
+  readonly date: string;
+  readonly bucket_id?: string | null | undefined;
+  readonly category?: string | null | undefined;
+  readonly payee: string | null;
+  readonly memo: string | null;
+  readonly override: boolean;
+}
+
+/**
+ * Post an income or expense. Rules fill a bucket or category the caller left out. An expense into a
+ * C/D bucket (other than essentials) is refused with 409 while the month's essentials are
+ * unfunded, unless `override` is set — then the actor and the reason are recorded.
+ */
+export async function postTransaction(ctx: BudgetContext, input: PostInput, actor: string) {
+  const currency = requireBudgetCurrency(ctx, input.currency);
+  const amount = moneyField("amount", input.amount, currency, "positive");
+  const month = input.date.slice(0, 7);
+  const fromRules = applyRules(await activeRules(ctx), {
+    kind: input.kind,
+    payee: input.payee,
+    memo: input.memo,
+    amount_minor: amount,
+  });
+  const auto: ("bucket_id" | "category")[] = [];
+  let bucketId = input.bucket_id ?? null;
+  let category = input.category ?? null;
+  if (bucketId === null && fromRules.bucket_id !== undefined) {
+    bucketId = fromRules.bucket_id;
+    auto.push("bucket_id");
+  }
+  if (category === null && fromRules.category !== undefined) {
+    category = fromRules.category;
+    auto.push("category");
+  }
+  if (input.kind === "expense" && bucketId === null)
+    throw fieldProblem(400, "validation-failed", "bucket_id", "is required for an expense (no rule matched)");
+  const bucket = bucketId === null ? null : await requireBucket(ctx, "bucket_id", bucketId);
+  if (bucket && bucket.status !== "active")
+    throw fieldProblem(409, "bucket-archived", "bucket_id", `bucket '${bucket.id}' is archived`);
+  if (bucket && month < bucket.start_month)
+    throw fieldProblem(
+      422,
+      "before-bucket-start",
+      "date",
+      `is before bucket '${bucket.id}' starts (${bucket.start_month})`,
+    );
+  await requireCategory(ctx, "category", category);
+  return withMonth(ctx, month, async () => {
+    await refuseClosed(ctx, month);
+    let override: Transaction["override"] = null;
+    const gated =
+      input.kind === "expense" &&
+      bucket &&
+      bucket.type !== "essentials" &&
+      ["C", "D"].includes(bucket.priority);
+    if (gated) {
+      const status = await essentialsStatus(ctx, month);
+      if (!status.funded) {
+        const reason = `Essentials for ${month} are unfunded: income ${status.funded_minor} covers ${status.required_minor} of essentials allocations (short ${status.unfunded_minor} minor units); priority ${bucket.priority} spending waits`;
+        if (!input.override)
+          throw new ProblemError(409, "essentials-unfunded", reason, {
+            month,
+            essentials: status,
+            hint: "Record income or fund essentials first, or resend with override: true",
+          });
+        override = { by: actor, at: ctx.now().toISOString(), reason };
+      }
+    }
+    return ctx.storage.transactions.create({
+      kind: input.kind,
+      amount_minor: amount,
+      currency,
+      date: input.date,
+      month,
+      bucket_id: bucketId,
+      category,
+      payee: input.payee,
+      memo: input.memo,
+      reverses: null,
+      rule_ids: fromRules.rule_ids,
+      auto_fields: auto,
+      override,
+      actor,
+    });
+  });
+}
+
+/** Void an entry by posting its reversal (same month, opposite sign); the original is never edited. */
+export async function voidTransaction(ctx: BudgetContext, id: string, actor: string) {
+  const orig = await ctx.storage.transactions.require(id);
+  if (orig.reverses !== null)
+    throw new ProblemError(409, "cannot-void-reversal", `'${id}' is itself a reversal of '${orig.reverses}'`);
+  return withMonth(ctx, orig.month, async () => {
+    await refuseClosed(ctx, orig.month);
+    try {
+      return await ctx.storage.transactions.create(
+        {
+          ...stripMeta(orig),
+          amount_minor: -orig.amount_minor,
+          reverses: orig.id,
+          override: null,
+          actor,
+          memo: `void of ${orig.id}`,
+        },
+        // One reversal per entry: a second void collides on this id.
+        { id: `${orig.id}_void` },
+      );
+    } catch (err) {
+      if (err instanceof ConflictError)
+        throw new ProblemError(409, "already-voided", `'${id}' is already voided by '${orig.id}_void'`);
+      throw err;
+    }
+  });
+}
+
+function stripMeta<T extends { id: string; rev: number; created_at: string; updated_at: string }>(r: T) {
+  const { id: _i, rev: _r, created_at: _c, updated_at: _u, ...rest } = r;
+  return rest;
+}
+
+/** Set a bucket's allocation for an open month. */
+export async function setAllocation(ctx: BudgetContext, month: string, bucketId: string, amount: string) {
+  const currency = requireBudgetCurrency(ctx, undefined);
+  const amount_minor = moneyField("amount", amount, currency, "non-negative");
+  const bucket = await ctx.storage.buckets.get(bucketId);
+  if (!bucket) throw fieldProblem(404, "unknown-bucket", "bucket_id", `no bucket '${bucketId}'`, "params");
+  if (month < bucket.start_month)
+    throw fieldProblem(
+      422,
+      "before-bucket-start",
+      "month",
+      `is before bucket '${bucketId}' starts (${bucket.start_month})`,
+      "params",
+    );
+  return withMonth(ctx, month, async () => {
+    await refuseClosed(ctx, month, "month");
+    const id = `alloc_${month}_${bucketId}`;
+    const cur = await ctx.storage.allocations.get(id);
+    if (cur) return ctx.storage.allocations.update(id, { amount_minor });
+    try {
+      return await ctx.storage.allocations.create({ month, bucket_id: bucketId, amount_minor }, { id });
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      return ctx.storage.allocations.update(id, { amount_minor });
+    }
+  });
+}
+
+/** Close a month: freeze its snapshot. A second close is a 409. */
+export async function closeMonth(ctx: BudgetContext, month: string, actor: string) {
+  return withMonth(ctx, month, async () => {
+    const closed = await closedMonths(ctx);
+    if (closed.has(month))
+      throw new ProblemError(409, "month-already-closed", `Month ${month} is already closed`);
+    const snap = { ...(await liveSnapshot(ctx, month, closed)), status: "closed" as const };
+    try {
+      await ctx.storage.closings.create(
+        { month, closed_by: actor, snapshot: snap },
+        { id: `close_${month}` },
+      );
+    } catch (err) {
+      if (err instanceof ConflictError)
+        throw new ProblemError(409, "month-already-closed", `Month ${month} is already closed`);
+      throw err;
+    }
+    return snap;
+  });
+}
+
+/**
+ * Re-run the rules over a month's entries. Only fields a rule set (or left empty) change; what a
+ * person chose stays. Closed months and reversals are left alone.
+ */
+export async function rerunRules(ctx: BudgetContext, month: string) {
+  return withMonth(ctx, month, async () => {
+    await refuseClosed(ctx, month, "month");
+    const rules = await activeRules(ctx);
+    const buckets = new Set<string>();
+    for await (const b of ctx.storage.buckets.iterate({ where: { status: "active" } })) buckets.add(b.id);
+    let changed = 0;
+    let examined = 0;
+    for await (const t of ctx.storage.transactions.iterate({ where: { month }, order: "asc" })) {
+      if (t.reverses !== null) continue;
+      if (await ctx.storage.transactions.get(`${t.id}_void`)) continue;
+      examined++;
+      const r = applyRules(rules, {
+        kind: t.kind,
+        payee: t.payee,
+        memo: t.memo,
+        amount_minor: t.amount_minor,
+      });
+      const next = { ...t };
+      const auto = new Set(t.auto_fields);
+      if (
+        (t.bucket_id === null || auto.has("bucket_id")) &&
+        r.bucket_id !== undefined &&
+        buckets.has(r.bucket_id)
+      ) {
+        next.bucket_id = r.bucket_id;
+        auto.add("bucket_id");
+      }
+      if ((t.category === null || auto.has("category")) && r.category !== undefined) {
+        next.category = r.category;
+        auto.add("category");
+      }
+      if (next.bucket_id === t.bucket_id && next.category === t.category) continue;
+      await ctx.storage.transactions.update(t.id, { ...next, auto_fields: [...auto], rule_ids: r.rule_ids });
+      changed++;
+    }
+    return { month, examined, changed };
+  });
+}

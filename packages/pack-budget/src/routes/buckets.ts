@@ -1,0 +1,96 @@
+import { idParam, pageQuery, replyRecord, routeFor } from "@valhalla/runtime";
+import * as v from "valibot";
+import { bucketMonth, closedMonths } from "../ledger.js";
+import {
+  BUCKET_STATUSES,
+  BUCKET_TYPES,
+  CreateBucketBody,
+  monthString,
+  PatchBucketBody,
+  PRIORITIES,
+} from "../schemas.js";
+import { configOf, moneyField, requireCategory, thisMonth } from "../service.js";
+import type { BudgetContext } from "../storage.js";
+
+const route = routeFor<BudgetContext>();
+const IdParams = v.object({ id: idParam });
+
+export const createBucket = route({
+  method: "POST",
+  path: "/buckets",
+  summary: "Create a bucket (type, monthly limit, priority A–D, rollover)",
+  scope: "write",
+  body: CreateBucketBody,
+  response: { status: 201 },
+  errors: [422],
+  handler: async ({ body, ctx }) => {
+    const limit = moneyField("monthly_limit", body.monthly_limit, configOf(ctx).currency, "non-negative");
+    await requireCategory(ctx, "category", body.category);
+    const { monthly_limit: _l, start_month, ...rest } = body;
+    const bucket = await ctx.storage.buckets.create({
+      ...rest,
+      monthly_limit_minor: limit,
+      start_month: start_month ?? thisMonth(ctx),
+    });
+    return replyRecord(201, bucket, { location: `/budget/buckets/${bucket.id}` });
+  },
+});
+
+export const listBuckets = route({
+  method: "GET",
+  path: "/buckets",
+  summary: "List buckets (filters: type, priority, status)",
+  scope: "read",
+  query: v.strictObject({
+    type: v.optional(v.picklist(BUCKET_TYPES, `must be one of ${BUCKET_TYPES.join(", ")}`)),
+    priority: v.optional(v.picklist(PRIORITIES, "must be A, B, C or D")),
+    status: v.optional(v.picklist(BUCKET_STATUSES)),
+    ...pageQuery,
+  }),
+  handler: async ({ query, ctx }) => {
+    const { cursor, limit, ...where } = query;
+    return ctx.storage.buckets.list({ where, cursor, limit, order: "asc" });
+  },
+});
+
+export const getBucket = route({
+  method: "GET",
+  path: "/buckets/:id",
+  summary: "Get a bucket with its figures for a month (default: this month)",
+  scope: "read",
+  params: IdParams,
+  query: v.strictObject({ month: v.optional(monthString) }),
+  errors: [404],
+  handler: async ({ params, query, ctx }) => {
+    const bucket = await ctx.storage.buckets.require(params.id);
+    const figures = await bucketMonth(ctx, bucket, query.month ?? thisMonth(ctx), await closedMonths(ctx));
+    const view = { ...bucket, month: query.month ?? thisMonth(ctx), figures };
+    return replyRecord(200, view);
+  },
+});
+
+export const patchBucket = route({
+  method: "PATCH",
+  path: "/buckets/:id",
+  summary: "Change a bucket (send If-Match with its ETag; 412 when stale)",
+  scope: "write",
+  params: IdParams,
+  body: PatchBucketBody,
+  errors: [404, 412, 422],
+  handler: async ({ params, body, ctx, ifRev }) => {
+    const { monthly_limit, ...rest } = body;
+    const patch: Record<string, unknown> = Object.fromEntries(
+      Object.entries(rest).filter(([, x]) => x !== undefined),
+    );
+    if (monthly_limit !== undefined)
+      patch.monthly_limit_minor = moneyField(
+        "monthly_limit",
+        monthly_limit,
+        configOf(ctx).currency,
+        "non-negative",
+      );
+    if (body.category !== undefined) await requireCategory(ctx, "category", body.category);
+    const bucket = await ctx.storage.buckets.update(params.id, patch, { ifRev });
+    return replyRecord(200, bucket);
+  },
+});

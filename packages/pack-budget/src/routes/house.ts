@@ -1,0 +1,80 @@
+import { reply, routeFor } from "@valhalla/runtime";
+import { CategoryBody, DEFAULT_CATEGORIES, HouseBudgetBody } from "../schemas.js";
+import { configOf, fieldProblem, houseOf, moneyField } from "../service.js";
+import type { BudgetContext } from "../storage.js";
+
+const route = routeFor<BudgetContext>();
+
+export const getHouse = route({
+  method: "GET",
+  path: "/house",
+  summary: "The house budget: income streams, income target and buffer target",
+  scope: "read",
+  handler: async ({ ctx }) => {
+    const h = await houseOf(ctx);
+    return {
+      currency: configOf(ctx).currency,
+      ...h,
+      income_target_minor: h.income_streams.reduce((s, i) => s + i.monthly_minor, 0),
+    };
+  },
+});
+
+export const putHouse = route({
+  method: "PUT",
+  path: "/house",
+  summary: "Set the house budget (income streams and buffer target)",
+  scope: "write",
+  body: HouseBudgetBody,
+  handler: async ({ body, ctx }) => {
+    const cur = configOf(ctx).currency;
+    const data = {
+      income_streams: body.income_streams.map((s, i) => ({
+        name: s.name,
+        monthly_minor: moneyField(`income_streams/${i}/monthly`, s.monthly, cur, "non-negative"),
+      })),
+      buffer_target_minor: moneyField("buffer_target", body.buffer_target, cur, "non-negative"),
+    };
+    const existing = await ctx.storage.house.get("house");
+    const saved = existing
+      ? await ctx.storage.house.update("house", data)
+      : await ctx.storage.house.create(data, { id: "house" });
+    return reply(200, { currency: cur, ...saved }, { etag: `"${saved.rev}"` });
+  },
+});
+
+export const listCategories = route({
+  method: "GET",
+  path: "/categories",
+  summary: "The controlled categories: the seed's defaults and custom ones",
+  scope: "read",
+  handler: async ({ ctx }) => {
+    const items: { slug: string; name: string; builtin: boolean }[] = DEFAULT_CATEGORIES.map((slug) => ({
+      slug,
+      name: slug.replace(/_/g, " "),
+      builtin: true,
+    }));
+    for await (const c of ctx.storage.categories.iterate({ order: "asc" }))
+      items.push({ slug: c.slug, name: c.name, builtin: false });
+    return { items };
+  },
+});
+
+export const createCategory = route({
+  method: "POST",
+  path: "/categories",
+  summary: "Add a custom category",
+  scope: "write",
+  body: CategoryBody,
+  response: { status: 201 },
+  errors: [409],
+  handler: async ({ body, ctx }) => {
+    if (
+      (DEFAULT_CATEGORIES as readonly string[]).includes(body.slug) ||
+      (await ctx.storage.categories.get(`cat_${body.slug}`))
+    )
+      throw fieldProblem(409, "category-exists", "slug", `'${body.slug}' already exists`);
+    const c = await ctx.storage.categories.create(body, { id: `cat_${body.slug}` });
+    return reply(201, c);
+  },
+});

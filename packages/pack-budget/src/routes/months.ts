@@ -1,0 +1,69 @@
+import { decimalString, idParam, reply, replyRecord, routeFor } from "@valhalla/runtime";
+import * as v from "valibot";
+import { bufferCheck, snapshotOf } from "../ledger.js";
+import { closeMonth, setAllocation } from "../posting.js";
+import { AllocationBody, monthString } from "../schemas.js";
+import { actorOf, configOf, moneyField, thisMonth } from "../service.js";
+import type { BudgetContext } from "../storage.js";
+
+const route = routeFor<BudgetContext>();
+const MonthParams = v.object({ month: monthString });
+
+export const putAllocation = route({
+  method: "PUT",
+  path: "/months/:month/allocations/:bucket_id",
+  summary: "Set a bucket's allocation for a month (replaces the monthly limit for that month)",
+  scope: "write",
+  params: v.object({ month: monthString, bucket_id: idParam }),
+  body: AllocationBody,
+  errors: [404, 409, 422],
+  handler: async ({ params, body, ctx }) =>
+    replyRecord(200, await setAllocation(ctx, params.month, params.bucket_id, body.amount)),
+});
+
+export const getMonth = route({
+  method: "GET",
+  path: "/months/:month",
+  summary: "A month's snapshot (frozen once closed)",
+  scope: "read",
+  params: MonthParams,
+  handler: async ({ params, ctx }) => snapshotOf(ctx, params.month),
+});
+
+export const closeMonthRoute = route({
+  method: "POST",
+  path: "/months/:month/close",
+  summary: "Close a month: freeze its snapshot; later postings into it get 409",
+  scope: "write",
+  params: MonthParams,
+  response: { status: 201 },
+  errors: [409],
+  handler: async ({ params, ctx, c }) => {
+    const snap = await closeMonth(ctx, params.month, actorOf(c.req.header("x-actor")));
+    return reply(201, snap);
+  },
+});
+
+export const getSnapshot = route({
+  method: "GET",
+  path: "/snapshot",
+  summary: "Targets, bills estimate, ledger totals, per-bucket available and cash plan gap of a month",
+  scope: "read",
+  query: v.strictObject({ month: v.optional(monthString) }),
+  handler: async ({ query, ctx }) => snapshotOf(ctx, query.month),
+});
+
+export const getBufferCheck = route({
+  method: "GET",
+  path: "/buffer_check",
+  summary: "income target − bills − buffer ≥ 0 for a month, with the shortfall",
+  scope: "read",
+  query: v.strictObject({ buffer_min: v.optional(decimalString), month: v.optional(monthString) }),
+  handler: async ({ query, ctx }) => {
+    const min =
+      query.buffer_min === undefined
+        ? undefined
+        : moneyField("buffer_min", query.buffer_min, configOf(ctx).currency, "non-negative", "query");
+    return bufferCheck(ctx, query.month ?? thisMonth(ctx), min);
+  },
+});

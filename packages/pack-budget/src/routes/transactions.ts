@@ -1,0 +1,71 @@
+import { idParam, pageQuery, replyRecord, routeFor } from "@valhalla/runtime";
+import * as v from "valibot";
+import { postTransaction, voidTransaction } from "../posting.js";
+import { CreateTransactionBody, monthString, TX_KINDS } from "../schemas.js";
+import { actorOf } from "../service.js";
+import type { BudgetContext } from "../storage.js";
+
+const route = routeFor<BudgetContext>();
+
+export const createTransaction = route({
+  method: "POST",
+  path: "/transactions",
+  summary:
+    "Post income or an expense; rules fill bucket/category; C/D spending is gated on funded essentials",
+  description: "Send `x-actor` to record who posted (and who overrode the gate).",
+  scope: "write",
+  body: CreateTransactionBody,
+  response: { status: 201 },
+  errors: [409, 422],
+  handler: async ({ body, ctx, c }) => {
+    const tx = await postTransaction(ctx, body, actorOf(c.req.header("x-actor")));
+    return replyRecord(201, tx, { location: `/budget/transactions/${tx.id}` });
+  },
+});
+
+export const listTransactions = route({
+  method: "GET",
+  path: "/transactions",
+  summary: "Ledger entries (filters: month, bucket_id, kind), newest first",
+  scope: "read",
+  query: v.strictObject({
+    month: v.optional(monthString),
+    bucket_id: v.optional(idParam),
+    kind: v.optional(v.picklist(TX_KINDS, "must be income or expense")),
+    ...pageQuery,
+  }),
+  handler: async ({ query, ctx }) => {
+    const { cursor, limit, ...where } = query;
+    return ctx.storage.transactions.list({ where, cursor, limit });
+  },
+});
+
+export const getTransaction = route({
+  method: "GET",
+  path: "/transactions/:id",
+  summary: "Get a ledger entry",
+  scope: "read",
+  params: v.object({ id: idParam }),
+  errors: [404],
+  handler: async ({ params, ctx }) => {
+    const tx = await ctx.storage.transactions.require(params.id);
+    const reversal = await ctx.storage.transactions.get(`${tx.id}_void`);
+    const view = { ...tx, voided_by: reversal?.id ?? null };
+    return replyRecord(200, view);
+  },
+});
+
+export const voidTransactionRoute = route({
+  method: "POST",
+  path: "/transactions/:id/void",
+  summary:
+    "Void an entry by posting its reversal (never an edit); 409 when already voided or the month is closed",
+  scope: "write",
+  params: v.object({ id: idParam }),
+  response: { status: 201 },
+  errors: [404, 409],
+  handler: async ({ params, ctx, c }) => {
+    const rev = await voidTransaction(ctx, params.id, actorOf(c.req.header("x-actor")));
+    return replyRecord(201, rev, { location: `/budget/transactions/${rev.id}` });
+  },
+});

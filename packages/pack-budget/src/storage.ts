@@ -1,0 +1,24 @@
+import { billsService } from "@valhalla/pack-bills/refs";
+import { collection, type PackContext } from "@valhalla/runtime";
+import { Allocation, Bucket, Category, Closing, HouseBudget, Rule, Transaction } from "./schemas.js";
+
+/** Namespaces of the budget pack. */
+export const storage = {
+  buckets: collection({ prefix: "bk", schema: Bucket, indexes: ["type", "priority", "status"] }),
+  house: collection({ prefix: "house", schema: HouseBudget }),
+  categories: collection({ prefix: "cat", schema: Category }),
+  allocations: collection({ prefix: "alloc", schema: Allocation, indexes: ["month", "bucket_id"] }),
+  transactions: collection({
+    prefix: "tx",
+    schema: Transaction,
+    indexes: ["month", "bucket_id", "kind", "reverses"],
+  }),
+  rules: collection({ prefix: "rule", schema: Rule, indexes: ["active"] }),
+  closings: collection({ prefix: "close", schema: Closing }),
+};
+
+/** What the budget pack requires: bills, when installed, for the month's bills estimate. */
+export const requires = { bills: billsService.optionalRef() };
+
+/** The budget pack's context. */
+export type BudgetContext = PackContext<typeof storage, typeof requires>;

@@ -1,0 +1,27 @@
+import { createHost, type Host, silentLogger } from "@valhalla/host";
+import { bills } from "@valhalla/pack-bills";
+import { budget } from "../src/index.js";
+
+/** A host with budget (and bills unless `withBills: false`) on in-memory storage and a fixed clock. */
+export async function budgetHost(options: { now: string; withBills?: boolean; storage?: string }) {
+  const now = new Date(options.now);
+  const host: Host = await createHost({
+    packs: options.withBills === false ? [budget] : [bills, budget],
+    storage: options.storage ?? "memory:",
+    log: silentLogger,
+    timezone: "UTC",
+    now: () => now,
+  });
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await host.fetch(
+      new Request(`http://x${path}`, {
+        method,
+        headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
+    );
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+  };
+  return { host, call };
+}
