@@ -126,3 +126,11 @@ export const HoldingsConfig = v.object({
   stale_after_days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 180),
 });
 export type HoldingsConfig = v.InferOutput<typeof HoldingsConfig>;
+
+/** Summary cache bookkeeping: the write generation and the cached native aggregates. */
+export const SummaryMeta = v.object({
+  gen: v.pipe(v.number(), v.safeInteger()),
+  day: v.string(),
+  computed_at: v.string(),
+  data: v.unknown(),
+});

@@ -1,4 +1,11 @@
-import { convertMinor, daysBetween, ProblemError, type Stored, todayIn } from "@valhalla/runtime";
+import {
+  ConflictError,
+  convertMinor,
+  daysBetween,
+  ProblemError,
+  type Stored,
+  todayIn,
+} from "@valhalla/runtime";
 import * as v from "valibot";
 import type { Asset } from "./schemas.js";
 import { HoldingsConfig } from "./schemas.js";
@@ -88,56 +95,145 @@ interface Group {
 }
 const emptyGroup = (): Group => ({ count: 0, value_minor: 0, liabilities_minor: 0, equity_minor: 0 });
 
-/** Summary of active holdings grouped by type, jurisdiction, entity and currency, in `base`. */
-export async function summarize(ctx: HoldingsContext, opts: { base: string; fx: FxTable }) {
-  const cfg = configOf(ctx);
-  const today = todayIn(ctx.timezone, ctx.now());
-  const by = {
-    type: {} as Record<string, Group>,
-    jurisdiction: {} as Record<string, Group>,
-    entity: {} as Record<string, Group>,
-    currency: {} as Record<string, Group>,
+/** Sums in each holding's own currencies; converted to a base only when read. */
+interface NativeGroup {
+  count: number;
+  value: Record<string, number>;
+  liabilities: Record<string, number>;
+}
+type Dimension = "type" | "jurisdiction" | "entity" | "currency";
+const DIMENSIONS: readonly Dimension[] = ["type", "jurisdiction", "entity", "currency"];
+
+/** Native aggregates of all active holdings: what the summary cache stores. */
+export interface NativeSummary {
+  totals: NativeGroup;
+  by: Record<Dimension, Record<string, NativeGroup>>;
+  /** Holdings whose latest valuation is older than the limit (or missing), as of `today`. */
+  stale: { id: string; label: string; as_of: string | null; age_days: number | null }[];
+}
+
+const nativeGroup = (): NativeGroup => ({ count: 0, value: {}, liabilities: {} });
+
+function addNative(g: NativeGroup, asset: Asset) {
+  g.count++;
+  if (asset.valuation)
+    g.value[asset.valuation.currency] =
+      (g.value[asset.valuation.currency] ?? 0) + asset.valuation.amount_minor;
+  for (const [cur, minor] of Object.entries(asset.liabilities))
+    g.liabilities[cur] = (g.liabilities[cur] ?? 0) + minor;
+}
+
+/** One pass over active holdings (through the `active` index), page by page. */
+export async function computeNative(
+  ctx: HoldingsContext,
+  today: string,
+  staleAfterDays: number,
+): Promise<NativeSummary> {
+  const out: NativeSummary = {
+    totals: nativeGroup(),
+    by: { type: {}, jurisdiction: {}, entity: {}, currency: {} },
+    stale: [],
   };
-  const totals = emptyGroup();
-  const stale: { id: string; label: string; as_of: string | null; age_days: number | null }[] = [];
   for await (const asset of ctx.storage.assets.iterate({ where: { active: true }, order: "asc" })) {
-    const e = equityOf(asset, opts.base, opts.fx);
-    const keys = {
+    const keys: Record<Dimension, string> = {
       type: asset.type,
       jurisdiction: asset.jurisdiction ?? "unspecified",
       entity: asset.entity_id ?? asset.entity_name ?? "unspecified",
       currency: asset.valuation?.currency ?? asset.currency,
     };
-    for (const dim of ["type", "jurisdiction", "entity", "currency"] as const)
-      add((by[dim][keys[dim]] ??= emptyGroup()), e);
-    add(totals, e);
-    const s = staleness(asset, today, cfg.stale_after_days);
+    for (const dim of DIMENSIONS) addNative((out.by[dim][keys[dim]] ??= nativeGroup()), asset);
+    addNative(out.totals, asset);
+    const s = staleness(asset, today, staleAfterDays);
     if (s.stale)
-      stale.push({
+      out.stale.push({
         id: asset.id,
         label: asset.label,
         as_of: asset.valuation?.as_of ?? null,
         age_days: s.age_days,
       });
   }
+  return out;
+}
+
+function convertGroup(g: NativeGroup, base: string, fx: FxTable): Group {
+  let value = 0;
+  let debt = 0;
+  for (const [cur, minor] of Object.entries(g.value)) value += toBase(minor, cur, base, fx);
+  for (const [cur, minor] of Object.entries(g.liabilities)) debt += toBase(minor, cur, base, fx);
+  return { count: g.count, value_minor: value, liabilities_minor: debt, equity_minor: value - debt };
+}
+
+const convertAll = (groups: Record<string, NativeGroup>, base: string, fx: FxTable) =>
+  Object.fromEntries(Object.entries(groups).map(([k, g]) => [k, convertGroup(g, base, fx)]));
+
+/**
+ * Summary of active holdings grouped by type, jurisdiction, entity and currency, in `base`.
+ * Sums per currency come from the summary cache (recomputed after any write, once a day, or
+ * after 5 minutes), so repeated reads cost O(groups), not O(holdings). Converting per-currency
+ * group sums rounds once per group and currency.
+ */
+export async function summarize(ctx: HoldingsContext, opts: { base: string; fx: FxTable }) {
+  const cfg = configOf(ctx);
+  const today = todayIn(ctx.timezone, ctx.now());
+  const native = await cachedNative(ctx, today, cfg.stale_after_days);
   return {
     base_currency: opts.base,
     as_of: today,
     stale_after_days: cfg.stale_after_days,
-    totals,
-    by_type: by.type,
-    by_jurisdiction: by.jurisdiction,
-    by_entity: by.entity,
-    by_currency: by.currency,
-    stale,
+    totals: convertGroup(native.totals, opts.base, opts.fx),
+    by_type: convertAll(native.by.type, opts.base, opts.fx),
+    by_jurisdiction: convertAll(native.by.jurisdiction, opts.base, opts.fx),
+    by_entity: convertAll(native.by.entity, opts.base, opts.fx),
+    by_currency: convertAll(native.by.currency, opts.base, opts.fx),
+    stale: native.stale,
   };
 }
 
-function add(g: Group, e: { value_minor: number; liabilities_minor: number; equity_minor: number }) {
-  g.count++;
-  g.value_minor += e.value_minor;
-  g.liabilities_minor += e.liabilities_minor;
-  g.equity_minor += e.equity_minor;
+const GEN_ID = "gen";
+const CACHE_ID = "summary";
+const CACHE_MAX_AGE_MS = 5 * 60_000;
+
+/**
+ * Mark the summary cache stale. Call AFTER the holding write commits: a reader that computed in
+ * between labels its result with the old generation, so it is never taken for the new one.
+ */
+export async function touchSummary(ctx: HoldingsContext): Promise<void> {
+  const meta = ctx.storage.meta;
+  if (await meta.get(GEN_ID)) {
+    await meta.update(GEN_ID, (cur) => ({ ...cur, gen: cur.gen + 1 }));
+    return;
+  }
+  try {
+    await meta.create({ gen: 1, data: null, day: "", computed_at: "" }, { id: GEN_ID });
+  } catch (err) {
+    if (!(err instanceof ConflictError)) throw err;
+    await meta.update(GEN_ID, (cur) => ({ ...cur, gen: cur.gen + 1 }));
+  }
+}
+
+async function cachedNative(
+  ctx: HoldingsContext,
+  today: string,
+  staleAfterDays: number,
+): Promise<NativeSummary> {
+  const meta = ctx.storage.meta;
+  const gen = (await meta.get(GEN_ID))?.gen ?? 0;
+  const cache = await meta.get(CACHE_ID);
+  const now = ctx.now().getTime();
+  if (
+    cache &&
+    cache.gen === gen &&
+    cache.day === today &&
+    now - Date.parse(cache.computed_at) < CACHE_MAX_AGE_MS
+  ) {
+    return cache.data as NativeSummary;
+  }
+  const data = await computeNative(ctx, today, staleAfterDays);
+  const record = { gen, day: today, computed_at: new Date(now).toISOString(), data };
+  // Best effort: a concurrent reader may have refreshed it first; either result is for `gen`.
+  if (cache) await meta.update(CACHE_ID, record, { ifRev: cache.rev }).catch(() => {});
+  else await meta.create(record, { id: CACHE_ID }).catch(() => {});
+  return data;
 }
 
 /** Asset view with net equity in the base currency (null with the reason when a rate is missing). */

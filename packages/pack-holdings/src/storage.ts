@@ -1,5 +1,5 @@
 import { collection, type PackContext } from "@valhalla/runtime";
-import { Asset, Liability, ValuationRecord } from "./schemas.js";
+import { Asset, Liability, SummaryMeta, ValuationRecord } from "./schemas.js";
 
 /** Namespaces of the holdings pack. */
 export const storage = {
@@ -10,6 +10,8 @@ export const storage = {
   }),
   valuations: collection({ prefix: "val", schema: ValuationRecord, indexes: ["asset_id"] }),
   liabilities: collection({ prefix: "liab", schema: Liability, indexes: ["asset_id"] }),
+  /** Summary cache: records `gen` (bumped after every holding write) and `summary`. */
+  meta: collection({ prefix: "hmeta", schema: SummaryMeta }),
 };
 
 /** The holdings pack's context. */

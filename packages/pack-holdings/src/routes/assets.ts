@@ -16,7 +16,7 @@ import {
   CreateAssetBody,
   PatchAssetBody,
 } from "../schemas.js";
-import { assetView, configOf, parseFxParam, summarize } from "../service.js";
+import { assetView, configOf, parseFxParam, summarize, touchSummary } from "../service.js";
 import type { HoldingsContext } from "../storage.js";
 
 const route = routeFor<HoldingsContext>();
@@ -46,6 +46,7 @@ export const createAsset = route({
       valuation: null,
       liabilities: {},
     });
+    await touchSummary(ctx);
     return replyRecord(201, asset, { location: `/holdings/${asset.id}` });
   },
 });
@@ -110,6 +111,7 @@ export const patchAsset = route({
   handler: async ({ params, body, ctx, ifRev }) => {
     const patch = Object.fromEntries(Object.entries(body).filter(([, val]) => val !== undefined));
     const asset = await ctx.storage.assets.update(params.id, patch, { ifRev });
+    await touchSummary(ctx);
     return replyRecord(200, asset);
   },
 });
@@ -127,6 +129,7 @@ export const archiveAsset = route({
       (cur) => ({ ...cur, active: false, archived_at: cur.archived_at ?? ctx.now().toISOString() }),
       { ifRev },
     );
+    await touchSummary(ctx);
     return replyRecord(200, asset);
   },
 });
@@ -167,6 +170,7 @@ export const addValuation = route({
             },
           },
     );
+    await touchSummary(ctx);
     return replyRecord(201, val);
   },
 });
@@ -217,6 +221,7 @@ export const addLiability = route({
         [body.currency]: (cur.liabilities[body.currency] ?? 0) + amount_minor,
       },
     }));
+    await touchSummary(ctx);
     return replyRecord(201, liab);
   },
 });
