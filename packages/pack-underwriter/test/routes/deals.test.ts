@@ -185,7 +185,7 @@ describe("underwriter with an incompatible wholesale", () => {
       version: "2.0.0",
       description: "Wholesale, next major",
       provides: [dealsService],
-      services: () => ({ deals: fakeWholesale().pack.services!({} as never).deals }),
+      services: () => ({ deals: fakeWholesale().api }),
     });
     await expect(makeHost([v2])).rejects.toThrow(/wholesale/);
     host = await makeHost();
