@@ -1,14 +1,16 @@
-import { definePack, route } from "@valhalla/runtime";
+import { definePack, type PackContext, routeFor } from "@valhalla/runtime";
 import { describe, expect, it } from "vitest";
 import { underwriterService } from "../src/refs.js";
 import { call, createProperty, makeHost } from "./fixtures/http.js";
 
 // A consumer pack that reads underwriter only through its ref, as another pack would.
+const requires = { uw: underwriterService };
+const route = routeFor<PackContext<{}, typeof requires>>();
 const consumer = definePack({
   code: "consumer",
   version: "1.0.0",
   description: "Reads underwriter through its service ref",
-  requires: { uw: underwriterService },
+  requires,
   routes: [
     route({
       method: "GET",
