@@ -19,20 +19,33 @@ export const attachProperty = route({
     const deals = requireDeals(ctx);
     const prop = await ctx.storage.properties.require(body.property_id);
     await requireDeal(deals, params.dealId);
-    if (prop.deal_id && prop.deal_id !== params.dealId) {
-      throw new ProblemError(
-        409,
-        "property-attached",
-        `Property '${prop.id}' is already attached to deal '${prop.deal_id}'`,
-        { deal_id: prop.deal_id },
-      );
-    }
-    // The deal is told first: if wholesale refuses, the property stays unattached.
-    const deal = await deals.attachProperty(params.dealId, prop.id);
+    // Claim the property first: the check runs inside the compare-and-set update, so two concurrent
+    // attaches to different deals cannot both win.
     const updated =
       prop.deal_id === params.dealId
         ? prop
-        : await ctx.storage.properties.update(prop.id, (p) => ({ ...p, deal_id: params.dealId }));
+        : await ctx.storage.properties.update(prop.id, (p) => {
+            if (p.deal_id && p.deal_id !== params.dealId) {
+              throw new ProblemError(
+                409,
+                "property-attached",
+                `Property '${p.id}' is already attached to deal '${p.deal_id}'`,
+                { deal_id: p.deal_id },
+              );
+            }
+            return { ...p, deal_id: params.dealId };
+          });
+    let deal: unknown;
+    try {
+      deal = await deals.attachProperty(params.dealId, updated.id);
+    } catch (err) {
+      if (prop.deal_id === params.dealId) throw err;
+      // Wholesale refused: release the claim so the property is not left pointing at the deal.
+      await ctx.storage.properties.update(updated.id, (p) =>
+        p.deal_id === params.dealId ? { ...p, deal_id: null } : p,
+      );
+      throw err;
+    }
     return reply(200, { deal_id: params.dealId, property: updated, deal }, { etag: `"${updated.rev}"` });
   },
 });

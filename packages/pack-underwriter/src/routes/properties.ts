@@ -103,7 +103,7 @@ export const patchProperty = route({
 export const deleteProperty = route({
   method: "DELETE",
   path: "/properties/:id",
-  summary: "Delete a property (refused while it is attached to a deal)",
+  summary: "Delete a property with its ARV history and runs (refused while it is attached to a deal)",
   scope: "write",
   params: IdParams,
   response: { status: 204 },
@@ -119,6 +119,11 @@ export const deleteProperty = route({
       );
     }
     await ctx.storage.properties.delete(params.id, { ifRev });
+    // Its ARV history and runs mean nothing without it.
+    for await (const r of ctx.storage.arv_history.iterate({ where: { property_id: prop.id } }))
+      await ctx.storage.arv_history.delete(r.id);
+    for await (const r of ctx.storage.runs.iterate({ where: { property_id: prop.id } }))
+      await ctx.storage.runs.delete(r.id);
     return reply(204);
   },
 });

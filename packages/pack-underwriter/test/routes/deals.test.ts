@@ -73,6 +73,19 @@ describe("POST /underwriter/deals/:dealId/attach-property", () => {
     expect(del.status).toBe(409);
   });
 
+  it("should release the property when wholesale refuses the attachment", async () => {
+    const wholesale = fakeWholesale(["deal_closed_1"]);
+    host = await makeHost([wholesale.pack]);
+    const p = await createProperty(host);
+    const res = await call(host, "POST", "/underwriter/deals/deal_closed_1/attach-property", {
+      property_id: p.id,
+    });
+    expect(res.status).toBe(409);
+    expect(res.body.type).toBe(`${PROBLEM}deal-closed`);
+    const after = await call(host, "GET", `/underwriter/properties/${p.id}`);
+    expect(after.body.deal_id).toBeNull();
+  });
+
   it("should answer 404 for an unknown deal or property and 400 for a bad body", async () => {
     host = await makeHost([fakeWholesale().pack]);
     const p = await createProperty(host);

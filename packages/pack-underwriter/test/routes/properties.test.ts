@@ -1,5 +1,6 @@
 import type { Host } from "@valhalla/host";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { UnderwriterContext } from "../../src/storage.js";
 import { call, createProperty, makeHost, propertyBody } from "../fixtures/http.js";
 
 const PROBLEM = "https://valhalla.dev/problems/";
@@ -154,10 +155,18 @@ describe("GET/PATCH/DELETE /underwriter/properties/:id", () => {
     expect(unknown.status).toBe(404);
   });
 
-  it("should delete a property and 404 it afterwards", async () => {
+  it("should delete a property with its ARV history and runs, and 404 it afterwards", async () => {
     const p = await createProperty(host);
+    await call(host, "POST", `/underwriter/properties/${p.id}/arv`, { arv: "100000" });
+    await call(host, "POST", `/underwriter/properties/${p.id}/underwrite`, { mode: "mao" });
+    const other = await createProperty(host);
+    await call(host, "POST", `/underwriter/properties/${other.id}/arv`, { arv: "90000" });
     const del = await call(host, "DELETE", `/underwriter/properties/${p.id}`);
     expect(del.status).toBe(204);
+    const store = host.registry.context("underwriter").storage as UnderwriterContext["storage"];
+    expect(await store.arv_history.count({ property_id: p.id })).toBe(0);
+    expect(await store.runs.count({ property_id: p.id })).toBe(0);
+    expect(await store.arv_history.count({ property_id: other.id })).toBe(1);
     expect((await call(host, "GET", `/underwriter/properties/${p.id}`)).status).toBe(404);
     expect((await call(host, "DELETE", `/underwriter/properties/${p.id}`)).status).toBe(404);
   });
