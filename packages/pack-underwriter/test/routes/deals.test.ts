@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Host } from "@valhalla/host";
 import { definePack } from "@valhalla/runtime";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { dealsService } from "../../src/index.js";
 import { fakeWholesale } from "../fixtures/fake-wholesale.js";
 import { call, createProperty, makeHost } from "../fixtures/http.js";
@@ -188,6 +191,32 @@ describe("POST /underwriter/deals/:dealId/write-mao", () => {
     });
     expect(badFee.status).toBe(400);
     expect(badFee.body.errors[0].field).toBe("fee");
+  });
+});
+
+describe("deal linking on the embedded SQLite store", () => {
+  it("should attach, write MAO and keep it across a restart", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "uw-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const storage = `sqlite:${join(dir, "uw.db")}`;
+    const wholesale = fakeWholesale();
+    host = await makeHost([wholesale.pack], { storage });
+    const p = await createProperty(host);
+    await call(host, "POST", `/underwriter/properties/${p.id}/arv`, { arv: "150000" });
+    await call(host, "POST", "/underwriter/deals/deal_1/attach-property", { property_id: p.id });
+    // 150,000 × 0.70 − 20,000 − 0 = 85,000
+    const res = await call(host, "POST", "/underwriter/deals/deal_1/write-mao", { mode: "mao" });
+    expect(res.status).toBe(201);
+    expect(res.body.mao_minor).toBe(8_500_000);
+    await host.close();
+
+    // A fresh host over the same file sees everything written before (afterEach closes this one).
+    host = await makeHost([wholesale.pack], { storage });
+    const runs = await call(host, "GET", `/underwriter/properties/${p.id}/runs?mode=mao`);
+    expect(runs.body.items).toHaveLength(1);
+    expect(runs.body.items[0].outputs.mao_minor).toBe(8_500_000);
+    const listed = await call(host, "GET", "/underwriter/properties?deal_id=deal_1");
+    expect(listed.body.items.map((x: { id: string }) => x.id)).toEqual([p.id]);
   });
 });
 
