@@ -1,13 +1,19 @@
 import { bills } from "@valhalla/pack-bills";
 import { budget } from "@valhalla/pack-budget";
 import { holdings } from "@valhalla/pack-holdings";
+import { underwriter } from "@valhalla/pack-underwriter";
 import type { AnyPack } from "@valhalla/runtime";
 
 /**
  * Every pack this host ships with, in the order they are listed. `VALHALLA_PACKS` picks a subset.
- * One line per pack keeps additions conflict-free.
  */
-export const installedPacks: readonly AnyPack[] = [holdings, bills, budget];
+// biome-ignore format: one pack per line keeps additions conflict-free
+export const installedPacks: readonly AnyPack[] = [
+  holdings,
+  bills,
+  budget,
+  underwriter,
+];
 
 /** Choose packs by code; unknown codes are an error naming them and the known ones. */
 export function selectPacks(

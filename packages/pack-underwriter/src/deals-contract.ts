@@ -1,0 +1,25 @@
+import { serviceRef } from "@valhalla/runtime";
+
+/**
+ * The part of wholesale's `deals` service this pack calls. It MUST match the `DealsApi` exported by
+ * `@valhalla/pack-wholesale/refs` (the lead reconciles the two when both packs are merged); we keep a
+ * local copy so underwriter builds and runs without wholesale installed.
+ * @public
+ */
+export interface DealsApi {
+  /** The deal, or `null` when there is no such deal. */
+  get(id: string): Promise<{ id: string; rev: number; [k: string]: unknown } | null>;
+  /** Record on the deal which property it is about. */
+  attachProperty(dealId: string, propertyId: string): Promise<unknown>;
+  /** Store an underwriting result (MAO) on the deal; wholesale keeps each one as a new version. */
+  recordUnderwriting(
+    dealId: string,
+    input: { mao_minor: number; currency: string; arv_minor: number; property_id: string; source: string },
+  ): Promise<unknown>;
+}
+
+/** Wholesale's `deals` service, as a provider declares it (`provides: [dealsService]`). @public */
+export const dealsService = serviceRef<DealsApi>({ pack: "wholesale", id: "deals", version: "^1" });
+
+/** The same ref as underwriter requires it: optional, so the pack starts without wholesale. @public */
+export const optionalDealsService = dealsService.optionalRef();
