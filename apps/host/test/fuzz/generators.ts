@@ -51,6 +51,7 @@ export const EVIL_STRINGS: readonly string[] = [
   "ｆｕｌｌ",
   "<script>alert(1)</script>",
   "' OR 1=1 --",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, on purpose
   "${7*7}",
   "null",
   "true",

@@ -2,7 +2,7 @@ import type { CollectionDef } from "@valhalla/runtime";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Host } from "../../src/create-host.js";
-import { keyFor, testHost, tmpSqlite } from "../fixtures/hosts.js";
+import { json, keyFor, testHost, tmpSqlite } from "../fixtures/hosts.js";
 import { evilString, evilValue, fromSchema, mutate, prng, type Rng } from "./generators.js";
 
 // H1: seeded, in-house schema fuzzer over every registry route (no JS Schemathesis exists).
@@ -45,7 +45,7 @@ describe("fuzz: routes", () => {
   });
 
   const targets = async (): Promise<Target[]> => {
-    const doc = (await (await host.fetch(authed("GET", "/openapi.json"))).json()) as {
+    const doc = (await json(await host.fetch(authed("GET", "/openapi.json")))) as {
       paths: Record<string, Record<string, { parameters?: Schema[]; requestBody?: Schema }>>;
     };
     const out: Target[] = [];

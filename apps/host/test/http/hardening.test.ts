@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Host } from "../../src/create-host.js";
-import { keyFor, req, testHost } from "../fixtures/hosts.js";
+import { json, keyFor, req, testHost } from "../fixtures/hosts.js";
 
 describe("hardening", () => {
   let host: Host;
@@ -14,7 +14,7 @@ describe("hardening", () => {
     const res = await host.fetch(req("POST", "/testboard/items", { key, body: { name: "x".repeat(2000) } }));
     expect(res.status).toBe(413);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
-    expect((await res.json()).type).toBe("https://valhalla.dev/problems/body-too-large");
+    expect((await json(res)).type).toBe("https://valhalla.dev/problems/body-too-large");
   });
 
   it("should answer 413 for a chunked body over the limit without Content-Length", async () => {
@@ -51,10 +51,10 @@ describe("hardening", () => {
     const deep = (n: number) => `${"[".repeat(n)}${"]".repeat(n)}`;
     const res = await host.fetch(req("POST", "/testboard/items", { key, body: `{"name":${deep(33)}}` }));
     expect(res.status).toBe(400);
-    expect((await res.json()).type).toBe("https://valhalla.dev/problems/json-too-deep");
+    expect((await json(res)).type).toBe("https://valhalla.dev/problems/json-too-deep");
     const ok = await host.fetch(req("POST", "/testboard/items", { key, body: `{"name":${deep(31)}}` }));
     expect(ok.status).toBe(400);
-    expect((await ok.json()).type).toBe("https://valhalla.dev/problems/validation-failed");
+    expect((await json(ok)).type).toBe("https://valhalla.dev/problems/validation-failed");
   });
 
   it("should answer 415 for a JSON route sent another content type", async () => {
@@ -69,7 +69,7 @@ describe("hardening", () => {
         req("POST", "/testboard/items", { key, body: '{"name":"a"}', headers: { "content-type": type } }),
       );
       expect(res.status).toBe(415);
-      expect((await res.json()).type).toBe("https://valhalla.dev/problems/unsupported-media-type");
+      expect((await json(res)).type).toBe("https://valhalla.dev/problems/unsupported-media-type");
     }
   });
 
@@ -111,6 +111,16 @@ describe("hardening", () => {
     expect(pre.headers.get("access-control-allow-headers")).toContain("Idempotency-Key");
     const other = await host.fetch(req("GET", "/healthz", { headers: { origin: "https://evil.example" } }));
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("should keep storage keys out of storage errors", async () => {
+    host = await testHost();
+    const key = await keyFor(host, "admin");
+    const res = await host.fetch(req("GET", "/testboard/items?by=name", { key }));
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(JSON.parse(text).type).toBe("https://valhalla.dev/problems/invalid-value");
+    expect(text).not.toContain("testboard.items");
   });
 
   it("should keep stack traces and paths out of a 500 and log it with the request id", async () => {

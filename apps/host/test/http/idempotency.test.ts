@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createHost, type Host } from "../../src/create-host.js";
 import { IDEMPOTENCY_NS } from "../../src/http/idempotency.js";
 import { silentLogger } from "../../src/log.js";
-import { allPacks, keyFor, req, testHost, tmpSqlite } from "../fixtures/hosts.js";
+import { allPacks, boardItems, json, keyFor, req, testHost, tmpSqlite } from "../fixtures/hosts.js";
 
 const post = (key: string, idem: string, body: unknown, path = "/testboard/items") =>
   req("POST", path, { key, body, headers: { "idempotency-key": idem } });
@@ -17,7 +17,7 @@ describe("idempotency keys", () => {
     hosts.push(h);
     return h;
   };
-  const count = (h: Host) => h.registry.context("testboard").storage.items.count();
+  const count = (h: Host) => boardItems(h).count();
 
   it("should replay the first response byte for byte and create one record", async () => {
     const host = await start();
@@ -40,7 +40,7 @@ describe("idempotency keys", () => {
     expect((await host.fetch(post(key, "k-2", { name: "a" }))).status).toBe(201);
     const res = await host.fetch(post(key, "k-2", { name: "b" }));
     expect(res.status).toBe(422);
-    expect((await res.json()).type).toBe("https://valhalla.dev/problems/idempotency-key-reused");
+    expect((await json(res)).type).toBe("https://valhalla.dev/problems/idempotency-key-reused");
     expect(await count(host)).toBe(1);
   });
 
@@ -51,7 +51,7 @@ describe("idempotency keys", () => {
     await new Promise((r) => setTimeout(r, 50));
     const res = await host.fetch(post(key, "k-3", { name: "a" }, "/testboard/slow?ms=200"));
     expect(res.status).toBe(409);
-    expect((await res.json()).type).toBe("https://valhalla.dev/problems/idempotency-in-flight");
+    expect((await json(res)).type).toBe("https://valhalla.dev/problems/idempotency-in-flight");
     expect(res.headers.get("retry-after")).toBe("1");
     expect((await slow).status).toBe(201);
     expect((await host.fetch(post(key, "k-3", { name: "a" }, "/testboard/slow?ms=200"))).status).toBe(201);
@@ -67,7 +67,7 @@ describe("idempotency keys", () => {
     expect(ra.status).toBe(201);
     expect(rb.status).toBe(201);
     expect(rb.headers.get("idempotent-replayed")).toBeNull();
-    expect((await ra.json()).id).not.toBe((await rb.json()).id);
+    expect((await json(ra)).id).not.toBe((await json(rb)).id);
     expect(await count(host)).toBe(2);
   });
 
@@ -100,7 +100,7 @@ describe("idempotency keys", () => {
     for (const bad of ['"unterminated', "x".repeat(256), "", '"a"b"', "caf\u00e9"]) {
       const res = await host.fetch(post(key, bad, { name: "a" }));
       expect(res.status).toBe(400);
-      expect((await res.json()).type).toBe("https://valhalla.dev/problems/invalid-idempotency-key");
+      expect((await json(res)).type).toBe("https://valhalla.dev/problems/invalid-idempotency-key");
     }
     expect((await host.fetch(post(key, "x".repeat(255), { name: "a" }))).status).toBe(201);
   });
@@ -138,7 +138,7 @@ describe("idempotency keys", () => {
         expect(again.status).toBe(201);
         expect(await again.text()).toBe(bodies[0]);
       }
-      expect(await hosts[0]!.registry.context("testboard").storage.items.count()).toBe(1);
+      expect(await boardItems(hosts[0]!).count()).toBe(1);
       expect(await hosts[0]!.registry.driver.count(IDEMPOTENCY_NS)).toBe(1);
     } finally {
       await Promise.all(hosts.splice(0).map((h) => h.close()));

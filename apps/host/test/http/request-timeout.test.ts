@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Host } from "../../src/create-host.js";
-import { keyFor, req, testHost } from "../fixtures/hosts.js";
+import { boardItems, json, keyFor, req, testHost } from "../fixtures/hosts.js";
 
 describe("request timeout", () => {
   let host: Host;
@@ -16,13 +16,13 @@ describe("request timeout", () => {
     const elapsed = performance.now() - started;
     expect(res.status).toBe(504);
     expect(elapsed).toBeLessThan(250);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.type).toBe("https://valhalla.dev/problems/timeout");
     expect(body.status).toBe(504);
     expect(res.headers.get("x-request-id")).toBeTruthy();
     // Let the handler wake up and try its write.
     await new Promise((r) => setTimeout(r, 450));
-    expect(await host.registry.context("testboard").storage.items.count()).toBe(0);
+    expect(await boardItems(host).count()).toBe(0);
   });
 
   it("should commit a write that finishes in time", async () => {
@@ -30,6 +30,6 @@ describe("request timeout", () => {
     const key = await keyFor(host, "admin");
     const res = await host.fetch(req("POST", "/testboard/slow?ms=20", { key, body: { name: "quick" } }));
     expect(res.status).toBe(201);
-    expect(await host.registry.context("testboard").storage.items.count()).toBe(1);
+    expect(await boardItems(host).count()).toBe(1);
   });
 });

@@ -28,7 +28,7 @@ describe("api keys", () => {
     expect(raw?.value).not.toContain(secret.slice(-43));
     expect((await keys.verify(secret))?.id).toBe(key.id);
     expect(await keys.verify(`${secret.slice(0, -2)}xx`)).toBeNull();
-    expect(await keys.verify("vk_key_nothere_" + "a".repeat(43))).toBeNull();
+    expect(await keys.verify(`vk_key_nothere_${"a".repeat(43)}`)).toBeNull();
   });
 
   it("should bootstrap exactly one admin key on a fresh store", async () => {

@@ -2,7 +2,7 @@ import type { Logger } from "@valhalla/runtime";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Host } from "../../src/create-host.js";
 import { apiKeyStore } from "../../src/security/api-keys.js";
-import { keyFor, req, testHost } from "../fixtures/hosts.js";
+import { json, keyFor, req, testHost } from "../fixtures/hosts.js";
 
 describe("auth", () => {
   let host: Host;
@@ -15,7 +15,7 @@ describe("auth", () => {
     const res = await host.fetch(req("GET", "/holdings"));
     expect(res.status).toBe(401);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
-    const body = await res.json();
+    const body = await json(res);
     expect(body.type).toBe("https://valhalla.dev/problems/unauthorized");
     expect(body.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toBe('Bearer realm="valhalla"');
@@ -46,7 +46,7 @@ describe("auth", () => {
     const reader = await keyFor(host, "holdings:read");
     const res = await host.fetch(req("POST", "/holdings", { key: reader, body: { name: "x" } }));
     expect(res.status).toBe(403);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.type).toBe("https://valhalla.dev/problems/forbidden");
     expect(body.required_scope).toBe("holdings:write");
     expect(body.detail).toContain("'holdings:write'");
@@ -79,7 +79,7 @@ describe("auth", () => {
     expect((await host.fetch(req("GET", "/registry"))).status).toBe(401);
     const res = await host.fetch(req("GET", "/registry", { key: reader }));
     expect(res.status).toBe(403);
-    expect((await res.json()).required_scope).toBe("admin");
+    expect((await json(res)).required_scope).toBe("admin");
     expect((await host.fetch(req("GET", "/jobs", { key: reader }))).status).toBe(403);
     expect((await host.fetch(req("GET", "/audit"))).status).toBe(401);
   });

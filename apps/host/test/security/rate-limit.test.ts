@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Host } from "../../src/create-host.js";
 import { createHost } from "../../src/create-host.js";
 import { silentLogger } from "../../src/log.js";
-import { allPacks, keyFor, req, testHost, tmpSqlite } from "../fixtures/hosts.js";
+import { allPacks, json, keyFor, req, testHost, tmpSqlite } from "../fixtures/hosts.js";
 
 describe("rate limit", () => {
   const hosts: Host[] = [];
@@ -21,7 +21,7 @@ describe("rate limit", () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
     const res = await host.fetch(req("GET", "/testboard/items", { key: a }));
     expect(res.status).toBe(429);
-    expect((await res.json()).type).toBe("https://valhalla.dev/problems/rate-limited");
+    expect((await json(res)).type).toBe("https://valhalla.dev/problems/rate-limited");
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(res.headers.get("ratelimit-remaining")).toBe("0");
     const other = await host.fetch(req("GET", "/testboard/items", { key: b }));

@@ -2,7 +2,7 @@ import { HOST_ROUTES } from "@valhalla/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Host } from "../../src/create-host.js";
 import { PUBLIC_HOST_PATHS } from "../../src/security/auth.js";
-import { keyFor, req, testHost } from "../fixtures/hosts.js";
+import { json, keyFor, req, testHost } from "../fixtures/hosts.js";
 
 // Walks the live route table, so every pack installed in packs.ts is covered as it lands.
 describe("route walk", () => {
@@ -14,7 +14,7 @@ describe("route walk", () => {
     const res = await host.fetch(
       req("POST", "/share_tokens", { key: admin, body: { scope: "jv_board", subject: "p1" } }),
     );
-    board = (await res.json()).token;
+    board = (await json(res)).token;
   });
   afterAll(async () => {
     await host.close();
@@ -56,7 +56,7 @@ describe("route walk", () => {
             : `${r.pack}:write`;
       const res = await send(r.method, r.path, await keyFor(host, wrong));
       expect(res.status, `${r.method} ${r.path} with ${wrong}`).toBe(403);
-      expect((await res.json()).type).toBe("https://valhalla.dev/problems/forbidden");
+      expect((await json(res)).type).toBe("https://valhalla.dev/problems/forbidden");
     }
   });
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Host } from "../../src/create-host.js";
 import { SHARE_TOKENS_NS } from "../../src/security/share-tokens.js";
-import { keyFor, req, testHost } from "../fixtures/hosts.js";
+import { boardItems, json, keyFor, req, testHost } from "../fixtures/hosts.js";
 
 describe("share tokens", () => {
   let host: Host;
@@ -25,7 +25,7 @@ describe("share tokens", () => {
   it("should answer 400 naming 'subject' when a jv_board token has none", async () => {
     const res = await mint({ scope: "jv_board" });
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.type).toBe("https://valhalla.dev/problems/validation-failed");
     expect(body.errors[0].field).toBe("subject");
   });
@@ -33,19 +33,19 @@ describe("share tokens", () => {
   it("should answer 400 for a scope no route declares, and for a past expiry", async () => {
     const res = await mint({ scope: "everything", subject: "p1" });
     expect(res.status).toBe(400);
-    expect((await res.json()).errors[0].field).toBe("scope");
+    expect((await json(res)).errors[0].field).toBe("scope");
     const past = await mint({ scope: "jv_board", subject: "p1", expires_at: "2000-01-01T00:00:00Z" });
     expect(past.status).toBe(400);
-    expect((await past.json()).errors[0].field).toBe("expires_at");
+    expect((await json(past)).errors[0].field).toBe("expires_at");
   });
 
   it("should create a token that reads only its partner's board", async () => {
     const writer = await keyFor(host, "testboard:write");
-    await host.registry.context("testboard").storage.items.create({ name: "mine", partner: "p1" });
-    await host.registry.context("testboard").storage.items.create({ name: "theirs", partner: "p2" });
+    await boardItems(host).create({ name: "mine", partner: "p1" });
+    await boardItems(host).create({ name: "theirs", partner: "p2" });
     const res = await mint({ scope: "jv_board", subject: "p1", note: "Partner One" });
     expect(res.status).toBe(201);
-    const created = await res.json();
+    const created = await json(res);
     expect(created.token).toMatch(/^vs_shr_/);
     expect(created.subject).toBe("p1");
     expect(created).not.toHaveProperty("hash");
@@ -53,7 +53,7 @@ describe("share tokens", () => {
 
     const board = await host.fetch(req("GET", "/testboard/board", { key: created.token }));
     expect(board.status).toBe(200);
-    const data = await board.json();
+    const data = await json(board);
     expect(data.subject).toBe("p1");
     expect(data.items.map((i: { name: string }) => i.name)).toEqual(["mine"]);
 
@@ -77,7 +77,7 @@ describe("share tokens", () => {
   });
 
   it("should stop working once revoked, and list without secrets", async () => {
-    const created = await (await mint({ scope: "jv_board", subject: "p1" })).json();
+    const created = await json(await mint({ scope: "jv_board", subject: "p1" }));
     const list = await host.fetch(req("GET", "/share_tokens", { key: admin }));
     expect(list.status).toBe(200);
     const text = await list.text();
@@ -92,16 +92,16 @@ describe("share tokens", () => {
   });
 
   it("should stop working after it expires", async () => {
-    const created = await (
-      await mint({ scope: "jv_board", subject: "p1", expires_at: new Date(Date.now() + 400).toISOString() })
-    ).json();
+    const created = await json(
+      await mint({ scope: "jv_board", subject: "p1", expires_at: new Date(Date.now() + 400).toISOString() }),
+    );
     expect((await host.fetch(req("GET", "/testboard/board", { key: created.token }))).status).toBe(200);
     await new Promise((r) => setTimeout(r, 500));
     expect((await host.fetch(req("GET", "/testboard/board", { key: created.token }))).status).toBe(401);
   });
 
   it("should store only a hash of the token", async () => {
-    const created = await (await mint({ scope: "jv_board", subject: "p1" })).json();
+    const created = await json(await mint({ scope: "jv_board", subject: "p1" }));
     const raw = await host.registry.driver.get(SHARE_TOKENS_NS, created.id);
     expect(raw?.value).toBeDefined();
     expect(raw?.value).not.toContain(created.token.slice(-43));
