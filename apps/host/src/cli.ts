@@ -7,6 +7,8 @@ import { loadConfig } from "./config.js";
 import { createHost } from "./create-host.js";
 import { jsonLogger, silentLogger } from "./log.js";
 import { selectPacks } from "./packs.js";
+import { apiKeyStore } from "./security/api-keys.js";
+import { keysCommand } from "./security/keys-command.js";
 import { createDriver, redact } from "./storage/create-driver.js";
 
 const USAGE = `Usage: valhalla <command> [options]
@@ -15,6 +17,8 @@ Commands:
   serve              Start the host (PORT, VALHALLA_STORAGE, VALHALLA_PACKS, VALHALLA_TZ)
   validate [--json]  Validate the pack set; exit 0 when ok, 1 on errors
   packs [--json]     List the packs that would be loaded
+  keys create --name <n> --scopes <s,…> | keys list | keys revoke <id>
+                     Manage API keys (scopes: admin, <pack>:read, <pack>:write)
   help               Show this help
 
 Options:
@@ -39,6 +43,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
       module: { type: "string" },
+      name: { type: "string" },
+      scopes: { type: "string" },
     },
   });
   const [command = "help"] = positionals;
@@ -64,6 +70,19 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       await driver.close();
       console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
       return report.ok ? 0 : 1;
+    }
+    case "keys": {
+      const driver = await createDriver(config.storage);
+      await driver.init();
+      try {
+        const [, sub, ...rest] = positionals;
+        return await keysCommand(
+          { sub, rest, name: values.name, scopes: values.scopes, json: values.json },
+          driver,
+        );
+      } finally {
+        await driver.close();
+      }
     }
     case "packs": {
       const rows = packs.map((p) => ({ code: p.code, version: p.version, description: p.description }));
@@ -95,6 +114,10 @@ async function serveCommand(
       bodyLimitBytes: config.bodyLimitBytes,
       replicaId: config.replicaId,
       log,
+      auth: config.auth,
+      cors: { origins: config.corsOrigins },
+      rateLimit: config.rateLimit,
+      timeoutMs: config.timeoutMs,
     });
   } catch (err) {
     if (err instanceof RegistryError) {
@@ -102,6 +125,15 @@ async function serveCommand(
       return 1;
     }
     throw err;
+  }
+  // A fresh store gets one admin key, printed once, so `npm start` is usable without opening the host.
+  if (!config.auth.disabled && !config.auth.adminKey) {
+    const secret = await apiKeyStore(host.registry.driver).bootstrapAdmin();
+    if (secret) {
+      console.log(
+        `\nCreated the first admin API key (shown once; store it now):\n\n  ${secret}\n\nUse it as 'Authorization: Bearer <key>'; create narrower keys with 'valhalla keys create'.\n`,
+      );
+    }
   }
   const { port } = await host.listen(config.port, config.host);
   log.info("listening", {

@@ -13,6 +13,14 @@ export interface HostConfig {
   readonly timezone: string;
   readonly replicaId: string;
   readonly bodyLimitBytes: number;
+  /** `{ disabled: true }` only when `VALHALLA_AUTH=off` or the file says so; admin key from `VALHALLA_ADMIN_KEY`. */
+  readonly auth: { readonly disabled: boolean; readonly adminKey?: string };
+  /** CORS origins (`VALHALLA_CORS_ORIGINS`, comma-separated); empty = CORS off. */
+  readonly corsOrigins: readonly string[];
+  /** Per-caller rate limit, or `false`. */
+  readonly rateLimit: { readonly limit: number; readonly windowMs: number } | false;
+  /** Request timeout in ms. */
+  readonly timeoutMs: number;
   /** Pack config sections keyed by pack code. */
   readonly packConfig: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
@@ -25,6 +33,18 @@ const FileSchema = v.strictObject({
   timezone: v.optional(v.string()),
   bodyLimitBytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1024))),
   config: v.optional(v.record(v.string(), v.record(v.string(), v.unknown()))),
+  auth: v.optional(v.strictObject({ disabled: v.optional(v.boolean()) })),
+  cors: v.optional(v.strictObject({ origins: v.array(v.pipe(v.string(), v.url())) })),
+  rateLimit: v.optional(
+    v.union([
+      v.literal(false),
+      v.strictObject({
+        limit: v.pipe(v.number(), v.integer(), v.minValue(1)),
+        windowMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1000))),
+      }),
+    ]),
+  ),
+  timeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100))),
 });
 
 /** Read config from file and env; throws with the offending field on bad input. */
@@ -59,6 +79,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       env.VALHALLA_TZ ?? env.TZ ?? file.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC",
     replicaId: env.VALHALLA_REPLICA_ID ?? `${process.pid}`,
     bodyLimitBytes: file.bodyLimitBytes ?? 1_048_576,
+    auth: {
+      disabled: env.VALHALLA_AUTH !== undefined ? authOff(env.VALHALLA_AUTH) : (file.auth?.disabled ?? false),
+      ...(env.VALHALLA_ADMIN_KEY ? { adminKey: env.VALHALLA_ADMIN_KEY } : {}),
+    },
+    corsOrigins:
+      env.VALHALLA_CORS_ORIGINS !== undefined
+        ? env.VALHALLA_CORS_ORIGINS.split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : (file.cors?.origins ?? []),
+    rateLimit:
+      file.rateLimit === false
+        ? false
+        : { limit: file.rateLimit?.limit ?? 600, windowMs: file.rateLimit?.windowMs ?? 60_000 },
+    timeoutMs: file.timeoutMs ?? 30_000,
     packConfig: file.config ?? {},
   };
+}
+
+// Only an explicit "off" disables auth; a typo must not open the host.
+function authOff(value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === "off" || v === "disabled" || v === "false") return true;
+  if (v === "on" || v === "enabled" || v === "true" || v === "") return false;
+  throw new Error(`[valhalla] [config] VALHALLA_AUTH '${value}' must be 'on' or 'off'`);
 }

@@ -19,10 +19,11 @@ import { mountRoutes, type RouteGuard } from "./http/mount-routes.js";
 import { buildOpenApi } from "./http/openapi.js";
 import { errorToResponse, problem } from "./http/problems.js";
 import { jsonLogger } from "./log.js";
+import { type HardeningOptions, useSecurity } from "./security/install-security.js";
 import { createDriver } from "./storage/create-driver.js";
 
 /** Options of `createHost`. @public */
-export interface CreateHostOptions {
+export interface CreateHostOptions extends HardeningOptions {
   /** The packs to serve. */
   readonly packs: readonly AnyPack[];
   /** A driver, or a storage URL (`memory:`, `sqlite:./data/valhalla.db`, `redis://…`, `postgres://…`). @default "sqlite:./data/valhalla.db" */
@@ -96,6 +97,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
     await next();
     c.header("x-request-id", c.get("requestId"));
   });
+  const security = useSecurity(app, { registry, log, options });
   app.use(
     bodyLimit({
       maxSize: options.bodyLimitBytes ?? 1_048_576,
@@ -109,6 +111,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
         ),
     }),
   );
+  security.afterBodyLimit();
   app.onError((err, c) => errorToResponse(err, c, (m, f) => log.error(m, f)));
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;
@@ -149,7 +152,11 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
   app.get("/openapi.json", (c) => c.json(openapi));
   app.get("/docs", (c) => c.html(DOCS_HTML));
 
-  mountRoutes(app, registry, options.guard ?? (() => {}));
+  const extraGuard = options.guard;
+  mountRoutes(app, registry, async (c, route) => {
+    await security.guard(c, route);
+    await extraGuard?.(c, route);
+  });
 
   let server: Server | undefined;
   return {

@@ -7,7 +7,13 @@ import { installedPacks } from "../src/packs.js";
 export function testHost(
   options: Partial<CreateHostOptions> & { packs?: readonly AnyPack[] } = {},
 ): Promise<Host> {
-  return createHost({ packs: installedPacks, storage: "memory:", log: silentLogger, ...options });
+  return createHost({
+    packs: installedPacks,
+    storage: "memory:",
+    log: silentLogger,
+    auth: { disabled: true },
+    ...options,
+  });
 }
 
 /** Send a JSON request through the host in-process. */

@@ -12,6 +12,7 @@ export async function billsHost(options: {
     packs: [bills],
     storage: "memory:",
     log: silentLogger,
+    auth: { disabled: true },
     timezone: options.timezone ?? "UTC",
     now: () => now,
     ...(options.config ? { config: { bills: options.config } } : {}),

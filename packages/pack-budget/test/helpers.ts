@@ -9,6 +9,7 @@ export async function budgetHost(options: { now: string; withBills?: boolean; st
     packs: options.withBills === false ? [budget] : [bills, budget],
     storage: options.storage ?? "memory:",
     log: silentLogger,
+    auth: { disabled: true },
     timezone: "UTC",
     now: () => now,
   });

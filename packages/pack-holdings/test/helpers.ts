@@ -3,7 +3,13 @@ import { holdings } from "../src/index.js";
 
 /** A host with only the holdings pack. */
 export function holdingsHost(options: Partial<CreateHostOptions> = {}): Promise<Host> {
-  return createHost({ packs: [holdings], storage: "memory:", log: silentLogger, ...options });
+  return createHost({
+    packs: [holdings],
+    storage: "memory:",
+    log: silentLogger,
+    auth: { disabled: true },
+    ...options,
+  });
 }
 
 /** JSON request through the host. */

@@ -1,6 +1,7 @@
 import { type FieldError, isReply, ProblemError, type Registry, type RegistryRoute } from "@valhalla/runtime";
 import type { Context, Hono } from "hono";
 import * as v from "valibot";
+import { markStarted } from "./idempotency.js";
 import { readJson } from "./read-json.js";
 
 /** A hook run before every pack handler (auth, rate limit); throws a ProblemError to refuse. */
@@ -57,6 +58,7 @@ export function mountRoutes(app: Hono, registry: Registry, guard: RouteGuard): v
       const params = def.params ? check(def.params, c.req.param(), "params") : c.req.param();
       const query = def.query ? check(def.query, c.req.query(), "query") : c.req.query();
       const body = def.body ? check(def.body, await readJson(c), "body") : undefined;
+      markStarted(c);
       const signal = c.get("signal" as never) as AbortSignal | undefined;
       const ctx = registry.context(route.pack, signal ? { signal } : {});
       const out = await def.handler({ params, query, body, ctx, c, ifRev: parseIfMatch(c) } as never);

@@ -65,9 +65,11 @@ export function errorToResponse(
   }
   if (err instanceof NotFoundError) return send(problem(404, "not-found", `No such record '${err.id}'`));
   if (err instanceof InvalidValueError) {
+    // Storage messages name namespaces ('holdings.assets'); clients get no storage keys.
+    const message = err.message.replace(/'[a-z_][a-z0-9_-]*\.[A-Za-z0-9_.-]+'/g, "the collection");
     return send(
-      problem(400, "invalid-value", err.message, {
-        errors: [{ pointer: `/${err.path.replace(/\./g, "/")}`, field: err.path, message: err.message }],
+      problem(400, "invalid-value", message, {
+        errors: [{ pointer: `/${err.path.replace(/\./g, "/")}`, field: err.path, message }],
       }),
     );
   }

@@ -67,13 +67,15 @@ export class ProblemError extends HTTPException {
 
   /** The problem body. */
   toJSON(instance?: string): ProblemBody {
+    // Extensions first: a pack's own field named `status` or `type` must never override the
+    // members RFC 9457 defines (the HTTP status would no longer match the body).
     return {
+      ...this.extensions,
       type: PROBLEM_BASE + this.code,
       title: TITLES[this.status] ?? "Error",
       status: this.status,
       detail: this.message,
       ...(instance ? { instance } : {}),
-      ...this.extensions,
     };
   }
 

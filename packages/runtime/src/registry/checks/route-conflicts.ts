@@ -28,6 +28,8 @@ export const HOST_ROUTES: readonly MountedRoute[] = [
   ["GET", "/readiness"],
   ["GET", "/audit"],
   ["POST", "/share_tokens"],
+  ["GET", "/share_tokens"],
+  ["DELETE", "/share_tokens/:id"],
 ].map(([method, path]) => ({ pack: "host", method: method!, path: path! }));
 
 /** Join a pack prefix and a route path. @internal */

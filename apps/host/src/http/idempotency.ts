@@ -1,0 +1,168 @@
+import { createHash } from "node:crypto";
+import { type Driver, type Logger, ProblemError } from "@valhalla/runtime";
+import type { Context, MiddlewareHandler } from "hono";
+import { principalKey } from "../security/principal.js";
+import { timedOutWork } from "./request-timeout.js";
+
+/** Storage namespace of idempotency records. @public */
+export const IDEMPOTENCY_NS = "_valhalla.idempotency";
+
+/** Idempotency options of `createHost`. @public */
+export interface IdempotencyOptions {
+  /** How long a completed response is replayed. @default 86400000 (24 h) */
+  readonly ttlMs?: number;
+  /** How long an in-flight claim blocks retries before a crashed request's key is claimable again. @default 120000 */
+  readonly leaseMs?: number;
+}
+
+type Entry =
+  | { state: "in_flight"; fingerprint: string; created_at: number; lease_until: number }
+  | {
+      state: "done";
+      fingerprint: string;
+      created_at: number;
+      status: number;
+      headers: [string, string][];
+      body: string;
+    };
+
+const STARTED = "routeStarted";
+
+/** Mark that a route passed auth and validation and its handler runs: its outcome is now recorded. @internal */
+export function markStarted(c: Context): void {
+  c.set(STARTED as never, true as never);
+}
+
+const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
+
+/** Parse `Idempotency-Key`: an RFC 8941 sf-string (`"…"`) or, as Stripe clients send, a bare token. */
+function parseKey(raw: string): string {
+  const t = raw.trim();
+  let key: string | undefined;
+  if (t.startsWith('"')) {
+    const m = /^"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\])*)"$/.exec(t);
+    key = m?.[1]?.replace(/\\(["\\])/g, "$1");
+  } else if (/^[\x21\x23-\x7e]+$/.test(t)) key = t;
+  if (!key || key.length > 255) {
+    throw new ProblemError(
+      400,
+      "invalid-idempotency-key",
+      "Idempotency-Key must be 1 to 255 printable ASCII characters, as a quoted string",
+      {
+        errors: [{ pointer: "/headers/idempotency-key", field: "Idempotency-Key", message: "is malformed" }],
+      },
+    );
+  }
+  return key;
+}
+
+/**
+ * Idempotency keys on POST (IETF httpapi draft): the first request with a key claims it with an
+ * insert-if-absent in the shared store; a retry with the same body gets the first response replayed
+ * byte for byte (`Idempotent-Replayed: true`), another body gets 422, a retry while the first runs
+ * gets 409. Keys are scoped per caller, method and path. Requests refused before their handler ran
+ * (auth, validation) release the key; a timed-out one releases it when its handler has stopped.
+ * @internal
+ */
+export function idempotency(
+  driver: Driver,
+  log: Logger,
+  options: IdempotencyOptions = {},
+): MiddlewareHandler {
+  const ttlMs = options.ttlMs ?? 86_400_000;
+  const leaseMs = options.leaseMs ?? 120_000;
+  return async (c, next) => {
+    const header = c.req.header("idempotency-key");
+    if (c.req.method !== "POST" || header === undefined) return next();
+    const key = parseKey(header);
+    const fingerprint = sha256(await c.req.text());
+    const id = `idem_${sha256(`${principalKey(c)}\n${c.req.method}\n${c.req.path}\n${key}`)}`;
+
+    let rev = 0;
+    for (let attempt = 0; rev === 0; attempt++) {
+      if (attempt > 5)
+        throw new ProblemError(409, "idempotency-busy", "The idempotency key is contended; retry");
+      const now = await driver.now();
+      const claim: Entry = { state: "in_flight", fingerprint, created_at: now, lease_until: now + leaseMs };
+      const cur = await driver.get(IDEMPOTENCY_NS, id);
+      if (cur) {
+        const entry = JSON.parse(cur.value) as Entry;
+        const stale =
+          entry.created_at + ttlMs <= now || (entry.state === "in_flight" && entry.lease_until <= now);
+        if (!stale) return answerExisting(c, entry, fingerprint);
+      }
+      const expectRev = cur?.rev ?? 0;
+      const res = await driver.write(IDEMPOTENCY_NS, {
+        record: { id, rev: expectRev + 1, value: JSON.stringify(claim) },
+        index: {},
+        expectRev,
+      });
+      if (res.ok) rev = expectRev + 1;
+    }
+
+    const release = () =>
+      driver.remove(IDEMPOTENCY_NS, id, rev).catch((err: unknown) => {
+        log.warn("idempotency release failed", {
+          error: String(err),
+          request_id: c.get("requestId" as never),
+        });
+      });
+    try {
+      await next();
+    } catch (err) {
+      await release();
+      throw err;
+    }
+    const started = c.get(STARTED as never) === true;
+    const pending = timedOutWork(c);
+    if (!started) {
+      await release();
+    } else if (pending) {
+      // The handler may still be running; retries see 409 until it stops, then may try again.
+      void pending.then(release);
+    } else {
+      const res = c.res;
+      const body = Buffer.from(await res.clone().arrayBuffer()).toString("base64");
+      const headers = [...res.headers].filter(([k]) => k !== "x-request-id" && k !== "set-cookie");
+      const done: Entry = {
+        state: "done",
+        fingerprint,
+        created_at: await driver.now(),
+        status: res.status,
+        headers,
+        body,
+      };
+      const saved = await driver.write(IDEMPOTENCY_NS, {
+        record: { id, rev: rev + 1, value: JSON.stringify(done) },
+        index: {},
+        expectRev: rev,
+      });
+      if (!saved.ok)
+        log.warn("idempotency record lost its claim", { request_id: c.get("requestId" as never) });
+    }
+  };
+}
+
+function answerExisting(c: Context, entry: Entry, fingerprint: string): Response {
+  if (entry.fingerprint !== fingerprint) {
+    throw new ProblemError(
+      422,
+      "idempotency-key-reused",
+      "This Idempotency-Key was already used with a different request body",
+    );
+  }
+  if (entry.state === "in_flight") {
+    throw new ProblemError(
+      409,
+      "idempotency-in-flight",
+      "A request with this Idempotency-Key is still being processed; retry later",
+      {},
+      { "retry-after": "1" },
+    );
+  }
+  const headers = new Headers(entry.headers);
+  headers.set("idempotent-replayed", "true");
+  headers.set("x-request-id", c.get("requestId" as never) as string);
+  const body = entry.status === 204 ? null : new Uint8Array(Buffer.from(entry.body, "base64"));
+  return new Response(body, { status: entry.status, headers });
+}
