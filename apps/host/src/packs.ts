@@ -1,3 +1,4 @@
+import { dispo } from "@valhalla/pack-dispo";
 import { holdings } from "@valhalla/pack-holdings";
 import { wholesale } from "@valhalla/pack-wholesale";
 import type { AnyPack } from "@valhalla/runtime";
@@ -6,7 +7,7 @@ import type { AnyPack } from "@valhalla/runtime";
  * Every pack this host ships with, in the order they are listed. `VALHALLA_PACKS` picks a subset.
  * One line per pack keeps additions conflict-free.
  */
-export const installedPacks: readonly AnyPack[] = [holdings, wholesale];
+export const installedPacks: readonly AnyPack[] = [holdings, wholesale, dispo];
 
 /** Choose packs by code; unknown codes are an error naming them and the known ones. */
 export function selectPacks(

@@ -129,7 +129,7 @@ export function makeDealsApi(ctx: WholesaleContext): DealsApi {
           property_id: p.property_id,
           property_address: p.address ?? cur.property_address,
           property_zip: p.zip ?? cur.property_zip,
-          property_type: (p.property_type as Deal["property_type"]) ?? cur.property_type,
+          property_type: p.property_type ?? cur.property_type,
           arv_minor: p.arv_minor ?? cur.arv_minor,
           repair_estimate_minor: p.repair_estimate_minor ?? cur.repair_estimate_minor,
         }),

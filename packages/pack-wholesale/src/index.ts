@@ -2,7 +2,14 @@
  * @module @valhalla/pack-wholesale — wholesale deal pipeline, activity log and JV partner board.
  */
 export { wholesale, wholesale as default } from "./pack.js";
-export { type DealRecord, type DealStage, type DealsApi, dealsService } from "./refs.js";
+export {
+  type Condition,
+  type DealRecord,
+  type DealStage,
+  type DealsApi,
+  dealsService,
+  type PropertyType,
+} from "./refs.js";
 export {
   type Activity,
   CONDITIONS,

@@ -1,5 +1,20 @@
 import { type Page, type Stored, serviceRef } from "@valhalla/runtime";
 
+/** Property types a deal can name; shared vocabulary for packs that match on it (dispo). */
+export const PROPERTY_TYPES = [
+  "sfh",
+  "multi_family",
+  "condo",
+  "townhouse",
+  "mobile",
+  "land",
+  "commercial",
+] as const;
+/** Property conditions a deal can name. */
+export const CONDITIONS = ["turnkey", "light_rehab", "medium_rehab", "heavy_rehab", "teardown"] as const;
+export type PropertyType = (typeof PROPERTY_TYPES)[number];
+export type Condition = (typeof CONDITIONS)[number];
+
 /** A deal's stage, as other packs see it. */
 export type DealStage = "lead" | "offer" | "contract" | "assignment" | "closed" | "dead" | "on_hold";
 
@@ -26,8 +41,8 @@ export interface DealRecord {
   readonly property_address: string | null;
   readonly property_zip: string | null;
   readonly market: string | null;
-  readonly property_type: string | null;
-  readonly condition: string | null;
+  readonly property_type: PropertyType | null;
+  readonly condition: Condition | null;
   readonly closing_date: string | null;
   readonly underwriting: {
     readonly version: number;
@@ -63,7 +78,7 @@ export interface DealsApi {
       property_id: string;
       address?: string | null;
       zip?: string | null;
-      property_type?: string | null;
+      property_type?: PropertyType | null;
       arv_minor?: number | null;
       repair_estimate_minor?: number | null;
     } & ActorOption,

@@ -1,5 +1,8 @@
 import { currency, decimalString, isoDate, requiredText, text } from "@valhalla/runtime";
 import * as v from "valibot";
+import { CONDITIONS, PROPERTY_TYPES } from "./refs.js";
+
+export { CONDITIONS, PROPERTY_TYPES };
 
 /** Pipeline stages, in order, plus the two side states. */
 export const STAGES = ["lead", "offer", "contract", "assignment", "closed", "dead", "on_hold"] as const;
@@ -8,16 +11,6 @@ export type Stage = (typeof STAGES)[number];
 /** Stages a deal can be held from and resumed to. */
 export const OPEN_STAGES = ["lead", "offer", "contract", "assignment"] as const;
 export const EXIT_STRATEGIES = ["assignment", "double_close"] as const;
-export const PROPERTY_TYPES = [
-  "sfh",
-  "multi_family",
-  "condo",
-  "townhouse",
-  "mobile",
-  "land",
-  "commercial",
-] as const;
-export const CONDITIONS = ["turnkey", "light_rehab", "medium_rehab", "heavy_rehab", "teardown"] as const;
 /** Activity types a user may log; the pack itself writes `created`, `stage_change`, `property_attached`, `underwriting`. */
 export const USER_ACTIVITY_TYPES = [
   "note",
