@@ -122,7 +122,7 @@ export async function updateAssignment(
           409,
           "price-locked",
           `The price of a '${cur.status}' assignment cannot change`,
-          { status: cur.status },
+          { assignment_status: cur.status },
         );
       }
       next.assignment_price_minor = money(body.assignment_price, cur.currency, "assignment_price");
