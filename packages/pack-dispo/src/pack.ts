@@ -15,6 +15,8 @@ export const dispo = definePack({
   provides: [dispoService],
   services: (ctx) => ({ buyers: makeDispoApi(ctx) }),
   storage,
+  // The per-deal lock keeps one live assignment and an ordered queue; replicas must share it.
+  needsClusterLocks: true,
   routes: [
     buyers.createBuyer,
     buyers.listBuyers,

@@ -37,4 +37,13 @@ describe("pack: dispo", () => {
       { pack: "wholesale", service: "deals", range: "^1", optional: false },
     ]);
   });
+
+  it("should need cluster locks when several replicas share a process-only store", async () => {
+    const report = await createRegistry([wholesale, dispo], {
+      driver: memory(),
+      replicas: 3,
+      log: silentLogger,
+    }).validate();
+    expect(report.issues.filter((i) => i.code === "E_STORAGE_LOCKS").map((i) => i.pack)).toEqual(["dispo"]);
+  });
 });

@@ -12,4 +12,4 @@ export const storage = {
 };
 
 /** The wholesale pack's context. */
-export type WholesaleContext = PackContext<typeof storage, {}>;
+export type WholesaleContext = PackContext<typeof storage, Record<string, never>>;
