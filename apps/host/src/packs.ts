@@ -1,7 +1,9 @@
 import { bills } from "@valhalla/pack-bills";
 import { budget } from "@valhalla/pack-budget";
+import { dispo } from "@valhalla/pack-dispo";
 import { holdings } from "@valhalla/pack-holdings";
 import { underwriter } from "@valhalla/pack-underwriter";
+import { wholesale } from "@valhalla/pack-wholesale";
 import type { AnyPack } from "@valhalla/runtime";
 
 /**
@@ -10,9 +12,11 @@ import type { AnyPack } from "@valhalla/runtime";
 // biome-ignore format: one pack per line keeps additions conflict-free
 export const installedPacks: readonly AnyPack[] = [
   holdings,
+  wholesale,
+  dispo,
+  underwriter,
   bills,
   budget,
-  underwriter,
 ];
 
 /** Choose packs by code; unknown codes are an error naming them and the known ones. */

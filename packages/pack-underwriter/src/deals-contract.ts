@@ -9,12 +9,29 @@ import { serviceRef } from "@valhalla/runtime";
 export interface DealsApi {
   /** The deal, or `null` when there is no such deal. */
   get(id: string): Promise<{ id: string; rev: number; [k: string]: unknown } | null>;
-  /** Record on the deal which property it is about. */
-  attachProperty(dealId: string, propertyId: string): Promise<unknown>;
+  /** Record on the deal which property it is about, with the figures wholesale shows. */
+  attachProperty(
+    dealId: string,
+    property: {
+      property_id: string;
+      address?: string | null;
+      zip?: string | null;
+      arv_minor?: number | null;
+      repair_estimate_minor?: number | null;
+      actor?: string;
+    },
+  ): Promise<unknown>;
   /** Store an underwriting result (MAO) on the deal; wholesale keeps each one as a new version. */
   recordUnderwriting(
     dealId: string,
-    input: { mao_minor: number; currency: string; arv_minor: number; property_id: string; source: string },
+    result: {
+      mao_minor: number;
+      currency: string;
+      model: string;
+      inputs?: Readonly<Record<string, string | number | boolean | null>>;
+      source?: string;
+      actor?: string;
+    },
   ): Promise<unknown>;
 }
 

@@ -37,7 +37,14 @@ export const attachProperty = route({
           });
     let deal: unknown;
     try {
-      deal = await deals.attachProperty(params.dealId, updated.id);
+      const a = updated.address;
+      deal = await deals.attachProperty(params.dealId, {
+        property_id: updated.id,
+        address: [a.street, a.unit, a.city, a.region].filter(Boolean).join(", "),
+        zip: a.postal_code,
+        arv_minor: updated.intel.arv?.amount_minor ?? null,
+        repair_estimate_minor: updated.intel.repairs_total_minor,
+      });
     } catch (err) {
       if (prop.deal_id === params.dealId) throw err;
       // Wholesale refused: release the claim so the property is not left pointing at the deal.
@@ -93,8 +100,8 @@ export const writeMao = route({
     const recorded = await deals.recordUnderwriting(params.dealId, {
       mao_minor: mao,
       currency: prop.currency,
-      arv_minor: arv,
-      property_id: prop.id,
+      model: body.mode,
+      inputs: { arv_minor: arv, property_id: prop.id, run_id: runId },
       source: `underwriter:${body.mode}:${runId}`,
     });
     const run = await ctx.storage.runs.create(

@@ -1,0 +1,45 @@
+import { idParam, replyRecord, routeFor } from "@valhalla/runtime";
+import * as v from "valibot";
+import { assignmentsByDeal, createAssignment, updateAssignment } from "../assignments.js";
+import { CreateAssignmentBody, PatchAssignmentBody } from "../schemas.js";
+import type { DispoContext } from "../storage.js";
+import { actorOf } from "./actor.js";
+
+const route = routeFor<DispoContext>();
+
+export const createAssignmentRoute = route({
+  method: "POST",
+  path: "/assignments",
+  summary: "Offer a deal to a buyer ('offered', or 'backup' in the queue when the deal has a live one)",
+  scope: "write",
+  body: CreateAssignmentBody,
+  response: { status: 201 },
+  errors: [404, 409],
+  handler: async ({ body, ctx }) => {
+    const a = await createAssignment(ctx, body);
+    return replyRecord(201, a, { location: `/dispo/assignments/${a.id}` });
+  },
+});
+
+export const patchAssignment = route({
+  method: "PATCH",
+  path: "/assignments/:id",
+  summary:
+    "Move an assignment: offered → assigned → closed, or fallout with a reason (promotes the next backup)",
+  scope: "write",
+  params: v.object({ id: idParam }),
+  body: PatchAssignmentBody,
+  errors: [404, 409, 412],
+  handler: async ({ params, body, ctx, c, ifRev }) =>
+    replyRecord(200, await updateAssignment(ctx, params.id, body, { ifRev, actor: actorOf(c) })),
+});
+
+export const assignmentsForDeal = route({
+  method: "GET",
+  path: "/assignments/by-deal/:dealId",
+  summary: "A deal's assignments: live one, backup queue in order, then closed and fallen out",
+  scope: "read",
+  params: v.object({ dealId: idParam }),
+  errors: [404],
+  handler: async ({ params, ctx }) => ({ items: await assignmentsByDeal(ctx, params.dealId) }),
+});

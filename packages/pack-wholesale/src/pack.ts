@@ -1,0 +1,40 @@
+import { definePack } from "@valhalla/runtime";
+import { makeDealsApi, pipelineSummary } from "./deals-api.js";
+import { dealsService } from "./refs.js";
+import * as activities from "./routes/activities.js";
+import * as deals from "./routes/deals.js";
+import { storage } from "./storage.js";
+
+/** Wholesale: the deal pipeline lead → offer → contract → assignment → closed. */
+export const wholesale = definePack({
+  code: "wholesale",
+  version: "1.0.0",
+  description:
+    "Wholesale deal pipeline: lead → offer → contract → assignment → closed, activity log, JV board",
+  provides: [dealsService],
+  services: (ctx) => ({ deals: makeDealsApi(ctx) }),
+  storage,
+  // Static paths before `/:id` so `/summary` and `/board` are never read as ids.
+  routes: [
+    deals.createDealRoute,
+    deals.listDeals,
+    deals.dealsSummary,
+    deals.partnerBoard,
+    deals.getDeal,
+    deals.patchDealRoute,
+    deals.moveStage,
+    activities.addActivity,
+    activities.listActivities,
+  ],
+  brief: async (ctx) => {
+    const s = await pipelineSummary(ctx);
+    return {
+      title: "Wholesale deals",
+      items: Object.entries(s.stages)
+        .filter(([, g]) => g.count > 0)
+        .map(([stage, g]) => ({ label: `Deals at '${stage}'`, value: g.count })),
+      data: s,
+    };
+  },
+  migrations: [],
+});

@@ -1,0 +1,44 @@
+import { idParam, pageQuery, reply, routeFor } from "@valhalla/runtime";
+import * as v from "valibot";
+import { logActivity } from "../deals-api.js";
+import { ActivityBody } from "../schemas.js";
+import type { WholesaleContext } from "../storage.js";
+import { actorOf } from "./actor.js";
+
+const route = routeFor<WholesaleContext>();
+const IdParams = v.object({ id: idParam });
+
+export const addActivity = route({
+  method: "POST",
+  path: "/:id/activities",
+  summary: "Log an activity on a deal (append-only; actor from x-actor)",
+  scope: "write",
+  params: IdParams,
+  body: ActivityBody,
+  response: { status: 201 },
+  errors: [404],
+  handler: async ({ params, body, ctx, c }) => {
+    await ctx.storage.deals.require(params.id);
+    const entry = await logActivity(ctx, params.id, { ...body, actor: actorOf(c) });
+    return reply(201, entry, { location: `/wholesale/${params.id}/activities` });
+  },
+});
+
+export const listActivities = route({
+  method: "GET",
+  path: "/:id/activities",
+  summary: "A deal's activity log, oldest first",
+  scope: "read",
+  params: IdParams,
+  query: v.strictObject(pageQuery),
+  errors: [404],
+  handler: async ({ params, query, ctx }) => {
+    await ctx.storage.deals.require(params.id);
+    return ctx.storage.activities.list({
+      where: { deal_id: params.id },
+      cursor: query.cursor,
+      limit: query.limit,
+      order: "asc",
+    });
+  },
+});
