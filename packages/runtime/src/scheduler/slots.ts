@@ -37,10 +37,11 @@ export function compileSchedule(pattern: string, timezone: string): Schedule {
       // croner's previousRuns overflows the stack on second-level patterns, so search forward
       // from growing windows before `atMs` and walk to the last slot not after it.
       for (const windowMs of PREVIOUS_WINDOWS) {
-        let s = cron.nextRun(new Date(atMs - windowMs))?.getTime() ?? null;
-        if (s === null || s > atMs) continue;
+        const first = cron.nextRun(new Date(atMs - windowMs));
+        if (first === null || first.getTime() > atMs) continue;
+        let s: number = first.getTime();
         for (;;) {
-          const n = cron.nextRun(new Date(s))?.getTime() ?? null;
+          const n: number | null = cron.nextRun(new Date(s))?.getTime() ?? null;
           if (n === null || n > atMs) return s;
           s = n;
         }
