@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { createRegistry, formatReport, RegistryError } from "@valhalla/runtime";
 import { loadConfig } from "./config.js";
 import { createHost } from "./create-host.js";
+import { jobsCommand } from "./jobs-command.js";
 import { jsonLogger, silentLogger } from "./log.js";
 import { selectPacks } from "./packs.js";
 import { createDriver, redact } from "./storage/create-driver.js";
@@ -13,6 +14,8 @@ Commands:
   serve              Start the host (PORT, VALHALLA_STORAGE, VALHALLA_PACKS, VALHALLA_TZ)
   validate [--json]  Validate the pack set; exit 0 when ok, 1 on errors
   packs [--json]     List the packs that would be loaded
+  jobs list [--json]           Every job with cron, time zone, next and last run
+  jobs run <pack> <name>       Run a job now (same lease as scheduled runs)
   help               Show this help`;
 
 /** Run the CLI; resolves with the exit code. */
@@ -49,6 +52,15 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
       return report.ok ? 0 : 1;
     }
+    case "jobs":
+      return jobsCommand(positionals.slice(1), {
+        packs,
+        storage: config.storage,
+        timezone: config.timezone,
+        replicaId: config.replicaId,
+        packConfig: config.packConfig,
+        json: values.json,
+      });
     case "packs": {
       const rows = packs.map((p) => ({ code: p.code, version: p.version, description: p.description }));
       console.log(
