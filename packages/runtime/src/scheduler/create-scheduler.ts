@@ -455,11 +455,18 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     await pruneClaims(driver, e.pack, e.def.name, now - Math.max(CLAIM_RETENTION_MIN_MS, 100 * period));
   };
 
+  // Earliest lease expiry (store clock) among runs seen in progress, so the janitor can look
+  // again right when it passes instead of up to a whole interval later.
+  let nextExpiry = Number.POSITIVE_INFINITY;
+  let storeSkew = 0;
   const sweep = async (): Promise<number> => {
     const now = await driver.now();
+    storeSkew = now - clock.now();
+    nextExpiry = Number.POSITIVE_INFINITY;
     let marked = 0;
     for (const { id, rev, run } of await listRunning(driver, 200)) {
       const expires = run.lease_expires_at ? Date.parse(run.lease_expires_at) : Number.NaN;
+      if (expires > now) nextExpiry = Math.min(nextExpiry, expires);
       if (!(expires <= now)) continue;
       const final: RunRecord = {
         ...run,
@@ -487,7 +494,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     janitorTimer = undefined;
     if (!started || stopping) return;
     void track(sweep()).finally(() => {
-      if (started && !stopping) janitorTimer = clock.setTimeout(janitor, janitorMs);
+      if (!started || stopping) return;
+      const untilExpiry = nextExpiry - storeSkew - clock.now() + 5;
+      janitorTimer = clock.setTimeout(janitor, Math.max(5, Math.min(janitorMs, untilExpiry)));
     });
   };
 
