@@ -32,6 +32,8 @@ export interface ManualClock extends SchedulerClock {
    * each timer starts settle before moving on.
    */
   advance(ms: number): Promise<void>;
+  /** Move time forward without firing anything, as if the process had been paused. */
+  jump(ms: number): void;
   /** Let pending promise chains run without moving time. */
   flush(): Promise<void>;
   /** How many timers are pending. */
@@ -67,6 +69,9 @@ export function manualClock(start: number): ManualClock {
       timers.delete(h as number);
     },
     pending: () => timers.size,
+    jump(ms) {
+      now += ms;
+    },
     flush,
     async advance(ms) {
       const target = now + ms;

@@ -116,7 +116,7 @@ const MAX_DELAY_MS = 2_147_483_647;
 // A replica waking up far behind records at most this many late slots.
 const MAX_LATE_SLOTS = 100;
 const CLAIM_RETENTION_MIN_MS = 24 * 3_600_000;
-const CLAIM_PRUNE_EVERY_MS = 10 * 60_000;
+const CLAIM_PRUNE_EVERY_MS = 60_000;
 
 class JobAbortError extends Error {
   override readonly name = "AbortError";
@@ -204,10 +204,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       // Woken late (paused process, busy loop): slots passed meanwhile are late; the newest
       // one runs, older ones are claimed as missed so each still gets exactly one history entry.
       const latest = e.schedule.previous(now) ?? slot;
-      if (latest > slot) {
-        const { slots } = slotsBetween(e.schedule, slot - 1, latest - 1, Number.MAX_SAFE_INTEGER);
-        for (const late of slots.slice(-MAX_LATE_SLOTS))
-          track(runScheduled(e, late, "skip", "the replica woke up after the slot had passed"));
+      // Walk back from the newest so a long pause costs at most MAX_LATE_SLOTS lookups.
+      for (
+        let i = 0, late = e.schedule.previous(latest - 1);
+        i < MAX_LATE_SLOTS && late !== null && late >= slot;
+        i++
+      ) {
+        track(runScheduled(e, late, "skip", "The replica woke up after the slot had passed"));
+        late = e.schedule.previous(late - 1);
       }
       arm(e, latest);
       track(runScheduled(e, latest, "run"));

@@ -135,16 +135,24 @@ export async function pruneClaims(
 ): Promise<number> {
   let removed = 0;
   for (const index of ["job", "manual"] as const) {
-    const rows = await driver.list(JOB_SLOTS_NS, {
-      where: { [index]: jobKey(pack, job) },
-      limit: 200,
-      order: "asc",
-    });
-    for (const r of rows) {
-      const c = JSON.parse(r.value) as SlotClaim;
-      if (Date.parse(c.claimed_at) >= beforeMs) continue;
-      const res = await driver.remove(JOB_SLOTS_NS, r.id, r.rev);
-      if (res.ok && res.removed) removed++;
+    // Oldest first, batch by batch, until a batch holds a claim young enough to keep.
+    for (let batch = 0; batch < 50; batch++) {
+      const rows = await driver.list(JOB_SLOTS_NS, {
+        where: { [index]: jobKey(pack, job) },
+        limit: 200,
+        order: "asc",
+      });
+      let done = rows.length < 200;
+      for (const r of rows) {
+        const c = JSON.parse(r.value) as SlotClaim;
+        if (Date.parse(c.claimed_at) >= beforeMs) {
+          done = true;
+          continue;
+        }
+        const res = await driver.remove(JOB_SLOTS_NS, r.id, r.rev);
+        if (res.ok && res.removed) removed++;
+      }
+      if (done) break;
     }
   }
   return removed;

@@ -198,6 +198,48 @@ describe("createScheduler", () => {
     });
   });
 
+  describe("late wake-up", () => {
+    it("should record slots passed while paused as skipped-missed and run only the newest", async () => {
+      const r = rig([job({ run: () => {} })], { start: "2026-01-10T12:00:00.500Z" });
+      await r.scheduler.start();
+      await r.clock.advance(2000);
+      r.clock.jump(5000); // paused from 12:00:02.5 to 12:00:07.5
+      await r.clock.advance(1000);
+      await r.scheduler.stop();
+      const runs = ((await r.scheduler.runs("tasks", "tick")) ?? []).reverse();
+      expect(runs.map((x) => `${x.slot.slice(17, 19)} ${x.outcome}`)).toEqual([
+        "01 success",
+        "02 success",
+        "03 skipped-missed",
+        "04 skipped-missed",
+        "05 skipped-missed",
+        "06 skipped-missed",
+        "07 success",
+        "08 success",
+      ]);
+      expect(runs[2]!.error).toBe("The replica woke up after the slot had passed");
+    });
+  });
+
+  describe("slot claims", () => {
+    it("should keep claims for at least a day, then prune them", async () => {
+      const r = rig([job({ cron: "* * * * *", run: () => {} })], {
+        start: "2026-01-10T00:00:30.000Z",
+        historyLimit: 10,
+        janitorIntervalMs: 3_600_000,
+      });
+      await r.scheduler.start();
+      await r.clock.advance(DAY);
+      expect(await r.driver.count("_valhalla.job_runs")).toBe(10);
+      const claims = await r.driver.count("_valhalla.job_slots");
+      expect(claims).toBeGreaterThanOrEqual(1440);
+      await r.clock.advance(2 * HOUR);
+      await r.scheduler.stop();
+      // Two more hours of ticks, yet no more than a day (+ one prune interval) of claims is kept.
+      expect(await r.driver.count("_valhalla.job_slots")).toBeLessThanOrEqual(1440 + 2);
+    });
+  });
+
   describe("failing jobs", () => {
     it("should record the error, log it and keep scheduling", async () => {
       let n = 0;
