@@ -323,17 +323,13 @@ describe("scheduler across replicas (S1–S3)", () => {
         for (const h of history) counts[h.outcome!] = (counts[h.outcome!] ?? 0) + 1;
         console.info(
           `[e2e ${backend.name}] slots=${expected.length} outcomes=${JSON.stringify(counts)} ` +
-            `killed→interrupted=${interruptedAfterMs}ms overlapSkipsAfterKill=${overlapSkips} effects=${effects.length}\n` +
-            history
-              .map((h) => `${h.slot.slice(14, 19)} ${h.replica} ${h.outcome} ${h.error ?? ""}`)
-              .join("\n") +
-            `\n${replicas
-              .flatMap((r) =>
-                r.log.filter((l) => /"level":"(warn|error)"/.test(l) && !/job (started|finished)/.test(l)),
-              )
-              .slice(0, 40)
-              .join("\n")}`,
+            `killed→interrupted=${interruptedAfterMs}ms overlapSkipsAfterKill=${overlapSkips} effects=${effects.length}`,
         );
+        if (process.env.VALHALLA_E2E_VERBOSE) {
+          console.info(history.map((h) => `${h.slot} ${h.replica} ${h.outcome} ${h.error ?? ""}`).join("\n"));
+          for (const r of replicas)
+            console.info(r.log.filter((l) => /"level":"(warn|error)"/.test(l)).join("\n"));
+        }
       } finally {
         for (const r of replicas) {
           if (r.proc.exitCode === null && r.proc.signalCode === null) {
