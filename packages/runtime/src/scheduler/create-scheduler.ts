@@ -358,9 +358,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     );
     let heartbeatTimer: TimerHandle | undefined;
     let lost = false;
+    let finished = false;
     const heartbeat = async () => {
       heartbeatTimer = undefined;
-      if (ac.signal.aborted) return;
+      if (ac.signal.aborted || finished) return;
       const next = await driver.extend(lease, ttl).catch(() => null);
       if (!next) {
         lost = true;
@@ -382,7 +383,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         abort("interrupted", "The run's history entry was taken over (lease expired)");
         return;
       }
-      if (!ac.signal.aborted) heartbeatTimer = clock.setTimeout(() => void heartbeat(), heartbeatMs);
+      if (!ac.signal.aborted && !finished)
+        heartbeatTimer = clock.setTimeout(() => void heartbeat(), heartbeatMs);
     };
     heartbeatTimer = clock.setTimeout(() => void heartbeat(), heartbeatMs);
 
@@ -405,6 +407,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         ),
         aborted,
       ]);
+      finished = true;
       clock.clearTimeout(timeoutTimer);
       if (heartbeatTimer !== undefined) clock.clearTimeout(heartbeatTimer);
       let outcome: RunOutcome;
@@ -432,7 +435,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       // the next holder recorded.
       const res = lost
         ? { ok: false as const }
-        : await serial(() => writeRun(driver, id, final, rev, lease)).catch(() => ({ ok: false as const }));
+        : await serial(async () => {
+            const r = await writeRun(driver, id, final, rev, lease);
+            if (r.ok) {
+              rev = r.rev;
+              record = final;
+            }
+            return r;
+          }).catch(() => ({ ok: false as const }));
       await driver.release(lease).catch(() => false);
       if (!res.ok) {
         log.warn("job result discarded: the run lost its lease", fields(e, { run_id: base.runId, outcome }));

@@ -136,6 +136,29 @@ describe("createScheduler", () => {
     });
   });
 
+  describe("heartbeat", () => {
+    it("should keep a run longer than the lease TTL alive and let its writes commit", async () => {
+      const r = rig(
+        [
+          job({
+            cron: "0 * * * *",
+            run: async (ctx) => {
+              await sleep(r.clock, 12_000);
+              await ctx.storage.effects.create({ tick: ctx.tickId, note: "after 12 s" });
+            },
+          }),
+        ],
+        { start: "2026-01-10T11:59:59.000Z" },
+      );
+      await r.scheduler.start();
+      await r.clock.advance(1000 + 12_000 + 100);
+      await r.scheduler.stop();
+      const [run] = (await r.scheduler.runs("tasks", "tick")) ?? [];
+      expect(run).toMatchObject({ outcome: "success", duration_ms: 12_000 });
+      expect(await r.driver.count("tasks.effects")).toBe(1);
+    });
+  });
+
   describe("timeout", () => {
     it("should abort ctx.signal, record timeout and fence writes the job makes afterwards", async () => {
       let late: unknown;
