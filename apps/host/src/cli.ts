@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { type AnyPack, createRegistry, formatReport, RegistryError } from "@valhalla/runtime";
 import { loadConfig } from "./config.js";
 import { createHost } from "./create-host.js";
+import { jobsCommand } from "./jobs-command.js";
 import { jsonLogger, silentLogger } from "./log.js";
 import { selectPacks } from "./packs.js";
 import { apiKeyStore } from "./security/api-keys.js";
@@ -17,6 +18,8 @@ Commands:
   serve              Start the host (PORT, VALHALLA_STORAGE, VALHALLA_PACKS, VALHALLA_TZ)
   validate [--json]  Validate the pack set; exit 0 when ok, 1 on errors
   packs [--json]     List the packs that would be loaded
+  jobs list [--json]           Every job with cron, time zone, next and last run
+  jobs run <pack> <name>       Run a job now (same lease as scheduled runs)
   keys create --name <n> --scopes <s,…> | keys list | keys revoke <id>
                      Manage API keys (scopes: admin, <pack>:read, <pack>:write)
   help               Show this help
@@ -84,6 +87,15 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
         await driver.close();
       }
     }
+    case "jobs":
+      return jobsCommand(positionals.slice(1), {
+        packs,
+        storage: config.storage,
+        timezone: config.timezone,
+        replicaId: config.replicaId,
+        packConfig: config.packConfig,
+        json: values.json,
+      });
     case "packs": {
       const rows = packs.map((p) => ({ code: p.code, version: p.version, description: p.description }));
       console.log(

@@ -3,18 +3,21 @@ import { serve } from "@hono/node-server";
 import {
   type AnyPack,
   createRegistry,
+  createScheduler,
   type Driver,
   type Logger,
   problemResponse,
   type Registry,
   RegistryError,
   type Report,
+  type Scheduler,
 } from "@valhalla/runtime";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { DOCS_HTML } from "./docs/docs-page.js";
+import { mountJobRoutes } from "./http/job-routes.js";
 import { mountRoutes, type RouteGuard } from "./http/mount-routes.js";
 import { buildOpenApi } from "./http/openapi.js";
 import { errorToResponse, problem } from "./http/problems.js";
@@ -43,6 +46,19 @@ export interface CreateHostOptions extends HardeningOptions {
   readonly now?: () => Date;
   /** Extra checks before every pack route (auth). */
   readonly guard?: RouteGuard;
+  /**
+   * Pack jobs. `enabled` undefined: timers start with `listen()` (serving); `true`: start now;
+   * `false`: never (manual runs still work). `close()` waits up to `stopDeadlineMs` for runs.
+   */
+  readonly scheduler?: {
+    readonly enabled?: boolean;
+    /** @default 30000 */
+    readonly leaseTtlMs?: number;
+    /** @default 10000 */
+    readonly stopDeadlineMs?: number;
+    /** @default 100 */
+    readonly historyLimit?: number;
+  };
 }
 
 /** A composed, validated host. @public */
@@ -50,6 +66,8 @@ export interface Host {
   readonly app: Hono;
   readonly registry: Registry;
   readonly report: Report;
+  /** The pack-job scheduler of this replica. */
+  readonly scheduler: Scheduler;
   /** Handle a request in-process (tests, serverless). */
   fetch(request: Request): Promise<Response>;
   /** Listen on a port (0 = any free port); resolves with the bound port. */
@@ -152,6 +170,18 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
   app.get("/openapi.json", (c) => c.json(openapi));
   app.get("/docs", (c) => c.html(DOCS_HTML));
 
+  const schedulerOptions = options.scheduler ?? {};
+  const scheduler = createScheduler({
+    registry,
+    driver,
+    replicaId: options.replicaId ?? String(process.pid),
+    log,
+    ...(schedulerOptions.leaseTtlMs !== undefined ? { leaseTtlMs: schedulerOptions.leaseTtlMs } : {}),
+    ...(schedulerOptions.historyLimit !== undefined ? { historyLimit: schedulerOptions.historyLimit } : {}),
+  });
+  mountJobRoutes(app, scheduler);
+  if (schedulerOptions.enabled === true) await scheduler.start();
+
   const extraGuard = options.guard;
   mountRoutes(app, registry, async (c, route) => {
     await security.guard(c, route);
@@ -165,8 +195,10 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
     get report() {
       return report;
     },
+    scheduler,
     fetch: (req) => Promise.resolve(app.fetch(req)),
-    listen(port = 0, hostname = "0.0.0.0") {
+    async listen(port = 0, hostname = "0.0.0.0") {
+      if (schedulerOptions.enabled !== false) await scheduler.start();
       return new Promise((resolvePort) => {
         server = serve({ fetch: app.fetch, port, hostname }, (info) =>
           resolvePort({ port: info.port, server: server! }),
@@ -176,6 +208,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
       });
     },
     async close() {
+      await scheduler.stop(schedulerOptions.stopDeadlineMs ?? 10_000);
       if (server) {
         const s = server;
         await new Promise<void>((r) => s.close(() => r()));

@@ -70,6 +70,28 @@ export {
 } from "./registry/create-registry.js";
 export { formatReport, RegistryError } from "./registry/format-report.js";
 export {
+  type ManualClock,
+  manualClock,
+  type SchedulerClock,
+  systemClock,
+  type TimerHandle,
+} from "./scheduler/clock.js";
+export {
+  createScheduler,
+  type JobInfo,
+  type Scheduler,
+  type SchedulerOptions,
+  type TriggerResult,
+} from "./scheduler/create-scheduler.js";
+export {
+  JOB_RUNS_NS,
+  JOB_SLOTS_NS,
+  type RunOutcome,
+  type RunRecord,
+  type RunTrigger,
+} from "./scheduler/history.js";
+export { tickIdFor } from "./scheduler/slots.js";
+export {
   bindCollection,
   type Collection,
   type CollectionDef,

@@ -148,7 +148,12 @@ export interface JobDef<Ctx = PackContext<any, any>> {
   /** After downtime: `skip` missed ticks, or run `catch-up-once`. @default "skip" */
   readonly missed?: "skip" | "catch-up-once";
   readonly run: (
-    ctx: Ctx & { readonly signal: AbortSignal; readonly tickId: string },
+    ctx: Ctx & {
+      readonly signal: AbortSignal;
+      readonly tickId: string;
+      /** Fencing number of the run's lease; grows with every run of the job. */
+      readonly fence: number;
+    },
   ) => Promise<unknown> | unknown;
 }
 

@@ -1,0 +1,344 @@
+/**
+ * S1–S3 (RELIABILITY.md): three host processes on one store run a `* * * * * *` job. Every slot
+ * between the first and last observed has exactly one claim and one history entry; a SIGKILLed
+ * replica's tick ends `interrupted` within the lease and nothing runs twice; a SIGSTOPped
+ * replica's late writes are rejected by the fence.
+ *
+ * Backends: the embedded SQLite file (shared by the 3 processes) always; Redis and Postgres when
+ * VALHALLA_TEST_REDIS_URL / VALHALLA_TEST_POSTGRES_URL are set AND `createDriver` supports the
+ * URL scheme.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { JOB_SLOTS_NS, type RunRecord } from "@valhalla/runtime";
+import { afterAll, describe, expect, it } from "vitest";
+import { createDriver } from "../../src/storage/create-driver.js";
+
+const HOST_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const ENTRY = join(HOST_DIR, "test", "e2e", "replica-entry.ts");
+const TTL = 5000;
+const JOB = "/jobs/ticker/every-second/runs?limit=1000";
+const CI = process.env.CI === "true";
+
+interface Backend {
+  readonly name: string;
+  /** Storage URL for this run (own prefix / schema / file). */
+  readonly url: string | undefined;
+  /** Replicas passed to the registry: SQLite reports process-level locks, so it stays 1. */
+  readonly replicas: number;
+  readonly cleanup: () => Promise<void>;
+}
+
+const runTag = `e2e_${randomBytes(4).toString("hex")}`;
+const sqliteDir = mkdtempSync(join(tmpdir(), "valhalla-e2e-"));
+
+const withParam = (url: string, name: string, value: string) => {
+  const u = new URL(url);
+  u.searchParams.set(name, value);
+  return u.toString();
+};
+
+/** Load a client library by name without making it a compile-time dependency of the host. */
+const load = async (name: string): Promise<any> => import(name as string);
+
+const backends: Backend[] = [
+  {
+    name: "sqlite",
+    url: `sqlite:${join(sqliteDir, "store.db")}`,
+    replicas: 1,
+    cleanup: async () => rmSync(sqliteDir, { recursive: true, force: true }),
+  },
+  {
+    name: "redis",
+    url:
+      process.env.VALHALLA_TEST_REDIS_URL &&
+      withParam(process.env.VALHALLA_TEST_REDIS_URL, "prefix", `${runTag}:`),
+    replicas: 3,
+    cleanup: async () => {
+      const base = process.env.VALHALLA_TEST_REDIS_URL;
+      if (!base) return;
+      const { Redis } = await load("ioredis");
+      const client = new Redis(base);
+      try {
+        let cursor = "0";
+        do {
+          const [next, keys] = await client.scan(cursor, "MATCH", `${runTag}:*`, "COUNT", 500);
+          cursor = next;
+          if (keys.length > 0) await client.del(...keys);
+        } while (cursor !== "0");
+      } finally {
+        client.disconnect();
+      }
+    },
+  },
+  {
+    name: "postgres",
+    url:
+      process.env.VALHALLA_TEST_POSTGRES_URL &&
+      withParam(process.env.VALHALLA_TEST_POSTGRES_URL, "schema", runTag),
+    replicas: 3,
+    cleanup: async () => {
+      const base = process.env.VALHALLA_TEST_POSTGRES_URL;
+      if (!base) return;
+      const pg = await load("pg");
+      const client = new (pg.default ?? pg).Client({ connectionString: base });
+      await client.connect();
+      try {
+        // Only this run's own schema.
+        await client.query(`DROP SCHEMA IF EXISTS "${runTag}" CASCADE`);
+      } finally {
+        await client.end();
+      }
+    },
+  },
+];
+
+/** Whether this build's `createDriver` knows the URL's scheme (Redis/Postgres land separately). */
+async function supported(url: string): Promise<boolean> {
+  try {
+    const d = await createDriver(url);
+    await d.close().catch(() => {});
+    return true;
+  } catch (err) {
+    return !/Unsupported VALHALLA_STORAGE/.test(String(err));
+  }
+}
+
+interface Replica {
+  readonly id: string;
+  proc: ChildProcess;
+  port: number;
+  log: string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function spawnReplica(id: string, backend: Backend, previous?: Replica): Promise<Replica> {
+  const proc = spawn(process.execPath, ["--import", "tsx", "--conditions=@valhalla/source", ENTRY], {
+    cwd: HOST_DIR,
+    env: {
+      ...process.env,
+      VALHALLA_STORAGE: backend.url,
+      VALHALLA_REPLICA_ID: id,
+      VALHALLA_REPLICAS: String(backend.replicas),
+      VALHALLA_LEASE_TTL_MS: String(TTL),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const replica: Replica = { id, proc, port: 0, log: previous?.log ?? [] };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`replica ${id} did not start: ${replica.log.join("\n")}`)),
+      30_000,
+    );
+    let buf = "";
+    const onLine = (line: string) => {
+      replica.log.push(line);
+      if (replica.port === 0 && line.startsWith('{"ready"')) {
+        replica.port = (JSON.parse(line) as { ready: number }).ready;
+        clearTimeout(timer);
+        resolve(replica);
+      }
+    };
+    proc.stdout!.on("data", (chunk: Buffer) => {
+      buf += chunk.toString();
+      let i = buf.indexOf("\n");
+      while (i >= 0) {
+        onLine(buf.slice(0, i));
+        buf = buf.slice(i + 1);
+        i = buf.indexOf("\n");
+      }
+    });
+    proc.stderr!.on("data", (chunk: Buffer) => {
+      for (const line of chunk.toString().split("\n")) if (line) replica.log.push(line);
+    });
+    proc.once("exit", (code, signal) => {
+      if (replica.port === 0) {
+        clearTimeout(timer);
+        reject(new Error(`replica ${id} exited (${code ?? signal}): ${replica.log.join("\n")}`));
+      }
+    });
+  });
+}
+
+async function runs(r: Replica): Promise<RunRecord[]> {
+  const res = await fetch(`http://127.0.0.1:${r.port}${JOB}`);
+  if (res.status !== 200) throw new Error(`GET runs on ${r.id}: ${res.status}`);
+  return ((await res.json()) as { items: RunRecord[] }).items;
+}
+
+/** Poll `fn` every 25 ms until it returns a value. */
+async function until<T>(what: string, fn: () => Promise<T | undefined>, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+const exited = (p: ChildProcess) =>
+  p.exitCode !== null || p.signalCode !== null
+    ? Promise.resolve()
+    : new Promise<void>((r) => p.once("exit", () => r()));
+
+describe("scheduler across replicas (S1–S3)", () => {
+  afterAll(async () => {
+    for (const b of backends) await b.cleanup().catch(() => {});
+  });
+
+  for (const backend of backends) {
+    it(`should run every slot exactly once on ${backend.name}, survive SIGKILL and fence a SIGSTOPped replica`, async (t) => {
+      if (!backend.url) {
+        if (CI) throw new Error(`CI=true but the ${backend.name} URL variable is not set`);
+        console.warn(
+          `[skip] ${backend.name}: set VALHALLA_TEST_${backend.name.toUpperCase()}_URL to run this case`,
+        );
+        t.skip();
+        return;
+      }
+      if (!(await supported(backend.url))) {
+        console.warn(`[skip] ${backend.name}: createDriver does not support this URL in this build yet`);
+        t.skip();
+        return;
+      }
+      const replicas = await Promise.all(["a", "b", "c"].map((id) => spawnReplica(id, backend)));
+      const [a, b, c] = replicas as [Replica, Replica, Replica];
+      try {
+        // Warm-up and steady state.
+        await sleep(10_000);
+
+        // Kill phase (S2): SIGKILL `a` while its run is in progress, restart it 3 s later.
+        const killed = await until(
+          "a run in progress on a",
+          async () => (await runs(b)).find((r) => r.outcome === null && r.replica === "a"),
+          20_000,
+        );
+        a.proc.kill("SIGKILL");
+        const killedAt = Date.now();
+        await exited(a.proc);
+        await sleep(3000);
+        const a2 = await spawnReplica("a", backend, a);
+        replicas[0] = a2;
+        const interrupted = await until(
+          "the killed run to be marked interrupted",
+          async () => (await runs(c)).find((r) => r.run_id === killed.run_id && r.outcome !== null),
+          TTL + 5000,
+        );
+        const interruptedAfterMs = Date.parse(interrupted.ended_at!) - killedAt;
+        await sleep(4000);
+
+        // Pause phase (S3): SIGSTOP `b` mid-run for 2×TTL, then SIGCONT.
+        const paused = await until(
+          "a run in progress on b",
+          async () => (await runs(c)).find((r) => r.outcome === null && r.replica === "b"),
+          20_000,
+        );
+        b.proc.kill("SIGSTOP");
+        await sleep(2 * TTL);
+        b.proc.kill("SIGCONT");
+        await sleep(4000);
+        const discarded = await until(
+          "b to notice it lost its lease",
+          async () => (b.log.some((l) => l.includes("job result discarded")) ? true : undefined),
+          5000,
+        );
+
+        // Read everything back from one replica and from the store itself.
+        const history = (await runs(c)).filter((r) => r.outcome !== null).reverse();
+        const store = await createDriver(backend.url);
+        await store.init();
+        const claims = (await store.list(JOB_SLOTS_NS, { limit: 10_000, order: "asc" })).map(
+          (r) => JSON.parse(r.value) as { slot: string },
+        );
+        const effects = (await store.list("ticker.effects", { limit: 10_000, order: "asc" })).map(
+          (r) =>
+            JSON.parse(r.value) as {
+              tick_id: string;
+              fence: number;
+              replica: string;
+              started_at: number;
+              ended_at: number;
+            },
+        );
+        await store.close();
+
+        // S1: every slot from first to last: exactly 1 history entry and 1 claim, no gaps.
+        const first = Date.parse(history[0]!.slot);
+        const last = Date.parse(history[history.length - 1]!.slot);
+        const expected: string[] = [];
+        for (let s = first; s <= last; s += 1000) expected.push(new Date(s).toISOString());
+        expect(expected.length).toBeGreaterThanOrEqual(30);
+        expect(history.map((h) => h.slot)).toEqual(expected);
+        const claimed = claims.map((cl) => cl.slot).filter((s) => s >= expected[0]! && s <= expected.at(-1)!);
+        expect(claimed.sort()).toEqual(expected);
+
+        // Exactly one side effect per successful tick, none for skipped or interrupted ones.
+        const byTick = new Map<string, typeof effects>();
+        for (const e of effects) byTick.set(e.tick_id, [...(byTick.get(e.tick_id) ?? []), e]);
+        for (const h of history) {
+          const got = byTick.get(h.tick_id) ?? [];
+          if (h.outcome === "success") {
+            expect(got.map((e) => [e.fence, e.replica])).toEqual([[h.fence, h.replica]]);
+          } else {
+            expect(got, `${h.slot} ${h.outcome}`).toEqual([]);
+          }
+        }
+        expect(Math.max(...[...byTick.values()].map((v) => v.length))).toBe(1);
+
+        // Fences grow along slot order; side-effect intervals never overlap.
+        const fences = history.filter((h) => h.fence !== null).map((h) => h.fence!);
+        expect(fences).toEqual([...fences].sort((x, y) => x - y));
+        expect(new Set(fences).size).toBe(fences.length);
+        const intervals = [...effects].sort((x, y) => x.started_at - y.started_at);
+        for (let i = 1; i < intervals.length; i++)
+          expect(intervals[i]!.started_at).toBeGreaterThanOrEqual(intervals[i - 1]!.ended_at);
+
+        // S2: the killed tick ended interrupted within the lease TTL of the kill (+ scheduling slack).
+        expect(interrupted.outcome).toBe("interrupted");
+        expect(interruptedAfterMs).toBeLessThanOrEqual(TTL + 150);
+        const afterKill = history.filter(
+          (h) => h.slot > killed.slot && Date.parse(h.slot) <= killedAt + TTL + 1000,
+        );
+        const overlapSkips = afterKill.filter((h) => h.outcome === "skipped-overlap").length;
+        expect(overlapSkips).toBeLessThanOrEqual(Math.ceil(TTL / 1000));
+
+        // S3: the paused run is interrupted (not overwritten by its late completion) and wrote nothing.
+        const pausedFinal = history.find((h) => h.run_id === paused.run_id)!;
+        expect(pausedFinal).toMatchObject({ outcome: "interrupted", replica: "b" });
+        expect(byTick.get(paused.tick_id) ?? []).toEqual([]);
+        expect(discarded).toBe(true);
+
+        // Every tick after the pause ran again.
+        const tail = history.filter((h) => Date.parse(h.slot) > Date.parse(paused.slot) + 2 * TTL + 2000);
+        expect(tail.length).toBeGreaterThan(0);
+        expect(tail.every((h) => h.outcome === "success")).toBe(true);
+
+        const counts: Record<string, number> = {};
+        for (const h of history) counts[h.outcome!] = (counts[h.outcome!] ?? 0) + 1;
+        console.info(
+          `[e2e ${backend.name}] slots=${expected.length} outcomes=${JSON.stringify(counts)} ` +
+            `killed→interrupted=${interruptedAfterMs}ms overlapSkipsAfterKill=${overlapSkips} effects=${effects.length}`,
+        );
+        if (process.env.VALHALLA_E2E_VERBOSE) {
+          console.info(history.map((h) => `${h.slot} ${h.replica} ${h.outcome} ${h.error ?? ""}`).join("\n"));
+          for (const r of replicas)
+            console.info(r.log.filter((l) => /"level":"(warn|error)"/.test(l)).join("\n"));
+        }
+      } finally {
+        for (const r of replicas) {
+          if (r.proc.exitCode === null && r.proc.signalCode === null) {
+            r.proc.kill("SIGCONT");
+            r.proc.kill("SIGKILL");
+          }
+        }
+        await Promise.all(replicas.map((r) => exited(r.proc)));
+      }
+    }, 150_000);
+  }
+});
