@@ -6,6 +6,7 @@ import { createHost } from "./create-host.js";
 import { jsonLogger, silentLogger } from "./log.js";
 import { selectPacks } from "./packs.js";
 import { createDriver, redact } from "./storage/create-driver.js";
+import { exportCommand, importCommand } from "./storage/dump-commands.js";
 
 const USAGE = `Usage: valhalla <command> [options]
 
@@ -13,6 +14,8 @@ Commands:
   serve              Start the host (PORT, VALHALLA_STORAGE, VALHALLA_PACKS, VALHALLA_TZ)
   validate [--json]  Validate the pack set; exit 0 when ok, 1 on errors
   packs [--json]     List the packs that would be loaded
+  export [--packs a,b]  Write every record (or those packs') as NDJSON to stdout
+  import             Read an NDJSON dump from stdin into VALHALLA_STORAGE
   help               Show this help`;
 
 /** Run the CLI; resolves with the exit code. */
@@ -23,6 +26,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     options: {
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
+      packs: { type: "string" },
     },
   });
   const [command = "help"] = positionals;
@@ -56,6 +60,28 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
           ? JSON.stringify(rows, null, 2)
           : rows.map((r) => `${r.code.padEnd(14)} ${r.version.padEnd(8)} ${r.description}`).join("\n"),
       );
+      return 0;
+    }
+    case "export":
+    case "import": {
+      const driver = await createDriver(config.storage);
+      await driver.init();
+      try {
+        if (command === "import") {
+          const n = await importCommand(driver, packs, process.stdin);
+          console.error(`Imported ${n} records into ${redact(config.storage)}`);
+        } else {
+          const only = values.packs
+            ?.split(",")
+            .map((s) => s.trim())
+            .filter(Boolean);
+          if (only) selectPacks(only, packs);
+          const n = await exportCommand(driver, packs, process.stdout, only);
+          console.error(`Exported ${n} records from ${redact(config.storage)}`);
+        }
+      } finally {
+        await driver.close();
+      }
       return 0;
     }
     default:

@@ -20,7 +20,13 @@ interface Acked {
 }
 
 /** One writer: creates boxes and appends to its own latest box; remembers only what got a 2xx. */
-async function writer(base: string, w: number, acked: Map<string, Acked>, alive: () => boolean, seq: { n: number }) {
+async function writer(
+  base: string,
+  w: number,
+  acked: Map<string, Acked>,
+  alive: () => boolean,
+  seq: { n: number },
+) {
   let mine: string | undefined;
   while (alive()) {
     try {
@@ -83,7 +89,9 @@ function verify(path: string, acked: Map<string, Acked>) {
       expect(rec.rev).toBe(row.rev);
       expect(rec.id).toBe(row.id);
       // Index agrees with the record: exactly its one group entry.
-      expect(index.filter((i) => i.id === row.id)).toEqual([{ field: "group", value: `s:${rec.group}`, id: row.id }]);
+      expect(index.filter((i) => i.id === row.id)).toEqual([
+        { field: "group", value: `s:${rec.group}`, id: row.id },
+      ]);
     }
     for (const i of index) expect(byId.has(i.id)).toBe(true);
     let missing = 0;
@@ -127,7 +135,9 @@ describe("embedded store under SIGKILL", () => {
         records = verify(path, acked);
       }
       const ops = [...acked.values()].reduce((n, a) => n + a.ops.length, 0);
-      console.info(`[D1] ${KILLS} SIGKILLs: ${acked.size} acknowledged creates and ${ops} appends all present; ${records} records`);
+      console.info(
+        `[D1] ${KILLS} SIGKILLs: ${acked.size} acknowledged creates and ${ops} appends all present; ${records} records`,
+      );
       expect(acked.size).toBeGreaterThan(KILLS);
       expect(ops).toBeGreaterThan(KILLS);
     } finally {

@@ -1,8 +1,17 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 
-/** Start a TypeScript file in a child Node process (sources through tsx, no build needed). */
+/** Node flags that run TypeScript sources (tsx, resolved from here so any cwd works). */
+export const TS_NODE_ARGS: readonly string[] = [
+  "--import",
+  pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href,
+  "--conditions=@valhalla/source",
+];
+
+/** Start a TypeScript file in a child Node process (no build needed). */
 export function spawnTs(file: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "--conditions=@valhalla/source", file], {
+  return spawn(process.execPath, [...TS_NODE_ARGS, file], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

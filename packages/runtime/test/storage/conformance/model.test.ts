@@ -26,7 +26,7 @@ type Cmd = fc.AsyncCommand<Model, Real>;
 const IDS = ["a", "b", "c", "d"];
 const KINDS = ["x", "y"];
 
-const valueOf = (id: string, rev: number, kind: string, n: number) => JSON.stringify({ id, rev, kind, n });
+const recordText = (id: string, rev: number, kind: string, n: number) => JSON.stringify({ id, rev, kind, n });
 
 class Write implements Cmd {
   constructor(
@@ -40,7 +40,7 @@ class Write implements Cmd {
     const cur = m.records.get(this.id)?.rev ?? 0;
     const expectRev = this.rev === "current" ? cur : this.rev === "zero" ? 0 : cur + 1;
     const next = expectRev + 1;
-    const value = valueOf(this.id, next, this.kind, this.n);
+    const value = recordText(this.id, next, this.kind, this.n);
     const res = await r.driver.write(r.ns, {
       record: { id: this.id, rev: next, value },
       index: { kind: `s:${this.kind}` },
