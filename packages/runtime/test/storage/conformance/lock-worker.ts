@@ -8,8 +8,8 @@ import { openDriver, type StoreSpec } from "./open-driver.js";
 
 const spec = JSON.parse(process.env.STORE_SPEC!) as StoreSpec;
 const acquisitions = Number(process.env.ACQUISITIONS ?? 100);
-const ttl = Number(process.env.TTL_MS ?? 150);
-const pauseEvery = Number(process.env.PAUSE_EVERY ?? 25);
+const ttl = Number(process.env.TTL_MS ?? 400);
+const pauseEvery = Number(process.env.PAUSE_EVERY ?? 34);
 const worker = process.env.WORKER ?? "w";
 const driver = openDriver(spec);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -41,8 +41,8 @@ for (let i = 0; i < acquisitions; i++) {
     else continue;
     break;
   }
-  const end = paused ? lease.expiresAt : await driver.now();
+  const end = await driver.now();
   const released = await driver.release(lease);
-  out({ fence: lease.fence, start, end, paused, accepted, fenced, released });
+  out({ fence: lease.fence, start, end, expiresAt: lease.expiresAt, paused, accepted, fenced, released });
 }
 await driver.close();

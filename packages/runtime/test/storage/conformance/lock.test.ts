@@ -12,12 +12,14 @@ import { openDriver, type StoreSpec } from "./open-driver.js";
 const here = dirname(fileURLToPath(import.meta.url));
 const PROCESSES = 3;
 const ACQUISITIONS = 100;
+const PAUSE_EVERY = 34;
 
 interface Grant {
   worker: string;
   fence: number;
   start: number;
   end: number;
+  expiresAt: number;
   paused: boolean;
   accepted: boolean;
   fenced: boolean;
@@ -35,6 +37,7 @@ function runWorker(spec: StoreSpec, worker: string): Promise<Grant[]> {
           STORE_SPEC: JSON.stringify(spec),
           WORKER: worker,
           ACQUISITIONS: String(ACQUISITIONS),
+          PAUSE_EVERY: String(PAUSE_EVERY),
         },
         stdio: ["ignore", "pipe", "pipe"],
       },
@@ -113,27 +116,36 @@ for (const target of targets) {
         ).flat();
         expect(grants).toHaveLength(PROCESSES * ACQUISITIONS);
 
+        // A holding lasts from the grant until the holder let go, or until its lease expired
+        // (store clock), whichever came first: a holder past its TTL holds nothing.
+        const until = (g: Grant) => Math.min(g.end, g.expiresAt);
         // Fences are unique, and ordering holdings by fence orders them in time, without overlap.
         const byFence = [...grants].sort((a, b) => a.fence - b.fence);
         for (let i = 1; i < byFence.length; i++) {
           expect(byFence[i]!.fence).toBeGreaterThan(byFence[i - 1]!.fence);
-          // Store clocks are ms-granular: the next holder starts no earlier than the last one ended.
-          expect(byFence[i]!.start).toBeGreaterThanOrEqual(byFence[i - 1]!.end);
+          expect(byFence[i]!.start).toBeGreaterThanOrEqual(until(byFence[i - 1]!));
         }
         // Every paused holder lost its lease: its write was fenced. (Its release may still succeed
         // when nobody took the expired lock meanwhile; that frees nothing anyone else holds.)
         const paused = grants.filter((g) => g.paused);
-        expect(paused.length).toBe(PROCESSES * Math.floor(ACQUISITIONS / 25));
+        expect(paused.length).toBe(PROCESSES * Math.floor(ACQUISITIONS / PAUSE_EVERY));
         for (const g of paused) expect(g).toMatchObject({ accepted: false, fenced: true });
-        for (const g of grants.filter((g) => !g.paused))
-          expect(g).toMatchObject({ accepted: true, released: true });
+        // Live holders write unless the machine stalled them past the TTL, in which case they are
+        // fenced too; either way each write is accepted or fenced, never lost.
+        const live = grants.filter((g) => !g.paused);
+        for (const g of live) expect(g.accepted !== g.fenced).toBe(true);
+        expect(live.filter((g) => g.accepted).length).toBeGreaterThan(live.length * 0.9);
+        const stale = grants.filter((g) => g.fenced).length;
+        console.info(
+          `[L2 ${target.name}] ${grants.length} grants, ${grants.length - stale} guarded writes accepted, ${stale} stale writes rejected`,
+        );
 
         // The log holds exactly the live holders' fences, in increasing order: no stale write landed.
         const check = openDriver(spec);
         const log = await check.get("l2.log", "log");
         await check.close();
         const fences = JSON.parse(log!.value).fences as number[];
-        expect(fences).toEqual(byFence.filter((g) => !g.paused).map((g) => g.fence));
+        expect(fences).toEqual(byFence.filter((g) => g.accepted).map((g) => g.fence));
       } finally {
         await cleanup();
       }
