@@ -1,4 +1,4 @@
-import type { ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -16,13 +16,14 @@ for (const store of [sqliteStore, redisStore, postgresStore] satisfies IsolatedS
       const { url, cleanup } = store.make();
       const hosts: ChildProcess[] = [];
       try {
-        // The first replica creates the schema; the second then starts against it.
-        const bases: string[] = [];
-        for (let i = 0; i < REPLICAS; i++) {
-          const child = spawnTs(join(here, "fixtures/serve.ts"), { STORE_URL: url });
-          hosts.push(child);
-          bases.push(`http://127.0.0.1:${(await firstLine<{ port: number }>(child)).port}`);
-        }
+        // Replicas start together: schema creation and migrations must cope with the race.
+        const bases = await Promise.all(
+          Array.from({ length: REPLICAS }, async () => {
+            const child = spawnTs(join(here, "fixtures/serve.ts"), { STORE_URL: url });
+            hosts.push(child);
+            return `http://127.0.0.1:${(await firstLine<{ port: number }>(child)).port}`;
+          }),
+        );
         const created = await fetch(`${bases[0]}/opstest`, {
           method: "POST",
           headers: { "content-type": "application/json" },
@@ -35,11 +36,16 @@ for (const store of [sqliteStore, redisStore, postgresStore] satisfies IsolatedS
           await Promise.all(
             Array.from({ length: CLIENTS }, (_, w) =>
               allLines<{ op: string; status: number; type?: string }>(
-                spawnTs(join(here, "fixtures/client.ts"), {
-                  BASES: bases.join(","),
-                  RECORD_ID: id,
-                  WORKER: `w${w}`,
-                  OPS: String(OPS_PER_CLIENT),
+                // Plain JavaScript: clients need no sources, so they start without tsx.
+                spawn(process.execPath, [join(here, "fixtures/client.mjs")], {
+                  env: {
+                    ...process.env,
+                    BASES: bases.join(","),
+                    RECORD_ID: id,
+                    WORKER: `w${w}`,
+                    OPS: String(OPS_PER_CLIENT),
+                  },
+                  stdio: ["ignore", "pipe", "pipe"],
                 }),
               ),
             ),
