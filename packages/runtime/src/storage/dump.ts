@@ -119,6 +119,7 @@ export async function importDump(
       nl = buffered.indexOf("\n");
     }
   }
+  buffered += decoder.decode();
   if (buffered) await load(buffered);
   return { records };
 }
