@@ -11,12 +11,12 @@ import { exportCommand, importCommand } from "./storage/dump-commands.js";
 const USAGE = `Usage: valhalla <command> [options]
 
 Commands:
-  serve              Start the host (PORT, VALHALLA_STORAGE, VALHALLA_PACKS, VALHALLA_TZ)
-  validate [--json]  Validate the pack set; exit 0 when ok, 1 on errors
-  packs [--json]     List the packs that would be loaded
+  serve                 Start the host (PORT, VALHALLA_STORAGE, VALHALLA_PACKS, VALHALLA_TZ)
+  validate [--json]     Validate the pack set; exit 0 when ok, 1 on errors
+  packs [--json]        List the packs that would be loaded
   export [--packs a,b]  Write every record (or those packs') as NDJSON to stdout
-  import             Read an NDJSON dump from stdin into VALHALLA_STORAGE
-  help               Show this help`;
+  import                Read an NDJSON dump from stdin into VALHALLA_STORAGE
+  help                  Show this help`;
 
 /** Run the CLI; resolves with the exit code. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
