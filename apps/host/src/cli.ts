@@ -11,6 +11,7 @@ import { selectPacks } from "./packs.js";
 import { apiKeyStore } from "./security/api-keys.js";
 import { keysCommand } from "./security/keys-command.js";
 import { createDriver, redact } from "./storage/create-driver.js";
+import { exportCommand, importCommand } from "./storage/dump-commands.js";
 
 const USAGE = `Usage: valhalla <command> [options]
 
@@ -18,6 +19,8 @@ Commands:
   serve              Start the host (PORT, VALHALLA_STORAGE, VALHALLA_PACKS, VALHALLA_TZ)
   validate [--json]  Validate the pack set; exit 0 when ok, 1 on errors
   packs [--json]     List the packs that would be loaded
+  export [--packs a,b]  Write every record (or those packs') as NDJSON to stdout
+  import             Read an NDJSON dump from stdin into VALHALLA_STORAGE
   jobs list [--json]           Every job with cron, time zone, next and last run
   jobs run <pack> <name>       Run a job now (same lease as scheduled runs)
   keys create --name <n> --scopes <s,…> | keys list | keys revoke <id>
@@ -48,6 +51,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       module: { type: "string" },
       name: { type: "string" },
       scopes: { type: "string" },
+      packs: { type: "string" },
     },
   });
   const [command = "help"] = positionals;
@@ -103,6 +107,28 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
           ? JSON.stringify(rows, null, 2)
           : rows.map((r) => `${r.code.padEnd(14)} ${r.version.padEnd(8)} ${r.description}`).join("\n"),
       );
+      return 0;
+    }
+    case "export":
+    case "import": {
+      const driver = await createDriver(config.storage);
+      await driver.init();
+      try {
+        if (command === "import") {
+          const n = await importCommand(driver, packs, process.stdin);
+          console.error(`Imported ${n} records into ${redact(config.storage)}`);
+        } else {
+          const only = values.packs
+            ?.split(",")
+            .map((s) => s.trim())
+            .filter(Boolean);
+          if (only) selectPacks(only, packs);
+          const n = await exportCommand(driver, packs, process.stdout, only);
+          console.error(`Exported ${n} records from ${redact(config.storage)}`);
+        }
+      } finally {
+        await driver.close();
+      }
       return 0;
     }
     default:

@@ -114,7 +114,19 @@ export type {
   WriteResult,
 } from "./storage/driver.js";
 export { default as memory, type MemoryDriverOptions } from "./storage/drivers/memory.js";
+export { default as postgres, type PostgresDriverOptions } from "./storage/drivers/postgres.js";
+export { default as redis, type RedisDriverOptions } from "./storage/drivers/redis.js";
 export { default as sqlite, type SqliteDriverOptions } from "./storage/drivers/sqlite.js";
+export { default as unstorageDriver, type UnstorageDriverOptions } from "./storage/drivers/unstorage.js";
+export {
+  type DumpLine,
+  type ExportOptions,
+  exportDump,
+  type ImportOptions,
+  type IndexMap,
+  importDump,
+  indexesOf,
+} from "./storage/dump.js";
 export { MIGRATIONS_NS, type MigrationStatus, migrationStatus } from "./storage/migrations.js";
 export { assertStorable, MAX_JSON_DEPTH } from "./storage/storable.js";
 export { LockTimeoutError, withLease } from "./storage/with-lease.js";

@@ -97,17 +97,6 @@ const backends: Backend[] = [
   },
 ];
 
-/** Whether this build's `createDriver` knows the URL's scheme (Redis/Postgres land separately). */
-async function supported(url: string): Promise<boolean> {
-  try {
-    const d = await createDriver(url);
-    await d.close().catch(() => {});
-    return true;
-  } catch (err) {
-    return !/Unsupported VALHALLA_STORAGE/.test(String(err));
-  }
-}
-
 interface Replica {
   readonly id: string;
   proc: ChildProcess;
@@ -199,11 +188,6 @@ describe("scheduler across replicas (S1–S3)", () => {
         console.warn(
           `[skip] ${backend.name}: set VALHALLA_TEST_${backend.name.toUpperCase()}_URL to run this case`,
         );
-        t.skip();
-        return;
-      }
-      if (!(await supported(backend.url))) {
-        console.warn(`[skip] ${backend.name}: createDriver does not support this URL in this build yet`);
         t.skip();
         return;
       }

@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import { FencedError } from "../../errors/storage-errors.js";
+import { bindCollection } from "../../storage/collection.js";
+import { itemsDef, raw, type SuiteContext } from "../driver-suite.js";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Locks, fencing guards, counters and the store clock. @internal */
+export function lockCases(ctx: SuiteContext): void {
+  describe("locks and fencing", () => {
+    it("should grant a lock to one holder and release it only for its token", async () => {
+      const d = ctx.driver();
+      const lease = await d.acquire("job", 5000);
+      expect(lease).toMatchObject({ key: "job" });
+      expect(lease!.token.length).toBeGreaterThan(0);
+      expect(await d.acquire("job", 5000)).toBeNull();
+      expect(await d.release({ ...lease!, token: "not-the-owner" })).toBe(false);
+      expect(await d.acquire("job", 5000)).toBeNull();
+      expect(await d.release(lease!)).toBe(true);
+      expect(await d.release(lease!)).toBe(false);
+      const next = await d.acquire("job", 5000);
+      expect(next!.fence).toBeGreaterThan(lease!.fence);
+      expect(await d.acquire("other", 5000)).not.toBeNull();
+    });
+
+    it("should extend only the owner's live lease", async () => {
+      const d = ctx.driver();
+      // TTLs here are generous so a loaded machine cannot expire a lease the test expects held.
+      const lease = (await d.acquire("job", 1000))!;
+      const now = await d.now();
+      expect(lease.expiresAt).toBeGreaterThan(now - 50);
+      const longer = await d.extend(lease, 5000);
+      expect(longer!.expiresAt).toBeGreaterThan(lease.expiresAt);
+      expect(longer!.fence).toBe(lease.fence);
+      expect(await d.extend({ ...lease, token: "thief" }, 5000)).toBeNull();
+      await sleep(1100);
+      expect(await d.acquire("job", 1000)).toBeNull();
+    });
+
+    it("should let a lock expire, hand it on with a higher fence and refuse the old holder", async () => {
+      const d = ctx.driver();
+      const old = (await d.acquire("job", 150))!;
+      await sleep(300);
+      const taken = await d.acquire("job", 5000);
+      expect(taken).not.toBeNull();
+      expect(taken!.fence).toBeGreaterThan(old.fence);
+      expect(await d.extend(old, 5000)).toBeNull();
+      expect(await d.release(old)).toBe(false);
+      expect(await d.acquire("job", 5000)).toBeNull();
+    });
+
+    it("should hand out strictly increasing fences", async () => {
+      const d = ctx.driver();
+      const fences: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const lease = (await d.acquire("seq", 5000))!;
+        fences.push(lease.fence);
+        expect(await d.release(lease)).toBe(true);
+      }
+      for (let i = 1; i < fences.length; i++) expect(fences[i]!).toBeGreaterThan(fences[i - 1]!);
+    });
+
+    it("should reject a write or delete guarded by a stale lease as fenced", async () => {
+      const d = ctx.driver();
+      const old = (await d.acquire("job", 150))!;
+      expect(await d.write("t.items", { record: raw("g1", 1), index: {}, expectRev: 0, guard: old })).toEqual(
+        {
+          ok: true,
+        },
+      );
+      await sleep(300);
+      expect(await d.write("t.items", { record: raw("g2", 1), index: {}, expectRev: 0, guard: old })).toEqual(
+        {
+          ok: false,
+          reason: "fenced",
+        },
+      );
+      const fresh = (await d.acquire("job", 5000))!;
+      expect(await d.write("t.items", { record: raw("g1", 2), index: {}, expectRev: 1, guard: old })).toEqual(
+        {
+          ok: false,
+          reason: "fenced",
+        },
+      );
+      expect(await d.remove("t.items", "g1", undefined, old)).toEqual({ ok: false, reason: "fenced" });
+      expect(await d.get("t.items", "g2")).toBeNull();
+      expect(
+        await d.write("t.items", { record: raw("g1", 2), index: {}, expectRev: 1, guard: fresh }),
+      ).toEqual({
+        ok: true,
+      });
+      await d.release(fresh);
+      expect(
+        await d.write("t.items", { record: raw("g1", 3), index: {}, expectRev: 2, guard: fresh }),
+      ).toEqual({
+        ok: false,
+        reason: "fenced",
+      });
+    });
+
+    it("should throw FencedError from a collection bound to a lost lease", async () => {
+      const d = ctx.driver();
+      const lease = (await d.acquire("job", 5000))!;
+      const col = bindCollection<Record<string, unknown>, string>(d, "t.items", itemsDef, { guard: lease });
+      const made = await col.create({ kind: "a" });
+      await d.release(lease);
+      await expect(col.update(made.id, { kind: "b" })).rejects.toBeInstanceOf(FencedError);
+      await expect(col.delete(made.id)).rejects.toBeInstanceOf(FencedError);
+      expect((await d.get("t.items", made.id))!.rev).toBe(1);
+    });
+
+    it.skipIf(!ctx.options.connect || ctx.options.capabilities.locks !== "cluster")(
+      "should exclude holders on another connection to the same store",
+      async () => {
+        const a = ctx.driver();
+        const b = await ctx.connect();
+        const lease = (await a.acquire("shared", 5000))!;
+        expect(await b.acquire("shared", 5000)).toBeNull();
+        expect(await b.release({ ...lease, token: "b" })).toBe(false);
+        expect(await a.release(lease)).toBe(true);
+        const next = (await b.acquire("shared", 5000))!;
+        expect(next.fence).toBeGreaterThan(lease.fence);
+      },
+    );
+  });
+
+  describe("counters and clock", () => {
+    it("should count hits in a fixed window and start a new window after it", async () => {
+      const d = ctx.driver();
+      const first = await d.incr("rate", 1000);
+      expect(first.count).toBe(1);
+      const second = await d.incr("rate", 1000);
+      expect(second).toEqual({ count: 2, resetAt: expect.any(Number) });
+      expect(Math.abs(second.resetAt - first.resetAt)).toBeLessThanOrEqual(5);
+      expect((await d.incr("other", 1000)).count).toBe(1);
+      await sleep(1150);
+      const fresh = await d.incr("rate", 1000);
+      expect(fresh.count).toBe(1);
+      expect(fresh.resetAt).toBeGreaterThan(first.resetAt);
+    });
+
+    it("should count concurrent hits exactly", async () => {
+      const d = ctx.driver();
+      const counts = await Promise.all(Array.from({ length: 25 }, () => d.incr("burst", 10_000)));
+      expect(counts.map((c) => c.count).sort((x, y) => x - y)).toEqual(
+        Array.from({ length: 25 }, (_, i) => i + 1),
+      );
+    });
+
+    it("should tell the store's time close to this machine's", async () => {
+      expect(Math.abs((await ctx.driver().now()) - Date.now())).toBeLessThan(5000);
+    });
+  });
+}
