@@ -1,18 +1,29 @@
 import { holdings } from "@valhalla/pack-holdings";
-import type { AnyPack } from "@valhalla/runtime";
+import { pipeline } from "@valhalla/pack-pipeline";
+import type { AnyPack, ServiceRef } from "@valhalla/runtime";
 
 /**
  * Every pack this host ships with, in the order they are listed. `VALHALLA_PACKS` picks a subset.
  * One line per pack keeps additions conflict-free.
  */
-export const installedPacks: readonly AnyPack[] = [holdings];
+export const installedPacks: readonly AnyPack[] = [holdings, pipeline];
 
-/** Choose packs by code; unknown codes are an error naming them and the known ones. */
+/**
+ * Choose packs by code; unknown codes are an error naming them and the known ones. With no codes
+ * and the host's own installed set (no `available` given), a pack whose hard requirement is not
+ * installed is left out and reported to `onSkip`, so the default host always starts. Naming the
+ * pack in VALHALLA_PACKS, or passing a set (`--module`), keeps the registry's error instead.
+ */
 export function selectPacks(
   codes: readonly string[],
-  available: readonly AnyPack[] = installedPacks,
+  availableSet?: readonly AnyPack[],
+  onSkip: (pack: string, missing: readonly string[]) => void = (pack, missing) =>
+    console.warn(
+      `[valhalla] [packs] Skipping '${pack}': requires ${missing.map((m) => `'${m}'`).join(", ")}, which is not installed`,
+    ),
 ): AnyPack[] {
-  if (codes.length === 0) return [...available];
+  const available = availableSet ?? installedPacks;
+  if (codes.length === 0) return availableSet ? [...available] : withRequirementsMet(available, onSkip);
   const unknown = codes.filter((c) => !available.some((p) => p.code === c));
   if (unknown.length) {
     throw new Error(
@@ -20,4 +31,23 @@ export function selectPacks(
     );
   }
   return available.filter((p) => codes.includes(p.code));
+}
+
+// Drop packs with a missing hard requirement, repeatedly, since dropping one can strand another.
+function withRequirementsMet(
+  packs: readonly AnyPack[],
+  onSkip: (pack: string, missing: readonly string[]) => void,
+): AnyPack[] {
+  let kept = [...packs];
+  for (;;) {
+    const codes = new Set(kept.map((p) => p.code));
+    const missingOf = (p: AnyPack) =>
+      Object.values((p.requires ?? {}) as Record<string, ServiceRef<unknown, boolean>>)
+        .filter((r) => !r.optional && !codes.has(r.pack))
+        .map((r) => r.pack);
+    const dropped = kept.filter((p) => missingOf(p).length > 0);
+    if (dropped.length === 0) return kept;
+    for (const p of dropped) onSkip(p.code, [...new Set(missingOf(p))]);
+    kept = kept.filter((p) => !dropped.includes(p));
+  }
 }

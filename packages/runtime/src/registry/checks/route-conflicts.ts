@@ -27,6 +27,12 @@ export const HOST_ROUTES: readonly MountedRoute[] = [
   ["POST", "/ops/daily"],
   ["GET", "/readiness"],
   ["GET", "/audit"],
+  ["GET", "/system/config"],
+  ["PUT", "/system/config"],
+  ["GET", "/approvals"],
+  ["POST", "/approvals/:id/approve"],
+  ["POST", "/approvals/:id/reject"],
+  ["POST", "/boot/seed_minimum"],
   ["POST", "/share_tokens"],
 ].map(([method, path]) => ({ pack: "host", method: method!, path: path! }));
 
