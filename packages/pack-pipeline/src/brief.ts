@@ -26,7 +26,13 @@ export async function pipelineBrief(ctx: PipelineContext): Promise<BriefSection>
   const due = [];
   for await (const fu of ctx.storage.followups.iterate({ where: { status: "open" }, order: "asc" })) {
     if (fu.due_date <= day)
-      due.push({ id: fu.id, title: fu.title, due_date: fu.due_date, source: fu.source, draft_run_id: fu.draft_run_id });
+      due.push({
+        id: fu.id,
+        title: fu.title,
+        due_date: fu.due_date,
+        source: fu.source,
+        draft_run_id: fu.draft_run_id,
+      });
   }
   const drafts = await ctx.storage.runs.count({ send_status: "draft" });
   return {

@@ -32,7 +32,10 @@ export interface DailyTickReport {
  * `daily()` hook. Safe to run any number of times a day: imported follow-ups and drafts have
  * ids derived from their source (reminder id; follow-up id + day) and are created only if absent.
  */
-export async function dailyTick(ctx: PipelineContext, opts: { limit?: number } = {}): Promise<DailyTickReport> {
+export async function dailyTick(
+  ctx: PipelineContext,
+  opts: { limit?: number } = {},
+): Promise<DailyTickReport> {
   const cfg = configOf(ctx);
   const limit = opts.limit ?? cfg.tick_limit;
   const day = today(ctx);
@@ -51,7 +54,9 @@ export async function dailyTick(ctx: PipelineContext, opts: { limit?: number } =
     for (const r of await bills.remindersSince(addDays(day, -cfg.reminder_lookback_days))) {
       const id = `fu_b${digest(`bills:${r.id}`)}`;
       const amount =
-        r.amount_minor === null ? "" : ` (${formatMoney({ amount_minor: r.amount_minor, currency: r.currency })} ${r.currency})`;
+        r.amount_minor === null
+          ? ""
+          : ` (${formatMoney({ amount_minor: r.amount_minor, currency: r.currency })} ${r.currency})`;
       const { created } = await createIfAbsent(
         () =>
           ctx.storage.followups.create(
@@ -105,7 +110,11 @@ export async function dailyTick(ctx: PipelineContext, opts: { limit?: number } =
     const { created } = await createIfAbsent(
       () =>
         ctx.storage.runs.create(
-          draftRun(ctx, deal, template, { origin: "daily_tick", for_followup_id: fu.id, next_followup_id: null }),
+          draftRun(ctx, deal, template, {
+            origin: "daily_tick",
+            for_followup_id: fu.id,
+            next_followup_id: null,
+          }),
           { id: runId },
         ),
       () => ctx.storage.runs.get(runId),

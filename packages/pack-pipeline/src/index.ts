@@ -13,4 +13,12 @@ export { type DailyTickReport, dailyTick } from "./daily-tick.js";
 export { MERGE_FIELDS } from "./merge-fields.js";
 export { pipeline, pipeline as default } from "./pack.js";
 export { inSendWindow, nextSendTime, SEND_WINDOW } from "./quiet-hours.js";
-export { CHANNELS, type Followup, PipelineConfig, type Run, SEND_RESULTS, type Template, TONES } from "./schemas.js";
+export {
+  CHANNELS,
+  type Followup,
+  PipelineConfig,
+  type Run,
+  SEND_RESULTS,
+  type Template,
+  TONES,
+} from "./schemas.js";

@@ -43,13 +43,7 @@ function offsetAt(instant: Date, timeZone: string): number {
 }
 
 /** The instant a local wall-clock time occurs in `timeZone` (DST gaps resolve forward). */
-function zonedInstant(
-  timeZone: string,
-  y: number,
-  m: number,
-  d: number,
-  hour: number,
-): Date {
+function zonedInstant(timeZone: string, y: number, m: number, d: number, hour: number): Date {
   const guess = Date.UTC(y, m - 1, d, hour, 0, 0);
   let instant = guess - offsetAt(new Date(guess), timeZone);
   // The offset at the guess can differ from the offset at the answer across a DST change.

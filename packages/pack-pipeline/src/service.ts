@@ -1,12 +1,5 @@
 import { createHash } from "node:crypto";
-import {
-  addDays,
-  ConflictError,
-  isTimeZone,
-  ProblemError,
-  type Stored,
-  todayIn,
-} from "@valhalla/runtime";
+import { addDays, ConflictError, isTimeZone, ProblemError, type Stored, todayIn } from "@valhalla/runtime";
 import * as v from "valibot";
 import type { PipelineDeal } from "./contracts.js";
 import { renderTemplate } from "./merge-fields.js";
@@ -60,7 +53,11 @@ export async function pickTemplate(
   if (want.template_id) return ctx.storage.templates.get(want.template_id);
   const where = { channel: want.channel, active: true } as const;
   if (want.tone) {
-    const exact = await ctx.storage.templates.list({ where: { ...where, tone: want.tone }, limit: 1, order: "asc" });
+    const exact = await ctx.storage.templates.list({
+      where: { ...where, tone: want.tone },
+      limit: 1,
+      order: "asc",
+    });
     if (exact.items[0]) return exact.items[0];
   }
   const any = await ctx.storage.templates.list({ where, limit: 1, order: "asc" });
@@ -210,7 +207,10 @@ export async function completeFollowup(
 export function assertSendable(ctx: PipelineContext, run: Stored<Run>): void {
   const now = ctx.now();
   if (now.getTime() < Date.parse(run.send_after) || !inSendWindow(now, run.recipient_timezone)) {
-    const next = nextSendTime(now.getTime() < Date.parse(run.send_after) ? new Date(run.send_after) : now, run.recipient_timezone);
+    const next = nextSendTime(
+      now.getTime() < Date.parse(run.send_after) ? new Date(run.send_after) : now,
+      run.recipient_timezone,
+    );
     throw new ProblemError(
       409,
       "quiet-hours",

@@ -19,7 +19,10 @@ export function createOutboundGate(store: SystemStore): OutboundGate {
   return async ({ pack, kind, payload, options, run }) => {
     if (!(await readSystemConfig(store)).soft_launch) return { status: "done", result: await run() };
     if (options.key) {
-      const pending = await store.approvals.list({ where: { key: `${pack}:${options.key}`, status: "pending" }, limit: 1 });
+      const pending = await store.approvals.list({
+        where: { key: `${pack}:${options.key}`, status: "pending" },
+        limit: 1,
+      });
       if (pending.items[0]) return { status: "pending_approval", approval_id: pending.items[0].id };
     }
     const approval = await store.approvals.create({
@@ -39,10 +42,21 @@ export function createOutboundGate(store: SystemStore): OutboundGate {
 }
 
 const ListQuery = v.strictObject({
-  status: v.optional(v.picklist(["pending", "approved", "rejected"], "must be pending, approved or rejected")),
+  status: v.optional(
+    v.picklist(["pending", "approved", "rejected"], "must be pending, approved or rejected"),
+  ),
   pack: v.optional(v.pipe(v.string(), v.maxLength(64))),
   cursor: v.optional(v.pipe(v.string(), v.maxLength(400))),
-  limit: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number"), v.transform(Number), v.number(), v.minValue(1), v.maxValue(200))),
+  limit: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d+$/, "must be a whole number"),
+      v.transform(Number),
+      v.number(),
+      v.minValue(1),
+      v.maxValue(200),
+    ),
+  ),
 });
 
 /** Parse a query with a schema, or a 400 problem naming the fields. */
@@ -51,9 +65,18 @@ export function parseQuery<S extends v.GenericSchema>(schema: S, input: unknown)
   if (res.success) return res.output;
   const errors = res.issues.map((i) => {
     const field = v.getDotPath(i) ?? "query";
-    return { pointer: `/query/${field}`, field, message: i.expected === "never" ? "is not a known field" : i.message };
+    return {
+      pointer: `/query/${field}`,
+      field,
+      message: i.expected === "never" ? "is not a known field" : i.message,
+    };
   });
-  throw new ProblemError(400, "validation-failed", `Invalid query: ${errors.map((e) => `'${e.field}' ${e.message}`).join("; ")}`, { errors });
+  throw new ProblemError(
+    400,
+    "validation-failed",
+    `Invalid query: ${errors.map((e) => `'${e.field}' ${e.message}`).join("; ")}`,
+    { errors },
+  );
 }
 
 /** `GET /approvals`, `POST /approvals/:id/approve`, `POST /approvals/:id/reject`. */
@@ -67,7 +90,11 @@ export function mountApprovals(
   app.get("/approvals", async (c) => {
     const q = parseQuery(ListQuery, c.req.query());
     return c.json(
-      await store.approvals.list({ where: { status: q.status, pack: q.pack }, cursor: q.cursor, limit: q.limit }),
+      await store.approvals.list({
+        where: { status: q.status, pack: q.pack },
+        cursor: q.cursor,
+        limit: q.limit,
+      }),
     );
   });
 
@@ -82,7 +109,11 @@ export function mountApprovals(
       const pack = registry.packs.find((p) => p.code === current.pack);
       const handler = pack?.outbound?.[current.kind];
       if (!pack || !handler) {
-        throw new ProblemError(409, "approval-orphaned", `Pack '${current.pack}' no longer offers '${current.kind}'`);
+        throw new ProblemError(
+          409,
+          "approval-orphaned",
+          `Pack '${current.pack}' no longer offers '${current.kind}'`,
+        );
       }
       // Claim first (ifRev), act second: two concurrent approvals cannot both run the action.
       let claimed: Stored<Approval>;
@@ -102,7 +133,11 @@ export function mountApprovals(
         result = await handler(registry.context(current.pack), current.payload);
       } catch (err) {
         // The action refused (e.g. quiet hours): back to pending so it can be approved later.
-        await store.approvals.update(id, { status: "pending", decided_by: null, decided_at: null }, { ifRev: claimed.rev });
+        await store.approvals.update(
+          id,
+          { status: "pending", decided_by: null, decided_at: null },
+          { ifRev: claimed.rev },
+        );
         throw err;
       }
       await audit.append({

@@ -83,10 +83,22 @@ export function withJobAudit(packs: readonly AnyPack[], audit: AuditLog): AnyPac
       (job: JobDef): JobDef => ({
         ...job,
         run: async (ctx) => {
-          const base = { actor: "scheduler", kind: "job" as const, action: `job ${p.code}/${job.name}`, pack: p.code };
+          const base = {
+            actor: "scheduler",
+            kind: "job" as const,
+            action: `job ${p.code}/${job.name}`,
+            pack: p.code,
+          };
           try {
             const out = await job.run(ctx);
-            await audit.append({ ...base, record_id: ctx.tickId ?? null, outcome: "success", status: null, request_id: null, detail: null });
+            await audit.append({
+              ...base,
+              record_id: ctx.tickId ?? null,
+              outcome: "success",
+              status: null,
+              request_id: null,
+              detail: null,
+            });
             return out;
           } catch (err) {
             await audit.append({

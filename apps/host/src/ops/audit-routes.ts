@@ -8,10 +8,22 @@ const AuditQuery = v.strictObject({
   since: v.optional(
     v.pipe(
       v.string(),
-      v.check((s) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s)), "must be an ISO date or date-time"),
+      v.check(
+        (s) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s)),
+        "must be an ISO date or date-time",
+      ),
     ),
   ),
-  limit: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number"), v.transform(Number), v.number(), v.minValue(1), v.maxValue(500))),
+  limit: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d+$/, "must be a whole number"),
+      v.transform(Number),
+      v.number(),
+      v.minValue(1),
+      v.maxValue(500),
+    ),
+  ),
   cursor: v.optional(v.pipe(v.string(), v.maxLength(400))),
 });
 

@@ -1,8 +1,15 @@
-import { type AnyPack, type Driver, type Logger, type OutboundGate, type Registry, todayIn } from "@valhalla/runtime";
+import {
+  type AnyPack,
+  type Driver,
+  type Logger,
+  type OutboundGate,
+  type Registry,
+  todayIn,
+} from "@valhalla/runtime";
 import type { Hono } from "hono";
-import { mountApprovals, createOutboundGate } from "./approvals.js";
+import { createOutboundGate, mountApprovals } from "./approvals.js";
+import { type AuditLog, actorOf, auditMiddleware, createAuditLog, withJobAudit } from "./audit-log.js";
 import { mountAudit } from "./audit-routes.js";
-import { actorOf, type AuditLog, auditMiddleware, createAuditLog, withJobAudit } from "./audit-log.js";
 import { buildBrief, runDailyOps } from "./daily-ops.js";
 import { checkReadiness } from "./readiness.js";
 import { seedMinimum } from "./seed.js";
@@ -40,7 +47,11 @@ export function createHostOps(driver: Driver, options: { now?: () => Date; log: 
         const sections = (await buildBrief(registry)).map((s) =>
           s.ok ? { pack: s.pack, ok: true, ...s.result } : { pack: s.pack, ok: false, error: s.error },
         );
-        return c.json({ date: todayIn(registry.timezone, now()), mode: soft_launch ? "soft_launch" : "live", sections });
+        return c.json({
+          date: todayIn(registry.timezone, now()),
+          mode: soft_launch ? "soft_launch" : "live",
+          sections,
+        });
       });
       app.post("/ops/daily", async (c) => c.json(await runDailyOps(registry, audit, actorOf(c), now)));
       app.get("/readiness", async (c) => c.json(await checkReadiness(registry, store)));

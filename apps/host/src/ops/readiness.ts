@@ -73,7 +73,8 @@ export async function checkReadiness(
     async (p) => p.readiness!(registry.context(p.code)),
   );
   for (const r of packs) {
-    if (r.ok) for (const item of r.result) items.push({ ...item, hint: item.ok ? "" : item.hint, pack: r.pack });
+    if (r.ok)
+      for (const item of r.result) items.push({ ...item, hint: item.ok ? "" : item.hint, pack: r.pack });
     else
       items.push({
         id: `${r.pack}.readiness`,

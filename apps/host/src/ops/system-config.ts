@@ -14,10 +14,20 @@ export function mountSystemConfig(app: Hono, store: SystemStore): void {
     if (!res.success) {
       const errors = res.issues.map((i) => {
         const field = v.getDotPath(i) ?? "body";
-        const message = i.expected === "never" ? "is not a known field" : i.received === "undefined" ? "is required" : i.message;
+        const message =
+          i.expected === "never"
+            ? "is not a known field"
+            : i.received === "undefined"
+              ? "is required"
+              : i.message;
         return { pointer: `/body/${field}`, field, message };
       });
-      throw new ProblemError(400, "validation-failed", `Invalid body: ${errors.map((e) => `'${e.field}' ${e.message}`).join("; ")}`, { errors });
+      throw new ProblemError(
+        400,
+        "validation-failed",
+        `Invalid body: ${errors.map((e) => `'${e.field}' ${e.message}`).join("; ")}`,
+        { errors },
+      );
     }
     const existing = await store.config.get("system");
     if (existing) await store.config.update("system", res.output);

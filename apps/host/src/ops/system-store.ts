@@ -63,7 +63,9 @@ export function createSystemStore(driver: Driver, now?: () => Date): SystemStore
 }
 
 /** The current system config; soft launch is off until someone (or the seed) turns it on. */
-export async function readSystemConfig(store: SystemStore): Promise<SystemConfig & { updated_at: string | null }> {
+export async function readSystemConfig(
+  store: SystemStore,
+): Promise<SystemConfig & { updated_at: string | null }> {
   const rec = await store.config.get("system");
   return { soft_launch: rec?.soft_launch ?? false, updated_at: rec?.updated_at ?? null };
 }

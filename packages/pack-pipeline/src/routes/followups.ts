@@ -1,10 +1,9 @@
-import { idParam, ProblemError, routeFor } from "@valhalla/runtime";
+import { idParam, ProblemError, queryInt, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
 import { dailyTick } from "../daily-tick.js";
 import { CompleteFollowupBody, ListFollowupsQuery } from "../schemas.js";
 import { completeFollowup } from "../service.js";
 import type { PipelineContext } from "../storage.js";
-import { queryInt } from "@valhalla/runtime";
 
 const route = routeFor<PipelineContext>();
 
@@ -42,7 +41,12 @@ export const completeFollowupRoute = route({
   handler: async ({ params, body, ctx }) => {
     const current = await ctx.storage.followups.require(params.id);
     const out = await completeFollowup(ctx, current.id, { replied: body.replied });
-    if (!out) throw new ProblemError(409, "followup-closed", `Follow-up '${current.id}' is already ${current.status}`);
+    if (!out)
+      throw new ProblemError(
+        409,
+        "followup-closed",
+        `Follow-up '${current.id}' is already ${current.status}`,
+      );
     return out;
   },
 });

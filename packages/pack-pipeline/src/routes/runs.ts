@@ -30,14 +30,20 @@ export const runDeal = route({
   handler: async ({ params, body, ctx }) => {
     const deal = await requireDeal(ctx, params.dealId);
     if (INACTIVE_STAGES.has(deal.stage)) {
-      throw new ProblemError(409, "deal-inactive", `Deal '${deal.id}' is ${deal.stage}; nothing to follow up`);
+      throw new ProblemError(
+        409,
+        "deal-inactive",
+        `Deal '${deal.id}' is ${deal.stage}; nothing to follow up`,
+      );
     }
     const channel = body.channel ?? "sms";
     const template = await pickTemplate(ctx, { template_id: body.template_id, channel, tone: body.tone });
     if (!template) {
       throw body.template_id
         ? new ProblemError(422, "unknown-template", `No template '${body.template_id}'`, {
-            errors: [{ pointer: "/body/template_id", field: "template_id", message: "is not a saved template" }],
+            errors: [
+              { pointer: "/body/template_id", field: "template_id", message: "is not a saved template" },
+            ],
           })
         : new ProblemError(422, "no-template", `No active ${channel} template; create one first`, {
             errors: [{ pointer: "/body/channel", field: "channel", message: `has no active template` }],
@@ -54,7 +60,11 @@ export const runDeal = route({
     // One chain per deal: a fresh manual run replaces whatever was still scheduled.
     await stopDealFollowups(ctx, deal.id, "superseded", followup.id);
     const run = await ctx.storage.runs.create(
-      draftRun(ctx, deal, template, { origin: "manual", for_followup_id: null, next_followup_id: followup.id }),
+      draftRun(ctx, deal, template, {
+        origin: "manual",
+        for_followup_id: null,
+        next_followup_id: followup.id,
+      }),
     );
     return reply(201, { run, followup }, { location: `/pipeline/runs/${run.id}` });
   },

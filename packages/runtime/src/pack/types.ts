@@ -78,7 +78,11 @@ export interface PackContext<
    * Perform one of the pack's declared `outbound` actions through the host's gate: it runs now,
    * or (in soft-launch mode) becomes an approval request that runs the action when approved.
    */
-  outbound(kind: string, payload: Readonly<Record<string, unknown>>, options?: OutboundOptions): Promise<OutboundOutcome>;
+  outbound(
+    kind: string,
+    payload: Readonly<Record<string, unknown>>,
+    options?: OutboundOptions,
+  ): Promise<OutboundOutcome>;
 }
 
 /** Options of `ctx.outbound()`. @public */
@@ -247,7 +251,9 @@ export interface PackDefinition<
   /** Work the pack does once a day (`POST /ops/daily` and the daily loop). */
   readonly daily?: (ctx: PackContext<S, R>) => Promise<unknown> | unknown;
   /** Go-live checklist items computed from the pack's real state (`GET /readiness`). */
-  readonly readiness?: (ctx: PackContext<S, R>) => Promise<readonly ReadinessItem[]> | readonly ReadinessItem[];
+  readonly readiness?: (
+    ctx: PackContext<S, R>,
+  ) => Promise<readonly ReadinessItem[]> | readonly ReadinessItem[];
   /** Create the pack's minimal working setup; must be idempotent (`POST /boot/seed_minimum`). */
   readonly seed?: (ctx: PackContext<S, R>) => Promise<SeedResult> | SeedResult;
   /** Actions that reach outside the host, run through `ctx.outbound(kind, payload)`. */
