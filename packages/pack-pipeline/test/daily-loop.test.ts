@@ -116,7 +116,7 @@ describe("daily loop over 30 simulated days", () => {
     expect(runs.body.items).toHaveLength(5);
     expect(
       runs.body.items.every(
-        (r: { send_status: string }) => r.send_status === "sent" || r.origin === "manual",
+        (r: { send_status: string; origin: string }) => r.send_status === "sent" || r.origin === "manual",
       ),
     ).toBe(true);
     const fus = (await call(host, "GET", "/pipeline/followups?limit=200")).body.items;
