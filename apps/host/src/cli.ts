@@ -25,6 +25,7 @@ Commands:
   jobs run <pack> <name>       Run a job now (same lease as scheduled runs)
   keys create --name <n> --scopes <s,…> | keys list | keys revoke <id>
                      Manage API keys (scopes: admin, <pack>:read, <pack>:write)
+  seed               Create the minimal working setup (system config, pack defaults); idempotent
   help               Show this help
 
 Options:
@@ -100,6 +101,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
         packConfig: config.packConfig,
         json: values.json,
       });
+    case "seed":
+      return seedCommand(config, packs);
     case "packs": {
       const rows = packs.map((p) => ({ code: p.code, version: p.version, description: p.description }));
       console.log(
@@ -134,6 +137,37 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     default:
       console.error(`Unknown command '${command}'.\n\n${USAGE}`);
       return 2;
+  }
+}
+
+async function seedCommand(
+  config: ReturnType<typeof loadConfig>,
+  packs: ReturnType<typeof selectPacks>,
+): Promise<number> {
+  let host: Awaited<ReturnType<typeof createHost>>;
+  try {
+    host = await createHost({
+      packs,
+      storage: config.storage,
+      timezone: config.timezone,
+      config: config.packConfig,
+      log: silentLogger,
+    });
+  } catch (err) {
+    if (err instanceof RegistryError) {
+      console.error(err.message);
+      return 1;
+    }
+    throw err;
+  }
+  try {
+    // The same code path as POST /boot/seed_minimum, so the audit log records the seed too.
+    const res = await host.fetch(new Request("http://cli/boot/seed_minimum", { method: "POST" }));
+    const body = (await res.json()) as { ok: boolean };
+    console.log(JSON.stringify(body, null, 2));
+    return body.ok ? 0 : 1;
+  } finally {
+    await host.close();
   }
 }
 

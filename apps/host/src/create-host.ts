@@ -22,6 +22,7 @@ import { mountRoutes, type RouteGuard } from "./http/mount-routes.js";
 import { buildOpenApi } from "./http/openapi.js";
 import { errorToResponse, problem } from "./http/problems.js";
 import { jsonLogger } from "./log.js";
+import { createHostOps } from "./ops/mount-ops.js";
 import { type HardeningOptions, useSecurity } from "./security/install-security.js";
 import { createDriver } from "./storage/create-driver.js";
 
@@ -89,7 +90,9 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
   const log = options.log ?? jsonLogger({ replica: options.replicaId ?? String(process.pid) });
   const driver = typeof options.storage === "object" ? options.storage : await createDriver(options.storage);
   await driver.init();
-  const registry = createRegistry(options.packs, {
+  const ops = createHostOps(driver, { log, ...(options.now ? { now: options.now } : {}) });
+  const registry = createRegistry(ops.wrapPacks(options.packs), {
+    outboundGate: ops.outboundGate,
     driver,
     timezone: options.timezone ?? "UTC",
     replicas: options.replicas ?? 1,
@@ -170,6 +173,8 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
   app.get("/openapi.json", (c) => c.json(openapi));
   app.get("/docs", (c) => c.html(DOCS_HTML));
 
+  // Before the job and pack routes: the audit middleware must see every mutating request.
+  ops.mount(app, registry);
   const schedulerOptions = options.scheduler ?? {};
   const scheduler = createScheduler({
     registry,

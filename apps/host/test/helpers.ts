@@ -1,19 +1,15 @@
 import type { AnyPack } from "@valhalla/runtime";
 import { type CreateHostOptions, createHost, type Host } from "../src/create-host.js";
 import { silentLogger } from "../src/log.js";
-import { installedPacks } from "../src/packs.js";
+import { selectPacks } from "../src/packs.js";
 
 /** A host over the memory store with every installed pack and no log noise. */
 export function testHost(
   options: Partial<CreateHostOptions> & { packs?: readonly AnyPack[] } = {},
 ): Promise<Host> {
-  return createHost({
-    packs: installedPacks,
-    storage: "memory:",
-    log: silentLogger,
-    auth: { disabled: true },
-    ...options,
-  });
+  // The default set: installed packs whose hard requirements are installed too.
+  const packs = selectPacks([], undefined, () => {});
+  return createHost({ packs, storage: "memory:", log: silentLogger, auth: { disabled: true }, ...options });
 }
 
 /** Send a JSON request through the host in-process. */

@@ -1,4 +1,4 @@
-import { currency, decimalString, isoDate, requiredText, text } from "@valhalla/runtime";
+import { currency, decimalString, isoDate, requiredText, text, timeZone } from "@valhalla/runtime";
 import * as v from "valibot";
 import { CONDITIONS, PROPERTY_TYPES } from "./refs.js";
 
@@ -50,6 +50,12 @@ export const Deal = v.object({
   stage_changed_at: v.string(),
   lead_source: nstr,
   seller_motivation: nstr,
+  /** Seller contact, for follow-up messages (never shown on the partner board). */
+  seller_name: nstr,
+  seller_phone: nstr,
+  seller_email: nstr,
+  /** The seller's IANA zone; outbound messages respect quiet hours there. */
+  seller_timezone: nstr,
   currency: v.string(),
   arv_minor: minor,
   mao_minor: minor,
@@ -98,6 +104,10 @@ const zip = v.pipe(text(10), v.regex(/^[A-Za-z0-9 -]{3,10}$/, "must be a postal 
 const dealFields = {
   lead_source: text(100),
   seller_motivation: text(2000),
+  seller_name: text(200),
+  seller_phone: v.pipe(text(40), v.regex(/^\+?[0-9 ().-]{5,40}$/, "must be a phone number")),
+  seller_email: v.pipe(text(254), v.email("must be an email address")),
+  seller_timezone: timeZone,
   arv: decimalString,
   mao: decimalString,
   assignment_fee_target: decimalString,

@@ -74,6 +74,61 @@ export interface PackContext<
   readonly log: Logger;
   /** Present during a job run or a request with a deadline: aborts on timeout or lost lease. */
   readonly signal?: AbortSignal;
+  /**
+   * Perform one of the pack's declared `outbound` actions through the host's gate: it runs now,
+   * or (in soft-launch mode) becomes an approval request that runs the action when approved.
+   */
+  outbound(
+    kind: string,
+    payload: Readonly<Record<string, unknown>>,
+    options?: OutboundOptions,
+  ): Promise<OutboundOutcome>;
+}
+
+/** Options of `ctx.outbound()`. @public */
+export interface OutboundOptions {
+  /** Human summary shown in the approval list. */
+  readonly summary?: string;
+  /** The record the action concerns (audit and approval listing). */
+  readonly recordId?: string;
+  /** Dedupe key: a second request with the same key while one is pending returns the pending one. */
+  readonly key?: string;
+}
+
+/** What `ctx.outbound()` did: ran the action, or queued it for approval. @public */
+export type OutboundOutcome =
+  | { readonly status: "done"; readonly result: unknown }
+  | { readonly status: "pending_approval"; readonly approval_id: string };
+
+/** Decides how outbound actions run (the host installs one; the default runs them at once). @public */
+export type OutboundGate = (request: {
+  readonly pack: string;
+  readonly kind: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly options: OutboundOptions;
+  readonly run: () => Promise<unknown>;
+}) => Promise<OutboundOutcome>;
+
+/** An action a pack declares as outbound (it reaches people or systems outside the host). @public */
+export type OutboundHandler<Ctx = PackContext<any, any>> = (
+  ctx: Ctx,
+  payload: Readonly<Record<string, unknown>>,
+) => Promise<unknown> | unknown;
+
+/** One go-live checklist item. @public */
+export interface ReadinessItem {
+  /** Stable id, `<pack>.<check>` for pack items. */
+  readonly id: string;
+  readonly label: string;
+  readonly ok: boolean;
+  /** What to do when not ok (imperative). */
+  readonly hint: string;
+}
+
+/** What a pack's `seed()` did: ids of records created now and of those already present. @public */
+export interface SeedResult {
+  readonly created: readonly string[];
+  readonly existing: readonly string[];
 }
 
 /** Scope a route needs: `<pack>:read`, `<pack>:write`, `admin`, or `public` (no auth). @public */
@@ -200,6 +255,14 @@ export interface PackDefinition<
   readonly brief?: (ctx: PackContext<S, R>) => Promise<BriefSection> | BriefSection;
   /** Work the pack does once a day (`POST /ops/daily` and the daily loop). */
   readonly daily?: (ctx: PackContext<S, R>) => Promise<unknown> | unknown;
+  /** Go-live checklist items computed from the pack's real state (`GET /readiness`). */
+  readonly readiness?: (
+    ctx: PackContext<S, R>,
+  ) => Promise<readonly ReadinessItem[]> | readonly ReadinessItem[];
+  /** Create the pack's minimal working setup; must be idempotent (`POST /boot/seed_minimum`). */
+  readonly seed?: (ctx: PackContext<S, R>) => Promise<SeedResult> | SeedResult;
+  /** Actions that reach outside the host, run through `ctx.outbound(kind, payload)`. */
+  readonly outbound?: Readonly<Record<string, OutboundHandler<PackContext<S, R>>>>;
   readonly migrations?: readonly MigrationDef<PackContext<S, R>>[];
   /** Config a pack reads from `config[code]`, validated at start. */
   readonly configSchema?: v.GenericSchema;

@@ -1,5 +1,5 @@
 import type { ServiceRef } from "../pack/service-ref.js";
-import type { AnyPack, Issue, Logger, PackContext, RouteDef } from "../pack/types.js";
+import type { AnyPack, Issue, Logger, OutboundGate, PackContext, RouteDef } from "../pack/types.js";
 import { bindCollection, type CollectionDef } from "../storage/collection.js";
 import type { Driver, Lease } from "../storage/driver.js";
 import memory from "../storage/drivers/memory.js";
@@ -48,6 +48,8 @@ export interface RegistryOptions {
   readonly log?: Logger;
   /** Clock for contexts (tests). @default () => new Date() */
   readonly now?: () => Date;
+  /** How `ctx.outbound()` actions run (approval gates). @default runs each action at once */
+  readonly outboundGate?: OutboundGate;
 }
 
 /** A mounted route with its owner and declaration. @public */
@@ -148,6 +150,16 @@ export function createRegistry(packs: readonly AnyPack[], options: RegistryOptio
         error: (m, f) => log.error(m, { pack: code, ...f }),
       },
       ...(ctxOptions.signal ? { signal: ctxOptions.signal } : {}),
+      outbound: async (kind, payload, outboundOptions = {}) => {
+        const handler = (p.outbound as Record<string, (c: unknown, pl: unknown) => unknown> | undefined)?.[
+          kind
+        ];
+        // A kind the pack never declared is a programming error, not a user input problem.
+        if (!handler) throw new Error(`[valhalla] [registry] Pack '${code}' declares no outbound '${kind}'`);
+        const run = async () => handler(ctx, payload);
+        if (!options.outboundGate) return { status: "done", result: await run() };
+        return options.outboundGate({ pack: code, kind, payload, options: outboundOptions, run });
+      },
     };
     if (plain) contexts.set(code, ctx);
     return ctx;

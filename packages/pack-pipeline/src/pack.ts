@@ -1,0 +1,58 @@
+import { definePack } from "@valhalla/runtime";
+import { pipelineBrief, pipelineReadiness, pipelineSeed } from "./brief.js";
+import { billsReminders, dealsService } from "./contracts.js";
+import { dailyTick } from "./daily-tick.js";
+import * as followups from "./routes/followups.js";
+import * as runs from "./routes/runs.js";
+import * as templates from "./routes/templates.js";
+import { PipelineConfig } from "./schemas.js";
+import { applySent, configOf } from "./service.js";
+import { storage } from "./storage.js";
+
+/** Pipeline: deal → drafted messages, follow-up chains and the daily tick. */
+export const pipeline = definePack({
+  code: "pipeline",
+  version: "1.0.0",
+  description: "Deal→message drafts from templates, follow-up chains, quiet hours and a daily tick",
+  requires: { deals: dealsService, bills: billsReminders.optionalRef() },
+  storage,
+  configSchema: PipelineConfig,
+  // Static paths before `/:id` ones so `merge_fields` is never read as an id.
+  routes: [
+    templates.createTemplate,
+    templates.listTemplates,
+    templates.mergeFields,
+    templates.getTemplate,
+    templates.patchTemplate,
+    runs.runDeal,
+    runs.listRuns,
+    runs.getRun,
+    runs.markSent,
+    followups.listFollowups,
+    followups.getFollowup,
+    followups.completeFollowupRoute,
+    followups.dailyTickRoute,
+  ],
+  jobs: [{ name: "daily-tick", cron: "0 8 * * *", run: (ctx) => dailyTick(ctx) }],
+  validate: (ctx) => {
+    try {
+      configOf(ctx);
+      return [];
+    } catch (err) {
+      return [
+        {
+          severity: "error",
+          code: "E_PIPELINE_CONFIG",
+          message: `Invalid pipeline config: ${err instanceof Error ? err.message : err}`,
+          hint: "Fix config.pipeline (followup_days, max_followups, recipient_timezone, tick_limit).",
+        },
+      ];
+    }
+  },
+  brief: pipelineBrief,
+  daily: (ctx) => dailyTick(ctx),
+  readiness: pipelineReadiness,
+  seed: pipelineSeed,
+  outbound: { "mark-sent": (ctx, payload) => applySent(ctx, payload as Parameters<typeof applySent>[1]) },
+  migrations: [],
+});

@@ -1,0 +1,135 @@
+import { idParam, ProblemError, reply, replyRecord, routeFor } from "@valhalla/runtime";
+import * as v from "valibot";
+import { ListRunsQuery, MarkSentBody, RunDealBody } from "../schemas.js";
+import {
+  assertSendable,
+  configOf,
+  draftRun,
+  INACTIVE_STAGES,
+  newFollowup,
+  pickTemplate,
+  requireDeal,
+  stopDealFollowups,
+} from "../service.js";
+import type { PipelineContext } from "../storage.js";
+
+const route = routeFor<PipelineContext>();
+const IdParams = v.object({ id: idParam });
+
+export const runDeal = route({
+  method: "POST",
+  path: "/deal/:dealId/run",
+  summary: "Draft a message for a deal and schedule its follow-up",
+  description:
+    "Builds a draft from a template and the deal, and creates a follow-up due in `followup_days` (config default). An earlier open follow-up chain of the deal is superseded.",
+  scope: "write",
+  params: v.object({ dealId: idParam }),
+  body: RunDealBody,
+  response: { status: 201 },
+  errors: [400, 404, 409, 422],
+  handler: async ({ params, body, ctx }) => {
+    const deal = await requireDeal(ctx, params.dealId);
+    if (INACTIVE_STAGES.has(deal.stage)) {
+      throw new ProblemError(
+        409,
+        "deal-inactive",
+        `Deal '${deal.id}' is ${deal.stage}; nothing to follow up`,
+      );
+    }
+    const channel = body.channel ?? "sms";
+    const template = await pickTemplate(ctx, { template_id: body.template_id, channel, tone: body.tone });
+    if (!template) {
+      throw body.template_id
+        ? new ProblemError(422, "unknown-template", `No template '${body.template_id}'`, {
+            errors: [
+              { pointer: "/body/template_id", field: "template_id", message: "is not a saved template" },
+            ],
+          })
+        : new ProblemError(422, "no-template", `No active ${channel} template; create one first`, {
+            errors: [{ pointer: "/body/channel", field: "channel", message: `has no active template` }],
+          });
+    }
+    const days = body.followup_days ?? configOf(ctx).followup_days;
+    const followup = await newFollowup(ctx, deal, {
+      days,
+      sequence: 1,
+      parent_id: null,
+      channel: template.channel,
+      tone: template.tone,
+    });
+    // One chain per deal: a fresh manual run replaces whatever was still scheduled.
+    await stopDealFollowups(ctx, deal.id, "superseded", followup.id);
+    const run = await ctx.storage.runs.create(
+      draftRun(ctx, deal, template, {
+        origin: "manual",
+        for_followup_id: null,
+        next_followup_id: followup.id,
+      }),
+    );
+    return reply(201, { run, followup }, { location: `/pipeline/runs/${run.id}` });
+  },
+});
+
+export const listRuns = route({
+  method: "GET",
+  path: "/runs",
+  summary: "List runs (filters: deal_id, send_status)",
+  scope: "read",
+  query: ListRunsQuery,
+  handler: async ({ query, ctx }) => {
+    const { cursor, limit, ...where } = query;
+    return ctx.storage.runs.list({ where, cursor, limit });
+  },
+});
+
+export const getRun = route({
+  method: "GET",
+  path: "/runs/:id",
+  summary: "Get a run",
+  scope: "read",
+  params: IdParams,
+  errors: [404],
+  handler: async ({ params, ctx }) => replyRecord(200, await ctx.storage.runs.require(params.id)),
+});
+
+export const markSent = route({
+  method: "POST",
+  path: "/runs/:id/sent",
+  summary: "Mark a run sent with channel and result (idempotent; an approval in soft-launch mode)",
+  description:
+    "Outbound: in soft-launch mode this answers 202 with an approval id and acts when approved. Refused with 409 `quiet-hours` outside 08:00–21:00 in the recipient's zone.",
+  scope: "write",
+  params: IdParams,
+  body: MarkSentBody,
+  response: { status: 200 },
+  errors: [400, 404, 409],
+  handler: async ({ params, body, ctx }) => {
+    const run = await ctx.storage.runs.require(params.id);
+    if (run.send_status === "sent") {
+      if (run.sent_channel === body.channel && run.result === body.result) return replyRecord(200, run);
+      throw new ProblemError(
+        409,
+        "already-sent",
+        `Run '${run.id}' was already marked sent via ${run.sent_channel} (${run.result})`,
+      );
+    }
+    assertSendable(ctx, run);
+    const outcome = await ctx.outbound(
+      "mark-sent",
+      { run_id: run.id, channel: body.channel, result: body.result },
+      {
+        key: `mark-sent:${run.id}`,
+        recordId: run.id,
+        summary: `Mark ${run.channel} run ${run.id} for deal ${run.deal_id} sent via ${body.channel} (${body.result})`,
+      },
+    );
+    if (outcome.status === "pending_approval") {
+      const pending = await ctx.storage.runs.update(run.id, {
+        send_status: "pending_approval",
+        approval_id: outcome.approval_id,
+      });
+      return reply(202, { status: "pending_approval", approval_id: outcome.approval_id, run: pending });
+    }
+    return replyRecord(200, await ctx.storage.runs.require(run.id));
+  },
+});

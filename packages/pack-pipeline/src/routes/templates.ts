@@ -1,0 +1,71 @@
+import { idParam, pageQuery, replyRecord, routeFor } from "@valhalla/runtime";
+import * as v from "valibot";
+import { assertMergeFields, MERGE_FIELDS } from "../merge-fields.js";
+import { CHANNELS, CreateTemplateBody, PatchTemplateBody, type Template } from "../schemas.js";
+import type { PipelineContext } from "../storage.js";
+
+const route = routeFor<PipelineContext>();
+const IdParams = v.object({ id: idParam });
+
+export const createTemplate = route({
+  method: "POST",
+  path: "/templates",
+  summary: "Save a message template (unknown merge fields are rejected)",
+  scope: "write",
+  body: CreateTemplateBody,
+  response: { status: 201 },
+  errors: [400],
+  handler: async ({ body, ctx }) => {
+    assertMergeFields({ subject: body.subject, body: body.body });
+    const tpl = await ctx.storage.templates.create(body);
+    return replyRecord(201, tpl, { location: `/pipeline/templates/${tpl.id}` });
+  },
+});
+
+export const listTemplates = route({
+  method: "GET",
+  path: "/templates",
+  summary: "List templates (filter: channel)",
+  scope: "read",
+  query: v.strictObject({
+    channel: v.optional(v.picklist(CHANNELS, `must be one of ${CHANNELS.join(", ")}`)),
+    ...pageQuery,
+  }),
+  handler: async ({ query, ctx }) => {
+    const { cursor, limit, channel } = query;
+    return ctx.storage.templates.list({ where: { channel }, cursor, limit, order: "asc" });
+  },
+});
+
+export const mergeFields = route({
+  method: "GET",
+  path: "/templates/merge_fields",
+  summary: "Merge fields a template may use",
+  scope: "read",
+  handler: () => ({ fields: Object.keys(MERGE_FIELDS) }),
+});
+
+export const getTemplate = route({
+  method: "GET",
+  path: "/templates/:id",
+  summary: "Get a template",
+  scope: "read",
+  params: IdParams,
+  errors: [404],
+  handler: async ({ params, ctx }) => replyRecord(200, await ctx.storage.templates.require(params.id)),
+});
+
+export const patchTemplate = route({
+  method: "PATCH",
+  path: "/templates/:id",
+  summary: "Change a template (If-Match supported)",
+  scope: "write",
+  params: IdParams,
+  body: PatchTemplateBody,
+  errors: [400, 404, 412],
+  handler: async ({ params, body, ctx, ifRev }) => {
+    assertMergeFields({ subject: body.subject, body: body.body });
+    const tpl = await ctx.storage.templates.update(params.id, body as Partial<Template>, { ifRev });
+    return replyRecord(200, tpl);
+  },
+});

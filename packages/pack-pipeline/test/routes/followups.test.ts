@@ -1,0 +1,130 @@
+import type { Host } from "@valhalla/host";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { call, clock, pipelineHost, seedWithDeal } from "../helpers.js";
+
+describe("pipeline follow-ups and daily tick", () => {
+  let host: Host;
+  const c = clock("2026-05-04T15:00:00Z");
+  beforeEach(async () => {
+    c.set("2026-05-04T15:00:00Z");
+    host = await pipelineHost({ now: c.now, timezone: "America/New_York", bills: false });
+  });
+  afterEach(() => host.close());
+
+  const dueFollowup = async () => {
+    const deal = await seedWithDeal(host);
+    const { followup } = (await call(host, "POST", `/pipeline/deal/${deal.id}/run`, { followup_days: 2 }))
+      .body;
+    c.advanceDays(2);
+    return { deal, followup };
+  };
+
+  it("should draft once for a due follow-up however often the tick runs that day", async () => {
+    const { followup } = await dueFollowup();
+    const first = await call(host, "POST", "/pipeline/daily_tick");
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ day: "2026-05-06", imported: [], stopped: [], deferred: 0 });
+    expect(first.body.drafted).toEqual([`run_${followup.id}_20260506`]);
+    const second = await call(host, "POST", "/pipeline/daily_tick");
+    expect(second.body.drafted).toEqual([]);
+    expect(second.body.already_drafted).toEqual([followup.id]);
+    c.advanceDays(1);
+    // Still unsent the next day: the follow-up keeps its one draft.
+    expect((await call(host, "POST", "/pipeline/daily_tick")).body.drafted).toEqual([]);
+    const run = await call(host, "GET", `/pipeline/runs/${first.body.drafted[0]}`);
+    expect(run.body).toMatchObject({
+      origin: "daily_tick",
+      for_followup_id: followup.id,
+      send_status: "draft",
+    });
+  });
+
+  it("should honour ?limit= and defer the rest", async () => {
+    await dueFollowup();
+    const other = (await call(host, "POST", "/wholesale/deals", { address: "2 Oak" })).body;
+    c.advanceDays(-2);
+    await call(host, "POST", `/pipeline/deal/${other.id}/run`, { followup_days: 2 });
+    c.advanceDays(2);
+    const res = await call(host, "POST", "/pipeline/daily_tick?limit=1");
+    expect(res.body.drafted).toHaveLength(1);
+    expect(res.body.deferred).toBe(1);
+    expect((await call(host, "POST", "/pipeline/daily_tick?limit=0")).status).toBe(400);
+  });
+
+  it("should chain the next follow-up N days after the sent draft", async () => {
+    const { followup } = await dueFollowup();
+    const runId = (await call(host, "POST", "/pipeline/daily_tick")).body.drafted[0];
+    c.advanceDays(1);
+    await call(host, "POST", `/pipeline/runs/${runId}/sent`, { channel: "sms", result: "no_answer" });
+    const fus = (await call(host, "GET", "/pipeline/followups")).body.items;
+    expect(
+      fus.map((f: { status: string; due_date: string; sequence: number; parent_id: string | null }) => [
+        f.status,
+        f.due_date,
+        f.sequence,
+        f.parent_id,
+      ]),
+    ).toEqual([
+      ["done", "2026-05-06", 1, null],
+      ["open", "2026-05-09", 2, followup.id],
+    ]);
+  });
+
+  it("should stop a chain when the deal dies before the tick", async () => {
+    const { deal, followup } = await dueFollowup();
+    await call(host, "PATCH", `/wholesale/deals/${deal.id}`, { stage: "dead" });
+    const res = await call(host, "POST", "/pipeline/daily_tick");
+    expect(res.body.drafted).toEqual([]);
+    expect(res.body.stopped).toEqual([followup.id]);
+    expect((await call(host, "GET", `/pipeline/followups/${followup.id}`)).body).toMatchObject({
+      status: "stopped",
+      stop_reason: "deal_dead",
+    });
+  });
+
+  it("should not chain after completing when the deal closed, and 409 on a second completion", async () => {
+    const { deal, followup } = await dueFollowup();
+    await call(host, "PATCH", `/wholesale/deals/${deal.id}`, { stage: "closed" });
+    const done = await call(host, "POST", `/pipeline/followups/${followup.id}/complete`, {});
+    expect(done.status).toBe(200);
+    expect(done.body.next).toBeNull();
+    const again = await call(host, "POST", `/pipeline/followups/${followup.id}/complete`, {});
+    expect(again.status).toBe(409);
+    expect(again.body.type).toMatch(/followup-closed$/);
+  });
+
+  it("should end the chain after max_followups", async () => {
+    await host.close();
+    host = await pipelineHost({ now: c.now, bills: false, config: { pipeline: { max_followups: 2 } } });
+    const { followup } = await dueFollowup();
+    const one = await call(host, "POST", `/pipeline/followups/${followup.id}/complete`, {});
+    expect(one.body.next).toMatchObject({ sequence: 2 });
+    const two = await call(host, "POST", `/pipeline/followups/${one.body.next.id}/complete`, {});
+    expect(two.body.next).toBeNull();
+  });
+
+  it("should stop the chain when the contact replied", async () => {
+    const { followup } = await dueFollowup();
+    const res = await call(host, "POST", `/pipeline/followups/${followup.id}/complete`, { replied: true });
+    expect(res.body).toMatchObject({ next: null, followup: { status: "done", stop_reason: "replied" } });
+  });
+
+  it("should draft a late-night tick for the recipient's next morning", async () => {
+    const deal = await seedWithDeal(host, { timezone: "Europe/Berlin" });
+    await call(host, "POST", `/pipeline/deal/${deal.id}/run`, { followup_days: 1 });
+    c.set("2026-05-05T21:30:00Z"); // 23:30 in Berlin
+    const runId = (await call(host, "POST", "/pipeline/daily_tick")).body.drafted[0];
+    const run = (await call(host, "GET", `/pipeline/runs/${runId}`)).body;
+    expect(run.send_after).toBe("2026-05-06T06:00:00.000Z"); // 08:00 CEST
+  });
+
+  it("should run the same tick as the pack's job and the daily hook", async () => {
+    const { pipeline } = await import("../../src/index.js");
+    expect(pipeline.jobs?.map((j) => [j.name, j.cron])).toEqual([["daily-tick", "0 8 * * *"]]);
+    const { followup } = await dueFollowup();
+    const ops = await call(host, "POST", "/ops/daily");
+    const tick = ops.body.packs.find((p: { pack: string }) => p.pack === "pipeline");
+    expect(tick.result.drafted).toEqual([`run_${followup.id}_20260506`]);
+    expect((await call(host, "POST", "/pipeline/daily_tick")).body.drafted).toEqual([]);
+  });
+});
