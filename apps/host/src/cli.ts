@@ -152,6 +152,9 @@ async function seedCommand(
       timezone: config.timezone,
       config: config.packConfig,
       log: silentLogger,
+      // In-process only, never listening: the operator running the CLI already holds the store.
+      auth: { disabled: true },
+      rateLimit: false,
     });
   } catch (err) {
     if (err instanceof RegistryError) {

@@ -3,7 +3,13 @@ import { inventory } from "../src/index.js";
 
 /** A host with only the inventory pack, on a fresh in-memory store. */
 export function inventoryHost(options: Partial<CreateHostOptions> = {}): Promise<Host> {
-  return createHost({ packs: [inventory], storage: "memory:", log: silentLogger, ...options });
+  return createHost({
+    packs: [inventory],
+    storage: "memory:",
+    log: silentLogger,
+    auth: { disabled: true },
+    ...options,
+  });
 }
 
 /** JSON request through the host, parsed. */
