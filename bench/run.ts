@@ -110,6 +110,14 @@ async function main() {
       `${ok === false ? "MISS" : "    "} ${k} = ${r.value}${r.target === undefined ? "" : ` (target ${r.better === "higher" ? "≥" : "≤"} ${r.target})`}`,
     );
   }
+  const broken = [...overhead, ...scale].filter((r) => r.errors > 0);
+  if (broken.length) {
+    console.error(
+      `\n!!! ${broken.length} case(s) got non-2xx answers or socket errors; their figures are not valid:`,
+    );
+    for (const r of broken) console.error(`!!! ${JSON.stringify(r)}`);
+    process.exitCode = 1;
+  }
   const baselinePath = join(here, "baseline.json");
   if (env.BENCH_UPDATE_BASELINE === "1") {
     writeFileSync(

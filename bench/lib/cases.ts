@@ -45,7 +45,12 @@ const CREATE_BODY = JSON.stringify({
  */
 export async function overheadCase(
   backend: Backend,
-  o: CaseOptions & { ops?: readonly OverheadOp[]; servers?: readonly ServerKind[]; seed?: number },
+  o: CaseOptions & {
+    ops?: readonly OverheadOp[];
+    servers?: readonly ServerKind[];
+    seed?: number;
+    warmup?: boolean;
+  },
 ): Promise<OverheadRow[]> {
   const servers = o.servers ?? SERVER_KINDS;
   const children = new Map<ServerKind, Child>();
@@ -70,7 +75,8 @@ export async function overheadCase(
               ? { paths: child.ids.map((id) => `/holdings/${id}`) }
               : { method: "POST" as const, path: "/holdings", body: CREATE_BODY }),
           };
-          if (rep === 0) await drive({ ...spec, seconds: Math.max(1, Math.round(o.seconds / 3)) }); // JIT warm-up
+          if (rep === 0 && o.warmup !== false)
+            await drive({ ...spec, seconds: Math.max(1, Math.round(o.seconds / 3)) }); // JIT warm-up
           const r = await drive(spec);
           const cur = best.get(kind);
           const runs = [...(cur?.runs ?? []), r.rps];
@@ -97,7 +103,7 @@ export function scaleEndpoints(month: string) {
     { name: "holdings.list", kind: "list", path: "/holdings?type=property&limit=50" },
     { name: "budget.transactions.list", kind: "list", path: `/budget/transactions?month=${month}&limit=50` },
     { name: "bills.list", kind: "list", path: "/bills?status=active&limit=50" },
-    { name: "holdings.summary", kind: "summary", path: "/holdings/summary" },
+    { name: "holdings.summary", kind: "summary", path: "/holdings/summary?fx=EUR:1.0825" },
     { name: "budget.snapshot", kind: "summary", path: "/budget/snapshot" },
     { name: "bills.estimate", kind: "summary", path: "/bills/estimate" },
     { name: "bills.upcoming", kind: "summary", path: "/bills/upcoming" },
