@@ -1,0 +1,282 @@
+import { createDriver } from "@valhalla/host";
+import type { Driver } from "@valhalla/runtime";
+import { SERVER_KINDS, type ServerKind } from "./apps.js";
+import { type Backend, cleanup, isolate } from "./backends.js";
+import { type Child, drive, type LoadResult, spawnServer, timeSequential } from "./load.js";
+import { seedScale } from "./seed.js";
+
+/** Knobs shared by every case. */
+export interface CaseOptions {
+  readonly seconds: number;
+  readonly connections: number;
+  readonly repeats: number;
+  readonly tmpDir: string;
+  /** Sent with every request (e.g. `authorization` once the host requires a key). */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly log: (line: string) => void;
+}
+
+// ---------------------------------------------------------------- overhead
+
+/** The operations compared across servers. */
+export const OVERHEAD_OPS = ["get", "create"] as const;
+export type OverheadOp = (typeof OVERHEAD_OPS)[number];
+
+export interface OverheadRow extends LoadResult {
+  readonly backend: string;
+  readonly op: OverheadOp;
+  readonly server: ServerKind;
+  /** req/s of every repeat, in run order; the row reports the best. */
+  readonly runs: number[];
+}
+
+const CREATE_BODY = JSON.stringify({
+  type: "property",
+  label: "Bench holding",
+  jurisdiction: "US-CA",
+  currency: "USD",
+});
+
+/**
+ * The same GET by id and create against the host and the bare apps, each in its own child
+ * process over its own copy of the backend seeded with `seed` holdings. Repeats alternate the
+ * order of servers (forward, then reversed) and keep the best run of each, since the machine is
+ * shared and noisy.
+ */
+export async function overheadCase(
+  backend: Backend,
+  o: CaseOptions & {
+    ops?: readonly OverheadOp[];
+    servers?: readonly ServerKind[];
+    seed?: number;
+    warmup?: boolean;
+  },
+): Promise<OverheadRow[]> {
+  const servers = o.servers ?? SERVER_KINDS;
+  const children = new Map<ServerKind, Child>();
+  try {
+    for (const kind of servers) {
+      const url = isolate(backend.url, o.tmpDir, kind);
+      children.set(kind, await spawnServer({ kind, url, seed: o.seed ?? 1000 }));
+    }
+    const rows: OverheadRow[] = [];
+    for (const op of o.ops ?? OVERHEAD_OPS) {
+      const best = new Map<ServerKind, { r: LoadResult; runs: number[] }>();
+      for (let rep = 0; rep < o.repeats; rep++) {
+        const order = rep % 2 === 0 ? [...servers] : [...servers].reverse();
+        for (const kind of order) {
+          const child = children.get(kind)!;
+          const spec = {
+            port: child.port,
+            seconds: o.seconds,
+            connections: o.connections,
+            headers: o.headers,
+            ...(op === "get"
+              ? { paths: child.ids.map((id) => `/holdings/${id}`) }
+              : { method: "POST" as const, path: "/holdings", body: CREATE_BODY }),
+          };
+          if (rep === 0 && o.warmup !== false)
+            await drive({ ...spec, seconds: Math.max(1, Math.round(o.seconds / 3)) }); // JIT warm-up
+          const r = await drive(spec);
+          const cur = best.get(kind);
+          const runs = [...(cur?.runs ?? []), r.rps];
+          best.set(kind, { r: !cur || r.rps > cur.r.rps ? r : cur.r, runs });
+          o.log(`  overhead ${backend.name} ${op} ${kind} #${rep + 1}: ${r.rps} req/s p99 ${r.p99_ms} ms`);
+        }
+      }
+      for (const kind of servers) {
+        const b = best.get(kind)!;
+        rows.push({ backend: backend.name, op, server: kind, ...b.r, runs: b.runs });
+      }
+    }
+    return rows;
+  } finally {
+    await Promise.all([...children.values()].map((c) => c.close()));
+  }
+}
+
+// ---------------------------------------------------------------- scale
+
+/** Endpoints measured at each N: first list pages (filtered by an index) and every summary. */
+export function scaleEndpoints(month: string) {
+  return [
+    { name: "holdings.list", kind: "list", path: "/holdings?type=property&limit=50" },
+    { name: "budget.transactions.list", kind: "list", path: `/budget/transactions?month=${month}&limit=50` },
+    { name: "bills.list", kind: "list", path: "/bills?status=active&limit=50" },
+    { name: "holdings.summary", kind: "summary", path: "/holdings/summary?fx=EUR:1.0825" },
+    { name: "budget.snapshot", kind: "summary", path: "/budget/snapshot" },
+    { name: "bills.estimate", kind: "summary", path: "/bills/estimate" },
+    { name: "bills.upcoming", kind: "summary", path: "/bills/upcoming" },
+  ] as const;
+}
+
+export interface ScaleRow {
+  readonly backend: string;
+  readonly endpoint: string;
+  readonly kind: "list" | "summary";
+  readonly n: number;
+  /** The first request after start (caches cold). */
+  readonly cold_ms: number;
+  /** Mean time per request, one connection: the figure ratios use. */
+  readonly mean_ms: number;
+  readonly p50_ms: number;
+  readonly p99_ms: number;
+  readonly rps: number;
+  readonly requests: number;
+  readonly errors: number;
+  /** `autocannon` for fast endpoints, `sequential` (3 timed requests) when one takes > 250 ms. */
+  readonly method: "autocannon" | "sequential";
+}
+
+export interface MemoryRow {
+  readonly backend: string;
+  /** 0 = idle on an empty store with all packs. */
+  readonly n: number;
+  readonly rss_mb: number;
+  readonly when: "idle" | "after-serving";
+}
+
+const mb = (b: number) => Math.round((b / 1048576) * 10) / 10;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * Grow one data set through N levels (seeded through the collection code in this process), and at
+ * each level start a fresh host child and time every endpoint; also records the host's RSS idle
+ * and after serving each level.
+ */
+export async function scaleCase(
+  backend: Backend,
+  o: CaseOptions & { levels: readonly number[]; endpoints?: readonly string[] },
+): Promise<{ scale: ScaleRow[]; memory: MemoryRow[] }> {
+  const url = isolate(backend.url, o.tmpDir, "scale");
+  const month = new Date().toISOString().slice(0, 7);
+  const endpoints = scaleEndpoints(month).filter((e) => !o.endpoints || o.endpoints.includes(e.name));
+  const driver: Driver = await createDriver(url);
+  await driver.init();
+  const scale: ScaleRow[] = [];
+  const memory: MemoryRow[] = [];
+  try {
+    const idle = await spawnServer({ kind: "host", url });
+    memory.push({ backend: backend.name, n: 0, rss_mb: mb(idle.idleRss), when: "idle" });
+    await idle.close();
+    let have = 0;
+    for (const n of o.levels) {
+      const t0 = performance.now();
+      await seedScale(driver, have, n, { month });
+      have = n;
+      o.log(`  scale ${backend.name}: seeded ${n} of each kind in ${Math.round(performance.now() - t0)} ms`);
+      const host = await spawnServer({ kind: "host", url });
+      try {
+        memory.push({ backend: backend.name, n, rss_mb: mb(host.idleRss), when: "idle" });
+        for (const e of endpoints) {
+          const cold = await timeSequential(host.port, e.path, 1, o.headers);
+          let row: Omit<ScaleRow, "backend" | "endpoint" | "kind" | "n" | "cold_ms">;
+          if (cold.ms[0]! > 250) {
+            const seq = await timeSequential(host.port, e.path, 3, o.headers);
+            const mean = seq.ms.reduce((a, b) => a + b, 0) / seq.ms.length;
+            row = {
+              mean_ms: round(mean),
+              p50_ms: round(median(seq.ms)),
+              p99_ms: round(Math.max(...seq.ms)),
+              rps: round(1000 / mean),
+              requests: seq.ms.length,
+              errors: seq.statuses.filter((s) => s >= 300).length,
+              method: "sequential",
+            };
+          } else {
+            const r = await drive({
+              port: host.port,
+              path: e.path,
+              seconds: o.seconds,
+              connections: 1,
+              headers: o.headers,
+            });
+            row = { ...r, method: "autocannon" };
+          }
+          const errors = row.errors + cold.statuses.filter((s) => s >= 300).length;
+          scale.push({
+            backend: backend.name,
+            endpoint: e.name,
+            kind: e.kind,
+            n,
+            cold_ms: round(cold.ms[0]!),
+            ...row,
+            errors,
+          });
+          o.log(
+            `  scale ${backend.name} ${e.name} N=${n}: ${row.mean_ms} ms/req (cold ${round(cold.ms[0]!)} ms)`,
+          );
+        }
+        memory.push({ backend: backend.name, n, rss_mb: mb(await host.rss()), when: "after-serving" });
+      } finally {
+        await host.close();
+      }
+    }
+    return { scale, memory };
+  } finally {
+    await driver.close();
+    await cleanup(url).catch((err) => o.log(`  cleanup of ${backend.name} failed: ${err}`));
+  }
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+// ---------------------------------------------------------------- scheduler
+
+export interface SchedulerRow {
+  readonly backend: string;
+  readonly op: "acquire" | "extend" | "release" | "tick" | "claim-new" | "claim-taken";
+  readonly us_per_op: number;
+  readonly iterations: number;
+}
+
+/**
+ * What a scheduler pays per tick: take the tick lease, extend it, release it; and claim a job run
+ * with an insert-if-absent write (new, and already claimed by another replica). Measured in this
+ * process straight on the driver.
+ */
+export async function schedulerCase(
+  backend: Backend,
+  o: Pick<CaseOptions, "tmpDir" | "log"> & { iterations: number; maxMs: number },
+): Promise<SchedulerRow[]> {
+  const url = isolate(backend.url, o.tmpDir, "sched");
+  const driver = await createDriver(url);
+  await driver.init();
+  const totals = { acquire: 0, extend: 0, release: 0, tick: 0, "claim-new": 0, "claim-taken": 0 };
+  let i = 0;
+  try {
+    const started = performance.now();
+    for (; i < o.iterations && performance.now() - started < o.maxMs; i++) {
+      const t0 = performance.now();
+      const lease = await driver.acquire("bench:tick", 30_000);
+      const t1 = performance.now();
+      if (!lease) throw new Error("tick lease not granted although free");
+      const ext = await driver.extend(lease, 30_000);
+      const t2 = performance.now();
+      if (!ext) throw new Error("tick lease not extended although held");
+      if (!(await driver.release(ext))) throw new Error("tick lease not released although held");
+      const t3 = performance.now();
+      const record = { id: `run_${i}`, rev: 1, value: `{"id":"run_${i}"}` };
+      const claimed = await driver.write("bench.runs", { record, index: {}, expectRev: 0 });
+      const t4 = performance.now();
+      const again = await driver.write("bench.runs", { record, index: {}, expectRev: 0 });
+      const t5 = performance.now();
+      if (!claimed.ok || again.ok) throw new Error("insert-if-absent claim did not behave");
+      totals.acquire += t1 - t0;
+      totals.extend += t2 - t1;
+      totals.release += t3 - t2;
+      totals.tick += t3 - t0;
+      totals["claim-new"] += t4 - t3;
+      totals["claim-taken"] += t5 - t4;
+    }
+  } finally {
+    await driver.close();
+    await cleanup(url).catch(() => {});
+  }
+  return (Object.keys(totals) as SchedulerRow["op"][]).map((op) => ({
+    backend: backend.name,
+    op,
+    us_per_op: Math.round((totals[op] / i) * 1000 * 10) / 10,
+    iterations: i,
+  }));
+}

@@ -1,0 +1,136 @@
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import type { ServerSpec } from "../server.js";
+
+/** A server child process. */
+export interface Child {
+  readonly port: number;
+  readonly ids: string[];
+  readonly idleRss: number;
+  rss(): Promise<number>;
+  close(): Promise<void>;
+}
+
+const SERVER = fileURLToPath(new URL("../server.ts", import.meta.url));
+
+/** Fork `bench/server.ts` (through tsx, sources resolved like the tests) and wait until it listens. */
+export function spawnServer(spec: ServerSpec): Promise<Child> {
+  const child = fork(SERVER, [JSON.stringify(spec)], {
+    execArgv: ["--import", "tsx", "--conditions=@valhalla/source", "--expose-gc"],
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  const next = <T>(): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`bench server exited with ${code}`));
+      child.once("exit", onExit);
+      child.once("message", (m) => {
+        child.off("exit", onExit);
+        resolve(m as T);
+      });
+    });
+  return next<{ port: number; ids: string[]; rss: number; error?: string }>().then((m) => {
+    if (m.error) throw new Error(`bench server (${spec.kind}) failed: ${m.error}`);
+    return {
+      port: m.port,
+      ids: m.ids,
+      idleRss: m.rss,
+      async rss() {
+        const reply = next<{ rss: number }>();
+        child.send({ cmd: "rss" });
+        return (await reply).rss;
+      },
+      close: () =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          const t = setTimeout(() => child.kill("SIGKILL"), 5000);
+          child.once("exit", () => {
+            clearTimeout(t);
+            resolve();
+          });
+          child.send({ cmd: "close" });
+        }),
+    };
+  });
+}
+
+/** One load run's figures. */
+export interface LoadResult {
+  readonly rps: number;
+  readonly p50_ms: number;
+  readonly p99_ms: number;
+  readonly mean_ms: number;
+  readonly requests: number;
+  /** Non-2xx answers plus socket errors and timeouts: any is a broken case, never hidden. */
+  readonly errors: number;
+}
+
+/** A request to drive. `paths` rotate per request (e.g. ids of seeded records). */
+export interface LoadSpec {
+  readonly port: number;
+  readonly method?: "GET" | "POST";
+  readonly path?: string;
+  readonly paths?: readonly string[];
+  readonly body?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly seconds: number;
+  readonly connections: number;
+}
+
+/** Drive one server with autocannon on loopback for a bounded duration. */
+export async function drive(spec: LoadSpec): Promise<LoadResult> {
+  let n = 0;
+  const paths = spec.paths;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${spec.port}`,
+    connections: spec.connections,
+    duration: spec.seconds,
+    timeout: 60,
+    requests: [
+      {
+        method: spec.method ?? "GET",
+        path: spec.path ?? "/",
+        headers: { ...(spec.body ? { "content-type": "application/json" } : {}), ...spec.headers },
+        ...(spec.body ? { body: spec.body } : {}),
+        ...(paths?.length
+          ? {
+              setupRequest: (req: { path: string }) => {
+                req.path = paths[n++ % paths.length]!;
+                return req;
+              },
+            }
+          : {}),
+      },
+    ],
+  });
+  return {
+    rps: Math.round(result.requests.average * 10) / 10,
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    mean_ms: Math.round(result.latency.average * 100) / 100,
+    requests: result.requests.total,
+    errors: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+/**
+ * Time `count` sequential requests with fetch (for endpoints too slow for a duration-bound run).
+ * Returns the latencies in ms and the statuses.
+ */
+export async function timeSequential(
+  port: number,
+  path: string,
+  count: number,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<{ ms: number[]; statuses: number[] }> {
+  const ms: number[] = [];
+  const statuses: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers });
+    await res.arrayBuffer();
+    ms.push(performance.now() - t);
+    statuses.push(res.status);
+  }
+  return { ms, statuses };
+}

@@ -1,0 +1,199 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { cpus, totalmem, type } from "node:os";
+import type { MemoryRow, OverheadRow, ScaleRow, SchedulerRow } from "./cases.js";
+
+/** A ratio tracked against the baseline; `better` says which way is good. */
+export interface Ratio {
+  readonly value: number;
+  readonly better: "higher" | "lower";
+  /** The issue's target, when there is one. */
+  readonly target?: number;
+}
+
+/** Everything a run measured. */
+export interface Results {
+  meta: Record<string, unknown>;
+  backends: { name: string; url: string; status: string }[];
+  overhead: OverheadRow[];
+  scale: ScaleRow[];
+  memory: MemoryRow[];
+  scheduler: SchedulerRow[];
+  ratios: Record<string, Ratio>;
+}
+
+/** Machine, Node and package versions of this run. */
+export function machineInfo(): Record<string, unknown> {
+  const req = createRequire(import.meta.url);
+  const version = (pkg: string) => {
+    try {
+      return (JSON.parse(readFileSync(req.resolve(`${pkg}/package.json`), "utf8")) as { version: string })
+        .version;
+    } catch {
+      return "n/a";
+    }
+  };
+  return {
+    date: new Date().toISOString(),
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: cpus().length,
+    ram_gb: Math.round(totalmem() / 1024 ** 3),
+    os: type(),
+    node: process.version,
+    versions: Object.fromEntries(
+      [
+        "@valhalla/host",
+        "@valhalla/runtime",
+        "hono",
+        "@hono/node-server",
+        "fastify",
+        "autocannon",
+        "better-sqlite3",
+        "valibot",
+      ].map((p) => [p, version(p)]),
+    ),
+  };
+}
+
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+/** Derive the tracked ratios (host/bare, 100k/1k, RSS growth) from the rows. */
+export function ratiosOf(res: Omit<Results, "ratios" | "meta" | "backends">): Record<string, Ratio> {
+  const out: Record<string, Ratio> = {};
+  const backends = new Set(res.overhead.map((r) => r.backend));
+  for (const b of backends)
+    for (const op of ["get", "create"]) {
+      const rps = (s: string) =>
+        res.overhead.find((r) => r.backend === b && r.op === op && r.server === s)?.rps;
+      const host = rps("host");
+      for (const bare of ["hono", "fastify"]) {
+        const other = rps(bare);
+        if (host && other)
+          out[`overhead.${b}.${op}.host_vs_${bare}`] = {
+            value: r2(host / other),
+            better: "higher",
+            ...(bare === "hono" ? { target: 0.85 } : {}),
+          };
+      }
+    }
+  const keys = new Set(res.scale.map((r) => `${r.backend}|${r.endpoint}`));
+  for (const k of keys) {
+    const rows = res.scale.filter((r) => `${r.backend}|${r.endpoint}` === k).sort((a, b) => a.n - b.n);
+    const first = rows[0];
+    const last = rows[rows.length - 1];
+    if (!first || !last || first === last) continue;
+    out[`scale.${first.backend}.${first.endpoint}.${label(last.n)}_vs_${label(first.n)}`] = {
+      value: r2(last.mean_ms / first.mean_ms),
+      better: "lower",
+      target: first.kind === "list" ? 2 : 10,
+    };
+  }
+  for (const b of new Set(res.memory.map((m) => m.backend))) {
+    const served = res.memory
+      .filter((m) => m.backend === b && m.when === "after-serving")
+      .sort((x, y) => x.n - y.n);
+    const first = served[0];
+    const last = served[served.length - 1];
+    if (first && last && first !== last)
+      out[`memory.${b}.rss_${label(last.n)}_vs_${label(first.n)}`] = {
+        value: r2(last.rss_mb / first.rss_mb),
+        better: "lower",
+        target: 1.2,
+      };
+  }
+  return out;
+}
+
+/** `1k`, `100k`. */
+export function label(n: number): string {
+  return n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n);
+}
+
+/** Whether a ratio meets its target. */
+export function meets(r: Ratio): boolean | undefined {
+  if (r.target === undefined) return undefined;
+  return r.better === "higher" ? r.value >= r.target : r.value <= r.target;
+}
+
+/** Ratios that moved more than `tolerance` the wrong way against the baseline. */
+export function regressions(
+  now: Record<string, Ratio>,
+  base: Record<string, Ratio>,
+  tolerance = 0.2,
+): { key: string; baseline: number; now: number }[] {
+  const out: { key: string; baseline: number; now: number }[] = [];
+  for (const [key, cur] of Object.entries(now)) {
+    const b = base[key];
+    if (!b) continue;
+    const worse =
+      cur.better === "higher" ? cur.value < b.value * (1 - tolerance) : cur.value > b.value * (1 + tolerance);
+    if (worse) out.push({ key, baseline: b.value, now: cur.value });
+  }
+  return out;
+}
+
+/** The Markdown report: machine, then one table per case, then the ratios against their targets. */
+export function toMarkdown(res: Results): string {
+  const m = res.meta as Record<string, any>;
+  const lines: string[] = [
+    "# Valhalla bench results",
+    "",
+    `Date ${m.date} · ${m.cpu} · ${m.cores} cores · ${m.ram_gb} GB RAM · ${m.os} · Node ${m.node}`,
+    "",
+    `Versions: ${Object.entries(m.versions as Record<string, string>)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}`,
+    "",
+    `Config: ${JSON.stringify(m.config)}`,
+    "",
+    "## Backends",
+    "",
+    "| backend | url | status |",
+    "|---|---|---|",
+    ...res.backends.map(
+      (b) => `| ${b.name} | \`${b.url.replace(/\/\/([^@/]*)@/, "//***@")}\` | ${b.status} |`,
+    ),
+    "",
+    "## Overhead (best of repeats; req/s, latency ms)",
+    "",
+    "| backend | op | server | req/s | p50 | p99 | errors | runs (req/s) |",
+    "|---|---|---|---:|---:|---:|---:|---|",
+    ...res.overhead.map(
+      (r) =>
+        `| ${r.backend} | ${r.op} | ${r.server} | ${r.rps} | ${r.p50_ms} | ${r.p99_ms} | ${r.errors} | ${r.runs.join(", ")} |`,
+    ),
+    "",
+    "## Scale (one connection; ms per request)",
+    "",
+    "| backend | endpoint | N | mean | p50 | p99 | cold (1st) | req/s | errors | method |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ...res.scale.map(
+      (r) =>
+        `| ${r.backend} | ${r.endpoint} | ${label(r.n)} | ${r.mean_ms} | ${r.p50_ms} | ${r.p99_ms} | ${r.cold_ms} | ${r.rps} | ${r.errors} | ${r.method} |`,
+    ),
+    "",
+    "## Host memory (RSS after GC, MB; N = records of each seeded kind)",
+    "",
+    "| backend | N | when | RSS MB |",
+    "|---|---:|---|---:|",
+    ...res.memory.map((r) => `| ${r.backend} | ${label(r.n)} | ${r.when} | ${r.rss_mb} |`),
+    "",
+    "## Scheduler lease cost (µs per op)",
+    "",
+    "| backend | op | µs/op | iterations |",
+    "|---|---|---:|---:|",
+    ...res.scheduler.map((r) => `| ${r.backend} | ${r.op} | ${r.us_per_op} | ${r.iterations} |`),
+    "",
+    "## Ratios",
+    "",
+    "| ratio | value | target | meets |",
+    "|---|---:|---:|---|",
+    ...Object.entries(res.ratios).map(([k, r]) => {
+      const ok = meets(r);
+      const t = r.target === undefined ? "" : `${r.better === "higher" ? "≥" : "≤"} ${r.target}`;
+      return `| ${k} | ${r.value} | ${t} | ${ok === undefined ? "" : ok ? "yes" : "**NO**"} |`;
+    }),
+    "",
+  ];
+  return lines.join("\n");
+}

@@ -1,0 +1,43 @@
+/**
+ * Child process of the bench: one server (host, bare Hono or bare Fastify) over one storage URL,
+ * so the load generator never shares its event loop. Talks to the parent over IPC.
+ * @module
+ */
+import { createDriver } from "@valhalla/host";
+import { type ServerKind, startServer } from "./lib/apps.js";
+import { seedHoldings } from "./lib/seed.js";
+
+/** What the parent asks for. */
+export interface ServerSpec {
+  readonly kind: ServerKind;
+  readonly url: string;
+  /** Holdings to create before listening (the GET case reads them); their ids are sent back. */
+  readonly seed?: number;
+}
+
+/** RSS after a full GC, in bytes. */
+function rss(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().rss;
+}
+
+async function main() {
+  const spec = JSON.parse(process.argv[2] ?? "{}") as ServerSpec;
+  const driver = await createDriver(spec.url);
+  await driver.init();
+  const ids = spec.seed ? await seedHoldings(driver, spec.seed, spec.seed) : [];
+  const server = await startServer(spec.kind, driver);
+  process.on("message", async (msg: { cmd: string }) => {
+    if (msg.cmd === "rss") process.send!({ rss: rss() });
+    if (msg.cmd === "close") {
+      await server.close().catch(() => {});
+      process.exit(0);
+    }
+  });
+  process.send!({ port: server.port, ids, rss: rss() });
+}
+
+main().catch((err) => {
+  process.send?.({ error: err instanceof Error ? err.message : String(err) });
+  process.exit(1);
+});

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { BENCH_ADMIN_KEY } from "../lib/apps.js";
+import { overheadCase, scaleCase, schedulerCase } from "../lib/cases.js";
+import { ratiosOf, regressions } from "../lib/report.js";
+
+const tmpDir = mkdtempSync(join(tmpdir(), "valhalla-bench-test-"));
+const opts = {
+  seconds: 1,
+  connections: 2,
+  repeats: 1,
+  tmpDir,
+  headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}` },
+  log: () => {},
+};
+afterAll(() => rmSync(tmpDir, { recursive: true, force: true }));
+
+// Smoke test of the harness at N=100 for 1 s per case: proves the case builders drive real servers
+// and collect figures; the real run is `npm run bench`.
+describe.concurrent("bench harness", () => {
+  it("should serve the same GET from host, bare Hono and bare Fastify without errors", async () => {
+    const rows = await overheadCase(
+      { name: "memory", url: "memory:" },
+      { ...opts, ops: ["get"], seed: 100, warmup: false },
+    );
+    expect(rows.map((r) => r.server)).toEqual(["host", "hono", "fastify"]);
+    for (const r of rows) {
+      expect(r.errors).toBe(0);
+      expect(r.requests).toBeGreaterThan(0);
+      expect(r.rps).toBeGreaterThan(0);
+    }
+    expect(ratiosOf({ overhead: rows, scale: [], memory: [], scheduler: [] })).toHaveProperty(
+      ["overhead.memory.get.host_vs_hono", "target"],
+      0.85,
+    );
+  });
+
+  it("should time a filtered list and a summary on a seeded SQLite store and report host RSS", async () => {
+    const { scale, memory } = await scaleCase(
+      { name: "sqlite", url: "sqlite:" },
+      { ...opts, levels: [100], endpoints: ["holdings.list", "holdings.summary"] },
+    );
+    expect(scale.map((r) => r.endpoint)).toEqual(["holdings.list", "holdings.summary"]);
+    for (const r of scale) {
+      expect(r.n).toBe(100);
+      expect(r.errors).toBe(0);
+      expect(r.mean_ms).toBeGreaterThan(0);
+    }
+    expect(memory.map((m) => m.when)).toEqual(["idle", "idle", "after-serving"]);
+    expect(memory.every((m) => m.rss_mb > 10)).toBe(true);
+  });
+
+  it("should measure lease acquire, extend, release and an insert-if-absent claim", async () => {
+    const rows = await schedulerCase(
+      { name: "memory", url: "memory:" },
+      { tmpDir, log: () => {}, iterations: 50, maxMs: 1000 },
+    );
+    expect(rows.map((r) => r.op)).toEqual([
+      "acquire",
+      "extend",
+      "release",
+      "tick",
+      "claim-new",
+      "claim-taken",
+    ]);
+    expect(rows.every((r) => r.iterations === 50 && r.us_per_op > 0)).toBe(true);
+  });
+
+  it("should flag a ratio that moved more than 20% the wrong way", () => {
+    const base = { a: { value: 1, better: "higher" as const }, b: { value: 1, better: "lower" as const } };
+    expect(
+      regressions({ a: { value: 0.7, better: "higher" }, b: { value: 1.1, better: "lower" } }, base),
+    ).toEqual([{ key: "a", baseline: 1, now: 0.7 }]);
+  });
+});
