@@ -1,4 +1,5 @@
 import { ProblemError } from "@valhalla/runtime";
+import type { ServerResponse } from "node:http";
 import type { Context, MiddlewareHandler } from "hono";
 
 /** Context key holding the still-running handler after a timeout (idempotency waits on it). */
@@ -20,14 +21,16 @@ export function requestTimeout(ms: number): MiddlewareHandler {
     throw new TypeError("[valhalla] [timeout] timeoutMs must be a positive integer");
   return async (c, next) => {
     const ctrl = new AbortController();
-    const client = c.req.raw.signal as AbortSignal | undefined;
-    c.set("signal" as never, (client ? AbortSignal.any([ctrl.signal, client]) : ctrl.signal) as never);
+    c.set("signal" as never, ctrl.signal as never);
+    const stopWatching = onClientGone(c, () =>
+      ctrl.abort(new DOMException("Client connection closed", "AbortError")),
+    );
     let timer: ReturnType<typeof setTimeout> | undefined;
     const work = next();
     const expired = new Promise<true>((r) => {
       timer = setTimeout(() => r(true), ms);
     });
-    const late = await Promise.race([work.then(() => false), expired]);
+    const late = await Promise.race([work.then(() => false), expired]).finally(stopWatching);
     clearTimeout(timer);
     if (!late) return;
     ctrl.abort(new DOMException(`The request exceeded ${ms} ms`, "TimeoutError"));
@@ -40,4 +43,25 @@ export function requestTimeout(ms: number): MiddlewareHandler {
     );
     throw new ProblemError(504, "timeout", `The request took longer than ${ms} ms; nothing was committed`);
   };
+}
+
+/**
+ * Call `abort` if the client goes away before the response is sent. On Node we watch the socket's
+ * response (`c.env.outgoing`): reading `c.req.raw.signal` there would make @hono/node-server build a
+ * full `Request` and `AbortSignal.any` per request, which cost more than the rest of a GET.
+ */
+function onClientGone(c: Context, abort: () => void): () => void {
+  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  if (outgoing && typeof outgoing.once === "function") {
+    const onClose = () => {
+      if (!outgoing.writableFinished) abort();
+    };
+    outgoing.once("close", onClose);
+    return () => outgoing.off("close", onClose);
+  }
+  const signal = c.req.raw.signal as AbortSignal | undefined;
+  if (!signal) return () => {};
+  if (signal.aborted) abort();
+  signal.addEventListener("abort", abort, { once: true });
+  return () => signal.removeEventListener("abort", abort);
 }

@@ -117,12 +117,19 @@ export function createRegistry(packs: readonly AnyPack[], options: RegistryOptio
     if (plain && contexts.has(code)) return contexts.get(code)!;
     const p = byCode.get(code);
     if (!p) throw new Error(`[valhalla] [registry] Unknown pack '${code}'`);
+    // Bound on first use: a request context is built per request, and most handlers touch one or
+    // two of a pack's namespaces.
     const storage: Record<string, unknown> = {};
     for (const [ns, def] of Object.entries((p.storage ?? {}) as Record<string, CollectionDef>)) {
-      storage[ns] = bindCollection(driver, namespaceKey(code, ns), def, {
-        signal: ctxOptions.signal,
-        guard: ctxOptions.guard,
-        ...(options.now ? { now: options.now } : {}),
+      let bound: unknown;
+      Object.defineProperty(storage, ns, {
+        enumerable: true,
+        get: () =>
+          (bound ??= bindCollection(driver, namespaceKey(code, ns), def, {
+            signal: ctxOptions.signal,
+            guard: ctxOptions.guard,
+            ...(options.now ? { now: options.now } : {}),
+          })),
       });
     }
     const deps: Record<string, unknown> = {};
