@@ -1,5 +1,5 @@
-import { ProblemError } from "@valhalla/runtime";
 import type { ServerResponse } from "node:http";
+import { ProblemError } from "@valhalla/runtime";
 import type { Context, MiddlewareHandler } from "hono";
 
 /** Context key holding the still-running handler after a timeout (idempotency waits on it). */
