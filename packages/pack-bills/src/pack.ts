@@ -48,21 +48,7 @@ export const bills = definePack({
       run: (ctx) => pushReminders(ctx, configOf(ctx).reminder_days_ahead),
     },
   ],
-  validate: (ctx) => {
-    try {
-      configOf(ctx);
-      return [];
-    } catch (err) {
-      return [
-        {
-          severity: "error",
-          code: "E_BILLS_CONFIG",
-          message: `Invalid bills config: ${err instanceof Error ? err.message : err}`,
-          hint: "Fix config.bills (reminder_days_ahead, grace_days).",
-        },
-      ];
-    }
-  },
+  // Config is checked by the registry against configSchema (E_CONFIG_INVALID, one issue per field).
   brief: async (ctx) => {
     const soon = await upcoming(ctx, { days: 7, limit: 10 });
     const late = await missed(ctx, { lookbackDays: 90 });

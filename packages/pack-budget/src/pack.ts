@@ -7,7 +7,6 @@ import * as months from "./routes/months.js";
 import * as rules from "./routes/rules.js";
 import * as transactions from "./routes/transactions.js";
 import { BudgetConfig } from "./schemas.js";
-import { configOf } from "./service.js";
 import { requires, storage } from "./storage.js";
 
 /** Budget: buckets, allocations, a reversible ledger, obligation gating, rules and snapshots. */
@@ -64,21 +63,7 @@ export const budget = definePack({
     rules.patchRule,
     rules.deleteRule,
   ],
-  validate: (ctx) => {
-    try {
-      configOf(ctx);
-      return [];
-    } catch (err) {
-      return [
-        {
-          severity: "error",
-          code: "E_BUDGET_CONFIG",
-          message: `Invalid budget config: ${err instanceof Error ? err.message : err}`,
-          hint: "Fix config.budget (currency).",
-        },
-      ];
-    }
-  },
+  // Config is checked by the registry against configSchema (E_CONFIG_INVALID, one issue per field).
   brief: async (ctx) => {
     const s = await snapshotOf(ctx);
     const over = s.buckets.filter((b) => b.available_minor < 0);

@@ -35,21 +35,7 @@ export const holdings = definePack({
     assets.addLiability,
     assets.listLiabilities,
   ],
-  validate: (ctx) => {
-    try {
-      configOf(ctx);
-      return [];
-    } catch (err) {
-      return [
-        {
-          severity: "error",
-          code: "E_HOLDINGS_CONFIG",
-          message: `Invalid holdings config: ${err instanceof Error ? err.message : err}`,
-          hint: "Fix config.holdings (base_currency, fx_rates, stale_after_days).",
-        },
-      ];
-    }
-  },
+  // Config is checked by the registry against configSchema (E_CONFIG_INVALID, one issue per field).
   brief: async (ctx) => {
     const cfg = configOf(ctx);
     const s = await summarize(ctx, { base: cfg.base_currency, fx: cfg.fx_rates });

@@ -93,7 +93,7 @@ interface Group {
   liabilities_minor: number;
   equity_minor: number;
 }
-const emptyGroup = (): Group => ({ count: 0, value_minor: 0, liabilities_minor: 0, equity_minor: 0 });
+const _emptyGroup = (): Group => ({ count: 0, value_minor: 0, liabilities_minor: 0, equity_minor: 0 });
 
 /** Sums in each holding's own currencies; converted to a base only when read. */
 interface NativeGroup {

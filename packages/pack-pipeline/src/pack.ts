@@ -6,7 +6,7 @@ import * as followups from "./routes/followups.js";
 import * as runs from "./routes/runs.js";
 import * as templates from "./routes/templates.js";
 import { PipelineConfig } from "./schemas.js";
-import { applySent, configOf } from "./service.js";
+import { applySent } from "./service.js";
 import { storage } from "./storage.js";
 
 /** Pipeline: deal → drafted messages, follow-up chains and the daily tick. */
@@ -34,21 +34,7 @@ export const pipeline = definePack({
     followups.dailyTickRoute,
   ],
   jobs: [{ name: "daily-tick", cron: "0 8 * * *", run: (ctx) => dailyTick(ctx) }],
-  validate: (ctx) => {
-    try {
-      configOf(ctx);
-      return [];
-    } catch (err) {
-      return [
-        {
-          severity: "error",
-          code: "E_PIPELINE_CONFIG",
-          message: `Invalid pipeline config: ${err instanceof Error ? err.message : err}`,
-          hint: "Fix config.pipeline (followup_days, max_followups, recipient_timezone, tick_limit).",
-        },
-      ];
-    }
-  },
+  // Config is checked by the registry against configSchema (E_CONFIG_INVALID, one issue per field).
   brief: pipelineBrief,
   daily: (ctx) => dailyTick(ctx),
   readiness: pipelineReadiness,

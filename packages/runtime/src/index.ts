@@ -9,6 +9,7 @@ export {
   type ProblemBody,
   ProblemError,
   problemResponse,
+  titleOf,
 } from "./http/problem.js";
 export { isReply, type Reply, reply, replyRecord } from "./http/reply.js";
 export {

@@ -9,26 +9,10 @@ import {
   type ProblemBody,
   ProblemError,
   problemResponse,
+  titleOf,
 } from "@valhalla/runtime";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-
-const title: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  409: "Conflict",
-  412: "Precondition Failed",
-  413: "Content Too Large",
-  415: "Unsupported Media Type",
-  422: "Unprocessable Content",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  503: "Service Unavailable",
-  504: "Gateway Timeout",
-};
 
 /** Build a problem body for a status and stable code. */
 export function problem(
@@ -37,7 +21,7 @@ export function problem(
   detail: string,
   extra: Record<string, unknown> = {},
 ): ProblemBody {
-  return { type: PROBLEM_BASE + code, title: title[status] ?? "Error", status, detail, ...extra };
+  return { type: PROBLEM_BASE + code, title: titleOf(status), status, detail, ...extra };
 }
 
 /** Map any thrown value to an RFC 9457 response; unknown errors become a bare 500 (logged once). */
@@ -93,7 +77,7 @@ export function errorToResponse(
         ? "The request body exceeds the size limit"
         : status === 504
           ? "The request took too long"
-          : err.message || (title[status] ?? "Error");
+          : err.message || titleOf(status);
     return send(problem(status, code, detail));
   }
   if (err instanceof DOMException && (err.name === "AbortError" || err.name === "TimeoutError")) {

@@ -1,4 +1,3 @@
-import type { PackContext } from "@valhalla/runtime";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Host } from "../../src/create-host.js";
 import { notes } from "../fixtures/ops-packs.js";

@@ -92,5 +92,5 @@ export function problemResponse(body: ProblemBody, headers: Record<string, strin
   });
 }
 
-/** Title of a status code. @internal */
+/** The RFC 9110 reason phrase of a status code, as a problem `title`. @public */
 export const titleOf = (status: number): string => TITLES[status] ?? "Error";
