@@ -28,6 +28,7 @@ import {
   type Reminder,
 } from "./schemas.js";
 import type { BillsContext } from "./storage.js";
+import { afterWrite, cachedSummary } from "./summary-cache.js";
 
 /** The pack's config with defaults applied. */
 export function configOf(ctx: Pick<BillsContext, "config">): BillsConfig {
@@ -209,6 +210,21 @@ export async function upcoming(
   opts: { days: number; limit: number },
 ): Promise<BillObligation[]> {
   const today = todayOf(ctx);
+  // Cached per write generation, day and query: repeated reads do not walk every bill.
+  const items = await cachedSummary(
+    ctx,
+    `upcoming:${today}:${opts.days}:${opts.limit}`,
+    (rows) => rows.length,
+    () => computeUpcoming(ctx, today, opts),
+  );
+  return [...items];
+}
+
+async function computeUpcoming(
+  ctx: BillsContext,
+  today: string,
+  opts: { days: number; limit: number },
+): Promise<BillObligation[]> {
   const to = addDays(today, opts.days);
   const out: BillObligation[] = [];
   for await (const b of activeBills(ctx))
@@ -263,47 +279,49 @@ export async function recordPayment(
   const amount_minor = moneyField("amount", input.amount, currency, 1);
   const id = paymentId(bill.id, input.client_key);
   // One payment at a time per bill, so two keys never settle the same occurrence.
-  return ctx.locks.withLock(`bill:${bill.id}`, 10_000, async () => {
-    const prior = await ctx.storage.payments.get(id);
-    if (prior) return { payment: sameOrConflict(prior, amount_minor, input.date), created: false };
-    const paid = await paidOccurrences(ctx, bill.id);
-    const open = occurrencesBetween(scheduleOf(bill), addDays(input.date, -400), addDays(input.date, 400), {
-      skipped: bill.skipped,
-    }).filter((o) => !paid.has(o.nominal));
-    const nearest = open.sort(
-      (p, q) =>
-        Math.abs(daysBetween(input.date, p.due)) - Math.abs(daysBetween(input.date, q.due)) ||
-        (p.due < q.due ? -1 : 1),
-    )[0];
-    if (!nearest)
-      throw new ProblemError(
-        409,
-        "no-open-occurrence",
-        `Bill '${bill.id}' has no open occurrence near ${input.date}`,
-      );
-    try {
-      const payment = await ctx.storage.payments.create(
-        {
-          bill_id: bill.id,
-          occurrence: nearest.nominal,
-          due_date: nearest.due,
-          amount_minor,
-          currency,
-          paid_on: input.date,
-          client_key: input.client_key,
-          notes: input.notes,
-        },
-        { id },
-      );
-      return { payment, created: true };
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
-      return {
-        payment: sameOrConflict(await ctx.storage.payments.require(id), amount_minor, input.date),
-        created: false,
-      };
-    }
-  });
+  return ctx.locks.withLock(`bill:${bill.id}`, 10_000, () =>
+    afterWrite(ctx, async () => {
+      const prior = await ctx.storage.payments.get(id);
+      if (prior) return { payment: sameOrConflict(prior, amount_minor, input.date), created: false };
+      const paid = await paidOccurrences(ctx, bill.id);
+      const open = occurrencesBetween(scheduleOf(bill), addDays(input.date, -400), addDays(input.date, 400), {
+        skipped: bill.skipped,
+      }).filter((o) => !paid.has(o.nominal));
+      const nearest = open.sort(
+        (p, q) =>
+          Math.abs(daysBetween(input.date, p.due)) - Math.abs(daysBetween(input.date, q.due)) ||
+          (p.due < q.due ? -1 : 1),
+      )[0];
+      if (!nearest)
+        throw new ProblemError(
+          409,
+          "no-open-occurrence",
+          `Bill '${bill.id}' has no open occurrence near ${input.date}`,
+        );
+      try {
+        const payment = await ctx.storage.payments.create(
+          {
+            bill_id: bill.id,
+            occurrence: nearest.nominal,
+            due_date: nearest.due,
+            amount_minor,
+            currency,
+            paid_on: input.date,
+            client_key: input.client_key,
+            notes: input.notes,
+          },
+          { id },
+        );
+        return { payment, created: true };
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+        return {
+          payment: sameOrConflict(await ctx.storage.payments.require(id), amount_minor, input.date),
+          created: false,
+        };
+      }
+    }),
+  );
 }
 
 function sameOrConflict(prior: Stored<Payment>, amount: number, date: string): Stored<Payment> {
@@ -325,10 +343,12 @@ export async function skipOccurrence(ctx: BillsContext, billId: string, date: st
     throw new ProblemError(422, "not-an-occurrence", `${date} is not a due date of bill '${bill.id}'`, {
       errors: [{ pointer: "/body/date", field: "date", message: "is not a nominal due date of this bill" }],
     });
-  return ctx.storage.bills.update(
-    billId,
-    (cur) => (cur.skipped.includes(date) ? cur : { ...cur, skipped: [...cur.skipped, date].sort() }),
-    { ifRev },
+  return afterWrite(ctx, () =>
+    ctx.storage.bills.update(
+      billId,
+      (cur) => (cur.skipped.includes(date) ? cur : { ...cur, skipped: [...cur.skipped, date].sort() }),
+      { ifRev },
+    ),
   );
 }
 
@@ -381,6 +401,16 @@ export async function remindersSince(ctx: BillsContext, since: string): Promise<
 
 /** Expected bill outflow of a month (`YYYY-MM`) per currency, from every active bill's occurrences. */
 export async function monthlyEstimate(ctx: BillsContext, month: string): Promise<BillsEstimate> {
+  // Cached per write generation and month (the day too, so an entry never outlives its day).
+  return cachedSummary(
+    ctx,
+    `estimate:${todayOf(ctx)}:${month}`,
+    (est) => est.items.length,
+    () => computeEstimate(ctx, month),
+  );
+}
+
+async function computeEstimate(ctx: BillsContext, month: string): Promise<BillsEstimate> {
   const from = `${month}-01`;
   const y = Number(month.slice(0, 4));
   const m = Number(month.slice(5, 7));

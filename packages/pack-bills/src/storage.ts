@@ -1,11 +1,13 @@
 import { collection, type PackContext } from "@valhalla/runtime";
-import { Bill, Payment, Reminder } from "./schemas.js";
+import { Bill, Payment, Reminder, SummaryGen } from "./schemas.js";
 
 /** Namespaces of the bills pack. */
 export const storage = {
   bills: collection({ prefix: "bill", schema: Bill, indexes: ["status", "payee", "autopay"] }),
   payments: collection({ prefix: "pay", schema: Payment, indexes: ["bill_id"] }),
   reminders: collection({ prefix: "rem", schema: Reminder, indexes: ["bill_id", "created_on"] }),
+  /** Summary cache generation: record `gen`, bumped after every bill or payment write. */
+  meta: collection({ prefix: "bmeta", schema: SummaryGen }),
 };
 
 /** The bills pack's context. */

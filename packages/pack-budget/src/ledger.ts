@@ -2,6 +2,7 @@ import type { Stored } from "@valhalla/runtime";
 import type { Bucket } from "./schemas.js";
 import { configOf, houseOf, nextMonth, thisMonth } from "./service.js";
 import type { BudgetContext } from "./storage.js";
+import { cachedSummary } from "./summary-cache.js";
 
 /** A bucket's figures for one month; every number derives from allocations and the ledger. */
 export interface BucketMonth {
@@ -133,10 +134,8 @@ export async function billsEstimate(ctx: BudgetContext, month: string) {
 /** The monthly snapshot (live, or frozen once the month is closed). */
 export type Snapshot = Awaited<ReturnType<typeof liveSnapshot>>;
 
-/** Targets, bills estimate, ledger totals, per-bucket figures and the cash plan gap of a month. */
-export async function liveSnapshot(ctx: BudgetContext, month: string, closed: Map<string, FrozenMonth>) {
-  const house = await houseOf(ctx);
-  const income_target = house.income_streams.reduce((s, i) => s + i.monthly_minor, 0);
+/** The ledger-derived part of a month's snapshot: per-bucket figures, totals, ledger, essentials. */
+async function ledgerPart(ctx: BudgetContext, month: string, closed: Map<string, FrozenMonth>) {
   const buckets: BucketMonth[] = [];
   for await (const b of ctx.storage.buckets.iterate({ where: { status: "active" }, order: "asc" }))
     buckets.push(await bucketMonth(ctx, b, month, closed));
@@ -148,6 +147,24 @@ export async function liveSnapshot(ctx: BudgetContext, month: string, closed: Ma
     }),
     { allocated_minor: 0, spent_minor: 0, available_minor: 0 },
   );
+  return {
+    buckets,
+    totals,
+    ledger: await ledgerTotals(ctx, month),
+    essentials: await essentialsStatus(ctx, month, closed),
+  };
+}
+
+/** Targets, bills estimate, ledger totals, per-bucket figures and the cash plan gap of a month. */
+export async function liveSnapshot(ctx: BudgetContext, month: string, closed: Map<string, FrozenMonth>) {
+  return assemble(ctx, month, await ledgerPart(ctx, month, closed));
+}
+
+/** Add the house targets, the bills estimate and the cash plan to the ledger-derived part. */
+async function assemble(ctx: BudgetContext, month: string, part: Awaited<ReturnType<typeof ledgerPart>>) {
+  const house = await houseOf(ctx);
+  const income_target = house.income_streams.reduce((s, i) => s + i.monthly_minor, 0);
+  const { buckets, totals, ledger, essentials } = part;
   const bills = await billsEstimate(ctx, month);
   const planned = bills.expected_minor + totals.allocated_minor;
   return {
@@ -161,10 +178,10 @@ export async function liveSnapshot(ctx: BudgetContext, month: string, closed: Ma
       income_streams: house.income_streams,
     },
     bills,
-    ledger: await ledgerTotals(ctx, month),
+    ledger,
     buckets,
     totals,
-    essentials: await essentialsStatus(ctx, month, closed),
+    essentials,
     cash_plan: {
       income_target_minor: income_target,
       bills_minor: bills.expected_minor,
@@ -176,12 +193,22 @@ export async function liveSnapshot(ctx: BudgetContext, month: string, closed: Ma
   };
 }
 
-/** The snapshot of `month`: frozen if closed, else computed now. */
+/**
+ * The snapshot of `month`: frozen if closed, else computed. The ledger-derived part is cached per
+ * write generation and month, so repeated reads do not walk the month's ledger; house targets
+ * and the bills estimate (cached by the bills pack) are read on every call.
+ */
 export async function snapshotOf(ctx: BudgetContext, month?: string): Promise<Snapshot> {
   const m = month ?? thisMonth(ctx);
-  const closed = await closedMonths(ctx);
-  const frozen = closed.get(m);
-  return frozen ? (frozen as unknown as Snapshot) : liveSnapshot(ctx, m, closed);
+  const closing = await ctx.storage.closings.get(`close_${m}`);
+  if (closing) return closing.snapshot as unknown as Snapshot;
+  const part = await cachedSummary(
+    ctx,
+    `snapshot:${m}`,
+    (p) => p.buckets.length,
+    async () => ledgerPart(ctx, m, await closedMonths(ctx)),
+  );
+  return assemble(ctx, m, part);
 }
 
 /** income target − bills − buffer ≥ 0, with the shortfall when it is not. */

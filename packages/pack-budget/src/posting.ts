@@ -10,15 +10,19 @@ import {
   requireCategory,
 } from "./service.js";
 import type { BudgetContext } from "./storage.js";
+import { afterWrite } from "./summary-cache.js";
 
 // Every write into a month runs under that month's lock, so the gate check and the insert are
 // atomic, and closing a month cannot race a posting into it.
 const LOCK_TTL_MS = 10_000;
 const LOCK_WAIT_MS = 60_000;
 
-/** Run `fn` while holding the month's lock. */
+/** Run `fn` while holding the month's lock, then mark the month snapshots stale. */
 export function withMonth<T>(ctx: BudgetContext, month: string, fn: () => Promise<T>): Promise<T> {
-  return ctx.locks.withLock(`month:${month}`, LOCK_TTL_MS, fn, { waitMs: LOCK_WAIT_MS });
+  // Every month write runs here, so this is where the snapshot cache learns of it.
+  return ctx.locks.withLock(`month:${month}`, LOCK_TTL_MS, () => afterWrite(ctx, fn), {
+    waitMs: LOCK_WAIT_MS,
+  });
 }
 
 async function refuseClosed(ctx: BudgetContext, month: string, field = "date") {

@@ -1,6 +1,15 @@
 import { billsService } from "@valhalla/pack-bills/refs";
 import { collection, type PackContext } from "@valhalla/runtime";
-import { Allocation, Bucket, Category, Closing, HouseBudget, Rule, Transaction } from "./schemas.js";
+import {
+  Allocation,
+  Bucket,
+  Category,
+  Closing,
+  HouseBudget,
+  Rule,
+  SummaryGen,
+  Transaction,
+} from "./schemas.js";
 
 /** Namespaces of the budget pack. */
 export const storage = {
@@ -15,6 +24,8 @@ export const storage = {
   }),
   rules: collection({ prefix: "rule", schema: Rule, indexes: ["active"] }),
   closings: collection({ prefix: "close", schema: Closing }),
+  /** Snapshot cache generation: record `gen`, bumped after every ledger, bucket, rule or close write. */
+  meta: collection({ prefix: "bgmeta", schema: SummaryGen }),
 };
 
 /** What the budget pack requires: bills, when installed, for the month's bills estimate. */

@@ -10,6 +10,7 @@ import {
   todayOf,
 } from "../service.js";
 import type { BillsContext } from "../storage.js";
+import { afterWrite } from "../summary-cache.js";
 
 const route = routeFor<BillsContext>();
 const IdParams = v.object({ id: idParam });
@@ -22,7 +23,7 @@ export const createBill = route({
   body: CreateBillBody,
   response: { status: 201 },
   handler: async ({ body, ctx }) => {
-    const bill = await ctx.storage.bills.create(billFromInput(body, todayOf(ctx)));
+    const bill = await afterWrite(ctx, () => ctx.storage.bills.create(billFromInput(body, todayOf(ctx))));
     return replyRecord(201, await billView(ctx, bill), { location: `/bills/${bill.id}` });
   },
 });
@@ -65,24 +66,26 @@ export const patchBill = route({
   errors: [404, 412],
   handler: async ({ params, body, ctx, ifRev }) => {
     const patch = Object.fromEntries(Object.entries(body).filter(([, val]) => val !== undefined));
-    const bill = await ctx.storage.bills.update(
-      params.id,
-      (cur) => {
-        const merged = { ...billAsInput(cur), ...patch };
-        // A cadence switch drops fields the new cadence does not take, unless the patch sets them.
-        if ("cadence" in patch) {
-          if (!("interval" in patch)) merged.interval = undefined;
-          if (!("second_day_of_month" in patch) && merged.cadence !== "twice_monthly")
-            merged.second_day_of_month = null;
-          if (
-            !("day_of_month" in patch) &&
-            ["weekly", "every_n_weeks", "every_n_days"].includes(merged.cadence)
-          )
-            merged.day_of_month = null;
-        }
-        return billFromInput(merged, todayOf(ctx), cur);
-      },
-      { ifRev },
+    const bill = await afterWrite(ctx, () =>
+      ctx.storage.bills.update(
+        params.id,
+        (cur) => {
+          const merged = { ...billAsInput(cur), ...patch };
+          // A cadence switch drops fields the new cadence does not take, unless the patch sets them.
+          if ("cadence" in patch) {
+            if (!("interval" in patch)) merged.interval = undefined;
+            if (!("second_day_of_month" in patch) && merged.cadence !== "twice_monthly")
+              merged.second_day_of_month = null;
+            if (
+              !("day_of_month" in patch) &&
+              ["weekly", "every_n_weeks", "every_n_days"].includes(merged.cadence)
+            )
+              merged.day_of_month = null;
+          }
+          return billFromInput(merged, todayOf(ctx), cur);
+        },
+        { ifRev },
+      ),
     );
     return replyRecord(200, await billView(ctx, bill));
   },
@@ -128,17 +131,19 @@ export const markAutopayStep = route({
         "not-found",
         `No autopay step '${params.step}'; steps: ${AUTOPAY_STEPS.join(", ")}`,
       );
-    const bill = await ctx.storage.bills.update(params.id, (cur) => {
-      const done = new Set(cur.autopay_steps_done);
-      if (body.done) done.add(step);
-      else done.delete(step);
-      const steps = AUTOPAY_STEPS.filter((s) => done.has(s));
-      return {
-        ...cur,
-        autopay_steps_done: steps,
-        autopay: steps.length === AUTOPAY_STEPS.length ? true : cur.autopay,
-      };
-    });
+    const bill = await afterWrite(ctx, () =>
+      ctx.storage.bills.update(params.id, (cur) => {
+        const done = new Set(cur.autopay_steps_done);
+        if (body.done) done.add(step);
+        else done.delete(step);
+        const steps = AUTOPAY_STEPS.filter((s) => done.has(s));
+        return {
+          ...cur,
+          autopay_steps_done: steps,
+          autopay: steps.length === AUTOPAY_STEPS.length ? true : cur.autopay,
+        };
+      }),
+    );
     return autopayChecklist(ctx, bill);
   },
 });

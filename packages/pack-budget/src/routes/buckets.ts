@@ -11,6 +11,7 @@ import {
 } from "../schemas.js";
 import { configOf, moneyField, requireCategory, thisMonth } from "../service.js";
 import type { BudgetContext } from "../storage.js";
+import { afterWrite } from "../summary-cache.js";
 
 const route = routeFor<BudgetContext>();
 const IdParams = v.object({ id: idParam });
@@ -27,11 +28,13 @@ export const createBucket = route({
     const limit = moneyField("monthly_limit", body.monthly_limit, configOf(ctx).currency, "non-negative");
     await requireCategory(ctx, "category", body.category);
     const { monthly_limit: _l, start_month, ...rest } = body;
-    const bucket = await ctx.storage.buckets.create({
-      ...rest,
-      monthly_limit_minor: limit,
-      start_month: start_month ?? thisMonth(ctx),
-    });
+    const bucket = await afterWrite(ctx, () =>
+      ctx.storage.buckets.create({
+        ...rest,
+        monthly_limit_minor: limit,
+        start_month: start_month ?? thisMonth(ctx),
+      }),
+    );
     return replyRecord(201, bucket, { location: `/budget/buckets/${bucket.id}` });
   },
 });
@@ -90,7 +93,7 @@ export const patchBucket = route({
         "non-negative",
       );
     if (body.category !== undefined) await requireCategory(ctx, "category", body.category);
-    const bucket = await ctx.storage.buckets.update(params.id, patch, { ifRev });
+    const bucket = await afterWrite(ctx, () => ctx.storage.buckets.update(params.id, patch, { ifRev }));
     return replyRecord(200, bucket);
   },
 });

@@ -2,6 +2,7 @@ import { reply, routeFor } from "@valhalla/runtime";
 import { CategoryBody, DEFAULT_CATEGORIES, HouseBudgetBody } from "../schemas.js";
 import { configOf, fieldProblem, houseOf, moneyField } from "../service.js";
 import type { BudgetContext } from "../storage.js";
+import { afterWrite } from "../summary-cache.js";
 
 const route = routeFor<BudgetContext>();
 
@@ -35,10 +36,11 @@ export const putHouse = route({
       })),
       buffer_target_minor: moneyField("buffer_target", body.buffer_target, cur, "non-negative"),
     };
-    const existing = await ctx.storage.house.get("house");
-    const saved = existing
-      ? await ctx.storage.house.update("house", data)
-      : await ctx.storage.house.create(data, { id: "house" });
+    const saved = await afterWrite(ctx, async () =>
+      (await ctx.storage.house.get("house"))
+        ? ctx.storage.house.update("house", data)
+        : ctx.storage.house.create(data, { id: "house" }),
+    );
     return reply(200, { currency: cur, ...saved }, { etag: `"${saved.rev}"` });
   },
 });

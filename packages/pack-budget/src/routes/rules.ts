@@ -5,6 +5,7 @@ import { compileRuleRegex } from "../rules.js";
 import { CreateRuleBody, monthString, PatchRuleBody, type Rule } from "../schemas.js";
 import { configOf, fieldProblem, moneyField, requireBucket, requireCategory, thisMonth } from "../service.js";
 import type { BudgetContext } from "../storage.js";
+import { afterWrite } from "../summary-cache.js";
 
 const route = routeFor<BudgetContext>();
 const IdParams = v.object({ id: idParam });
@@ -89,7 +90,8 @@ export const createRule = route({
   errors: [422],
   handler: async ({ body, ctx }) => {
     const position = body.position ?? (await ctx.storage.rules.count()) * 10 + 10;
-    const rule = await ctx.storage.rules.create(await ruleFields(ctx, { ...body, position }, BLANK));
+    const fields = await ruleFields(ctx, { ...body, position }, BLANK);
+    const rule = await afterWrite(ctx, () => ctx.storage.rules.create(fields));
     return replyRecord(201, rule, { location: `/budget/rules/${rule.id}` });
   },
 });
@@ -118,7 +120,10 @@ export const patchRule = route({
   handler: async ({ params, body, ctx, ifRev }) => {
     const cur = await ctx.storage.rules.require(params.id);
     const next = await ruleFields(ctx, body, cur);
-    return replyRecord(200, await ctx.storage.rules.update(params.id, next, { ifRev: ifRev ?? cur.rev }));
+    const rule = await afterWrite(ctx, () =>
+      ctx.storage.rules.update(params.id, next, { ifRev: ifRev ?? cur.rev }),
+    );
+    return replyRecord(200, rule);
   },
 });
 
@@ -131,7 +136,7 @@ export const deleteRule = route({
   errors: [404],
   handler: async ({ params, ctx }) => {
     await ctx.storage.rules.require(params.id);
-    await ctx.storage.rules.delete(params.id);
+    await afterWrite(ctx, () => ctx.storage.rules.delete(params.id));
     return reply(204);
   },
 });
