@@ -1,4 +1,5 @@
 import { createHost, type Host, silentLogger } from "@valhalla/host";
+import type { Driver } from "@valhalla/runtime";
 import { bills } from "../src/index.js";
 
 /** A host with only the bills pack on in-memory storage, a settable clock and a time zone. */
@@ -6,11 +7,12 @@ export async function billsHost(options: {
   now: string;
   timezone?: string;
   config?: Record<string, unknown>;
+  storage?: Driver | string;
 }) {
   let now = new Date(options.now);
   const host: Host = await createHost({
     packs: [bills],
-    storage: "memory:",
+    storage: options.storage ?? "memory:",
     log: silentLogger,
     auth: { disabled: true },
     timezone: options.timezone ?? "UTC",

@@ -1,9 +1,10 @@
 import { createHost, type Host, silentLogger } from "@valhalla/host";
 import { bills } from "@valhalla/pack-bills";
+import type { Driver } from "@valhalla/runtime";
 import { budget } from "../src/index.js";
 
 /** A host with budget (and bills unless `withBills: false`) on in-memory storage and a fixed clock. */
-export async function budgetHost(options: { now: string; withBills?: boolean; storage?: string }) {
+export async function budgetHost(options: { now: string; withBills?: boolean; storage?: Driver | string }) {
   const now = new Date(options.now);
   const host: Host = await createHost({
     packs: options.withBills === false ? [budget] : [bills, budget],
