@@ -54,6 +54,14 @@ describe("bills summary cache", () => {
     expect(est2.body).toEqual(est.body);
     expect(counter.lists).toBe(afterFirst);
 
+    // The item list is capped by `limit`; the totals still cover every bill.
+    const capped = await call("GET", "/bills/estimate?month=2026-02&limit=1");
+    expect(capped.body.items).toHaveLength(1);
+    expect(capped.body.items_total).toBe(2);
+    expect(capped.body.by_currency.USD.count).toBe(2);
+    expect(counter.lists).toBe(afterFirst);
+    expect((await call("GET", "/bills/estimate?limit=0")).body.errors[0].field).toBe("limit");
+
     // Other query parameters are other entries.
     expect((await call("GET", "/bills/upcoming?days=30&limit=1")).body.items).toHaveLength(1);
     expect(counter.lists).toBeGreaterThan(afterFirst);

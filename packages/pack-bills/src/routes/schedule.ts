@@ -45,8 +45,13 @@ export const listReminders = route({
 export const getEstimate = route({
   method: "GET",
   path: "/estimate",
-  summary: "Expected bill outflow of a month per currency (default: this month)",
+  summary:
+    "Expected bill outflow of a month per currency (default: this month), with the first `limit` items (default 100) soonest first",
   scope: "read",
-  query: v.strictObject({ month: v.optional(monthParam) }),
-  handler: async ({ query, ctx }) => monthlyEstimate(ctx, query.month ?? todayOf(ctx).slice(0, 7)),
+  query: v.strictObject({ month: v.optional(monthParam), limit: v.optional(queryInt(1, 5000)) }),
+  handler: async ({ query, ctx }) => {
+    const est = await monthlyEstimate(ctx, query.month ?? todayOf(ctx).slice(0, 7));
+    // The totals cover every bill; the item list is capped so the answer stays a summary.
+    return { ...est, items: est.items.slice(0, query.limit ?? 100), items_total: est.items.length };
+  },
 });
