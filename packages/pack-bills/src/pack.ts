@@ -49,6 +49,14 @@ export const bills = definePack({
     },
   ],
   // Config is checked by the registry against configSchema (E_CONFIG_INVALID, one issue per field).
+  readiness: async (ctx) => [
+    {
+      id: "bills.registered",
+      label: "At least one active bill is registered",
+      ok: (await ctx.storage.bills.count({ status: "active" })) > 0,
+      hint: "Register your recurring bills with POST /bills.",
+    },
+  ],
   brief: async (ctx) => {
     const soon = await upcoming(ctx, { days: 7, limit: 10 });
     const late = await missed(ctx, { lookbackDays: 90 });

@@ -64,6 +64,20 @@ export const budget = definePack({
     rules.deleteRule,
   ],
   // Config is checked by the registry against configSchema (E_CONFIG_INVALID, one issue per field).
+  readiness: async (ctx) => [
+    {
+      id: "budget.buckets",
+      label: "At least one active budget bucket exists",
+      ok: (await ctx.storage.buckets.count({ status: "active" })) > 0,
+      hint: "Create buckets with POST /budget/buckets (essentials first).",
+    },
+    {
+      id: "budget.house",
+      label: "The house budget (income streams, buffer target) is set",
+      ok: (await ctx.storage.house.count()) > 0,
+      hint: "Set it with PUT /budget/house.",
+    },
+  ],
   brief: async (ctx) => {
     const s = await snapshotOf(ctx);
     const over = s.buckets.filter((b) => b.available_minor < 0);
