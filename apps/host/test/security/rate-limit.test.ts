@@ -3,6 +3,7 @@ import type { Host } from "../../src/create-host.js";
 import { createHost } from "../../src/create-host.js";
 import { silentLogger } from "../../src/log.js";
 import { allPacks, json, keyFor, req, testHost, tmpSqlite } from "../fixtures/hosts.js";
+import { postgresStore, redisStore } from "../storage/services.js";
 
 describe("rate limit", () => {
   const hosts: Host[] = [];
@@ -57,4 +58,39 @@ describe("rate limit", () => {
       db.cleanup();
     }
   });
+
+  // H4: the limiter counts in the shared store atomically (Lua / SQL), never per process.
+  for (const store of [redisStore, postgresStore]) {
+    it.skipIf(store.skip)(
+      `should let exactly 100 of 300 requests through across 3 replicas on ${store.name}`,
+      async () => {
+        const { url, cleanup } = store.make();
+        try {
+          for (let i = 0; i < 3; i++)
+            hosts.push(
+              await createHost({
+                packs: allPacks,
+                storage: url,
+                log: silentLogger,
+                rateLimit: { limit: 100, windowMs: 60_000 },
+              }),
+            );
+          const key = await keyFor(hosts[0]!, "admin");
+          const results = await Promise.all(
+            Array.from({ length: 300 }, (_, i) =>
+              hosts[i % 3]!.fetch(req("GET", "/testboard/items", { key })),
+            ),
+          );
+          const statuses = results.map((r) => r.status);
+          expect(statuses.filter((s) => s === 200)).toHaveLength(100);
+          expect(statuses.filter((s) => s === 429)).toHaveLength(200);
+          const limited = results.filter((r) => r.status === 429);
+          expect(limited.every((r) => Number(r.headers.get("retry-after")) >= 1)).toBe(true);
+        } finally {
+          await Promise.all(hosts.splice(0).map((h) => h.close()));
+          await cleanup();
+        }
+      },
+    );
+  }
 });
