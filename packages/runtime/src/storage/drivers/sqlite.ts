@@ -35,6 +35,9 @@ export const DRIVER_DEPENDENCIES: readonly string[] = ["better-sqlite3"];
  */
 export const sqliteCapabilities: DriverCapabilities = { locks: "process", indexes: "native", durable: true };
 
+const COUNTER_UPSERT =
+  "INSERT INTO v_counters (key, count, reset_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET count = excluded.count, reset_at = excluded.reset_at";
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS v_records (ns TEXT NOT NULL, id TEXT NOT NULL, rev INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY (ns, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS v_index (ns TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (ns, field, value, id)) WITHOUT ROWID;
@@ -56,6 +59,9 @@ export default function sqlite(options: SqliteDriverOptions = {}): Driver {
   const path = options.path ?? "./data/valhalla.db";
   let db: BetterSqlite3.Database | undefined;
   let stmts: ReturnType<typeof _prepare> | undefined;
+  let counters:
+    | { db: BetterSqlite3.Database; get: BetterSqlite3.Statement; put: BetterSqlite3.Statement }
+    | undefined;
 
   const open = () => {
     if (db) return stmts!;
@@ -72,6 +78,19 @@ export default function sqlite(options: SqliteDriverOptions = {}): Driver {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     db.exec(SCHEMA);
     stmts = _prepare(db);
+    // Rate-limit counters are hit on every request and need no fsync: they get their own
+    // connection with synchronous=NORMAL (in WAL mode: safe from corruption, may lose the last
+    // counts on power loss). Records and leases keep synchronous=FULL on the main connection.
+    const cdb = path === ":memory:" ? db : new Database(path);
+    if (cdb !== db) {
+      cdb.pragma("synchronous = NORMAL");
+      cdb.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    }
+    counters = { db: cdb, get: stmts.getCounter, put: stmts.putCounter };
+    if (cdb !== db) {
+      counters.get = cdb.prepare("SELECT count, reset_at FROM v_counters WHERE key = ?");
+      counters.put = cdb.prepare(COUNTER_UPSERT);
+    }
     return stmts;
   };
   // better-sqlite3 transactions are synchronous; `.immediate` takes the write lock up front so a
@@ -185,22 +204,27 @@ export default function sqlite(options: SqliteDriverOptions = {}): Driver {
       return tx(() => s.releaseLock.run(lease.key, lease.token).changes === 1);
     },
     async incr(key, windowMs) {
-      const s = open();
-      return tx(() => {
-        const now = Date.now();
-        const row = s.getCounter.get(key) as { count: number; reset_at: number } | undefined;
-        const next =
-          !row || row.reset_at <= now
-            ? { count: 1, resetAt: now + windowMs }
-            : { count: row.count + 1, resetAt: row.reset_at };
-        s.putCounter.run(key, next.count, next.resetAt);
-        return next;
-      });
+      open();
+      const c = counters!;
+      return c.db
+        .transaction(() => {
+          const now = Date.now();
+          const row = c.get.get(key) as { count: number; reset_at: number } | undefined;
+          const next =
+            !row || row.reset_at <= now
+              ? { count: 1, resetAt: now + windowMs }
+              : { count: row.count + 1, resetAt: row.reset_at };
+          c.put.run(key, next.count, next.resetAt);
+          return next;
+        })
+        .immediate();
     },
     async now() {
       return Date.now();
     },
     async close() {
+      if (counters && counters.db !== db) counters.db.close();
+      counters = undefined;
       db?.close();
       db = undefined;
     },
@@ -231,9 +255,7 @@ function _prepare(db: BetterSqlite3.Database) {
       "INSERT INTO v_locks (key, token, fence, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET token = excluded.token, fence = excluded.fence, expires_at = excluded.expires_at",
     ),
     getCounter: db.prepare("SELECT count, reset_at FROM v_counters WHERE key = ?"),
-    putCounter: db.prepare(
-      "INSERT INTO v_counters (key, count, reset_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET count = excluded.count, reset_at = excluded.reset_at",
-    ),
+    putCounter: db.prepare(COUNTER_UPSERT),
     releaseLock: db.prepare("UPDATE v_locks SET token = NULL, expires_at = 0 WHERE key = ? AND token = ?"),
   };
 }
