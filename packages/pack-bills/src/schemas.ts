@@ -158,9 +158,3 @@ export const BillsConfig = v.object({
   grace_days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(90)), 3),
 });
 export type BillsConfig = v.InferOutput<typeof BillsConfig>;
-
-/** Write generation of the bills summaries (id `gen`); the epoch tells stores apart in one process. */
-export const SummaryGen = v.object({
-  epoch: v.string(),
-  gen: v.pipe(v.number(), v.safeInteger()),
-});

@@ -208,9 +208,3 @@ export const BudgetConfig = v.object({
   currency: v.optional(currency, "USD"),
 });
 export type BudgetConfig = v.InferOutput<typeof BudgetConfig>;
-
-/** Write generation of the budget summaries (id `gen`); the epoch tells stores apart in one process. */
-export const SummaryGen = v.object({
-  epoch: v.string(),
-  gen: v.pipe(v.number(), v.safeInteger()),
-});

@@ -1,15 +1,6 @@
 import { billsService } from "@valhalla/pack-bills/refs";
-import { collection, type PackContext } from "@valhalla/runtime";
-import {
-  Allocation,
-  Bucket,
-  Category,
-  Closing,
-  HouseBudget,
-  Rule,
-  SummaryGen,
-  Transaction,
-} from "./schemas.js";
+import { collection, GenerationRecord, type PackContext } from "@valhalla/runtime";
+import { Allocation, Bucket, Category, Closing, HouseBudget, Rule, Transaction } from "./schemas.js";
 
 /** Namespaces of the budget pack. */
 export const storage = {
@@ -25,7 +16,7 @@ export const storage = {
   rules: collection({ prefix: "rule", schema: Rule, indexes: ["active"] }),
   closings: collection({ prefix: "close", schema: Closing }),
   /** Snapshot cache generation: record `gen`, bumped after every ledger, bucket, rule or close write. */
-  meta: collection({ prefix: "bgmeta", schema: SummaryGen }),
+  meta: collection({ prefix: "bgmeta", schema: GenerationRecord }),
 };
 
 /** What the budget pack requires: bills, when installed, for the month's bills estimate. */

@@ -134,6 +134,13 @@ export {
   importDump,
   indexesOf,
 } from "./storage/dump.js";
+export {
+  afterWrite,
+  cachedByGeneration,
+  GenerationRecord,
+  type GenerationStore,
+  touchGeneration,
+} from "./storage/generation-cache.js";
 export { MIGRATIONS_NS, type MigrationStatus, migrationStatus } from "./storage/migrations.js";
 export { assertStorable, MAX_JSON_DEPTH } from "./storage/storable.js";
 export { LockTimeoutError, withLease } from "./storage/with-lease.js";
