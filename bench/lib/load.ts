@@ -14,10 +14,14 @@ export interface Child {
 
 const SERVER = fileURLToPath(new URL("../server.ts", import.meta.url));
 
-/** Fork `bench/server.ts` (through tsx, sources resolved like the tests) and wait until it listens. */
+/**
+ * Fork `bench/server.ts` and wait until it listens. The server loads the packages' built `dist`
+ * (what users run), not their sources: tsx compiles sources with `keepNames`, which wraps every
+ * closure the host creates per request in a `defineProperty` call and would bill that to the host.
+ */
 export function spawnServer(spec: ServerSpec): Promise<Child> {
   const child = fork(SERVER, [JSON.stringify(spec)], {
-    execArgv: ["--import", "tsx", "--conditions=@valhalla/source", "--expose-gc"],
+    execArgv: ["--import", "tsx", "--expose-gc"],
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   const next = <T>(): Promise<T> =>

@@ -14,9 +14,8 @@ import {
 } from "@valhalla/runtime";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { requestId } from "hono/request-id";
-import { secureHeaders } from "hono/secure-headers";
 import { DOCS_HTML } from "./docs/docs-page.js";
+import { envelope } from "./http/envelope.js";
 import { mountJobRoutes } from "./http/job-routes.js";
 import { mountRoutes, type RouteGuard } from "./http/mount-routes.js";
 import { buildOpenApi } from "./http/openapi.js";
@@ -112,12 +111,8 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
   }
 
   const app = new Hono();
-  app.use(requestId());
-  app.use(secureHeaders());
-  app.use(async (c, next) => {
-    await next();
-    c.header("x-request-id", c.get("requestId"));
-  });
+  // Request id, security headers and queued headers (rate limit) for every response.
+  app.use(envelope());
   const security = useSecurity(app, { registry, log, options });
   const limitBody = bodyLimit({
     maxSize: options.bodyLimitBytes ?? 1_048_576,

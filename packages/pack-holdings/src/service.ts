@@ -15,8 +15,15 @@ import type { HoldingsContext } from "./storage.js";
 export type FxTable = Readonly<Record<string, string>>;
 
 /** The pack's config with defaults applied. */
+// A context's config object is fixed for the registry's life: parse it once, not per request.
+const parsedConfigs = new WeakMap<object, HoldingsConfig>();
 export function configOf(ctx: Pick<HoldingsContext, "config">): HoldingsConfig {
-  return v.parse(HoldingsConfig, ctx.config);
+  let cfg = parsedConfigs.get(ctx.config);
+  if (!cfg) {
+    cfg = v.parse(HoldingsConfig, ctx.config);
+    parsedConfigs.set(ctx.config, cfg);
+  }
+  return cfg;
 }
 
 /**
@@ -43,21 +50,19 @@ export function parseFxParam(raw: string | undefined): FxTable {
   return out;
 }
 
+const missingRateMessage = (currency: string, base: string) =>
+  `No FX rate for ${currency}→${base}; pass fx=${currency}:<rate> or configure holdings.fx_rates`;
+
 /** Convert to base or fail with 422 naming the missing pair — never a silent skip. */
 export function toBase(amountMinor: number, currency: string, base: string, fx: FxTable): number {
   if (currency === base) return amountMinor;
   const rate = fx[currency];
   if (!rate) {
-    throw new ProblemError(
-      422,
-      "fx-rate-missing",
-      `No FX rate for ${currency}→${base}; pass fx=${currency}:<rate> or configure holdings.fx_rates`,
-      {
-        pair: `${currency}/${base}`,
-        from: currency,
-        to: base,
-      },
-    );
+    throw new ProblemError(422, "fx-rate-missing", missingRateMessage(currency, base), {
+      pair: `${currency}/${base}`,
+      from: currency,
+      to: base,
+    });
   }
   return convertMinor(amountMinor, currency, base, rate);
 }
@@ -243,10 +248,18 @@ export function assetView(
 ) {
   let equity: (ReturnType<typeof equityOf> & { currency: string }) | null = null;
   let equity_error: string | null = null;
-  try {
-    equity = { ...equityOf(asset, opts.base, opts.fx), currency: opts.base };
-  } catch (err) {
-    equity_error = err instanceof Error ? err.message : String(err);
-  }
+  // Checked up front rather than caught: a missing rate is an ordinary answer here, and building
+  // the exception (with its stack) cost more than the rest of the view.
+  const missing = missingRate(asset, opts.base, opts.fx);
+  if (missing) equity_error = missingRateMessage(missing, opts.base);
+  else equity = { ...equityOf(asset, opts.base, opts.fx), currency: opts.base };
   return { ...asset, equity, equity_error, ...staleness(asset, opts.today, opts.staleAfterDays) };
+}
+
+/** The first currency of the asset (valuation, then liabilities) with no rate to `base`, if any. */
+function missingRate(asset: Asset, base: string, fx: FxTable): string | undefined {
+  const cur = asset.valuation?.currency;
+  if (cur !== undefined && cur !== base && !fx[cur]) return cur;
+  for (const c in asset.liabilities) if (c !== base && !fx[c]) return c;
+  return undefined;
 }

@@ -72,8 +72,9 @@ export function idempotency(
   const ttlMs = options.ttlMs ?? 86_400_000;
   const leaseMs = options.leaseMs ?? 120_000;
   return async (c, next) => {
+    if (c.req.method !== "POST") return next();
     const header = c.req.header("idempotency-key");
-    if (c.req.method !== "POST" || header === undefined) return next();
+    if (header === undefined) return next();
     const key = parseKey(header);
     const fingerprint = sha256(await c.req.text());
     const id = `idem_${sha256(`${principalKey(c)}\n${c.req.method}\n${c.req.path}\n${key}`)}`;

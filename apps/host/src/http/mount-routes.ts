@@ -3,6 +3,7 @@ import type { Context, Hono } from "hono";
 import * as v from "valibot";
 import { markStarted } from "./idempotency.js";
 import { readJson } from "./read-json.js";
+import { requestAbort } from "./request-timeout.js";
 
 /** A hook run before every pack handler (auth, rate limit); throws a ProblemError to refuse. */
 export type RouteGuard = (c: Context, route: RegistryRoute) => Promise<void> | void;
@@ -59,8 +60,18 @@ export function mountRoutes(app: Hono, registry: Registry, guard: RouteGuard): v
       const query = def.query ? check(def.query, c.req.query(), "query") : c.req.query();
       const body = def.body ? check(def.body, await readJson(c), "body") : undefined;
       markStarted(c);
-      const signal = c.get("signal" as never) as AbortSignal | undefined;
-      const ctx = registry.context(route.pack, signal ? { signal } : {});
+      const abort = requestAbort(c);
+      // A getter: the signal is created only if the handler writes or reads `ctx.signal`.
+      const ctx = registry.context(
+        route.pack,
+        abort
+          ? {
+              get signal() {
+                return abort.signal;
+              },
+            }
+          : {},
+      );
       const out = await def.handler({ params, query, body, ctx, c, ifRev: parseIfMatch(c) } as never);
       if (out instanceof Response) return out;
       if (isReply(out)) {

@@ -4,6 +4,8 @@ import type { Context, MiddlewareHandler } from "hono";
 
 /** Context key holding the still-running handler after a timeout (idempotency waits on it). */
 const PENDING = "timedOutWork";
+/** Context key of the request's {@link LazyAbort}. */
+const ABORT = "requestAbort";
 
 /** The handler promise left running by a timeout, if this request timed out. @internal */
 export function timedOutWork(c: Context): Promise<void> | undefined {
@@ -11,38 +13,82 @@ export function timedOutWork(c: Context): Promise<void> | undefined {
 }
 
 /**
- * Answer 504 once `ms` pass, and abort the request's `AbortSignal` (`c.get("signal")`, also
- * aborted when the client disconnects). Hono's own `timeout` only races the handler; the signal
+ * Answer 504 once `ms` pass, and abort the request's signal ({@link requestAbort}, also aborted
+ * when the client disconnects). Hono's own `timeout` only races the handler; the signal
  * is what stops a late write: collections check it before commit, so a timed-out write never lands.
  * @internal
  */
 export function requestTimeout(ms: number): MiddlewareHandler {
   if (!Number.isInteger(ms) || ms < 1)
     throw new TypeError("[valhalla] [timeout] timeoutMs must be a positive integer");
-  return async (c, next) => {
-    const ctrl = new AbortController();
-    c.set("signal" as never, ctrl.signal as never);
+  return (c, next) => {
+    const abortable = new LazyAbort();
+    c.set(ABORT as never, abortable as never);
     const stopWatching = onClientGone(c, () =>
-      ctrl.abort(new DOMException("Client connection closed", "AbortError")),
+      abortable.abort(new DOMException("Client connection closed", "AbortError")),
     );
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const work = next();
-    const expired = new Promise<true>((r) => {
-      timer = setTimeout(() => r(true), ms);
-    });
-    const late = await Promise.race([work.then(() => false), expired]).finally(stopWatching);
-    clearTimeout(timer);
-    if (!late) return;
-    ctrl.abort(new DOMException(`The request exceeded ${ms} ms`, "TimeoutError"));
-    c.set(
-      PENDING as never,
+    return new Promise<void>((resolve, reject) => {
+      const work = next();
+      const timer = setTimeout(() => {
+        stopWatching();
+        abortable.abort(new DOMException(`The request exceeded ${ms} ms`, "TimeoutError"));
+        c.set(
+          PENDING as never,
+          work.then(
+            () => undefined,
+            () => undefined,
+          ) as never,
+        );
+        reject(
+          new ProblemError(504, "timeout", `The request took longer than ${ms} ms; nothing was committed`),
+        );
+      }, ms);
       work.then(
-        () => undefined,
-        () => undefined,
-      ) as never,
-    );
-    throw new ProblemError(504, "timeout", `The request took longer than ${ms} ms; nothing was committed`);
+        () => {
+          clearTimeout(timer);
+          stopWatching();
+          resolve();
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          stopWatching();
+          reject(err);
+        },
+      );
+    });
   };
+}
+
+/** The request's abort controller (timeout or client gone), if the timeout middleware ran. @internal */
+export function requestAbort(c: Context): LazyAbort | undefined {
+  return c.get(ABORT as never) as LazyAbort | undefined;
+}
+
+/**
+ * An `AbortController` made on first read of `signal`; an abort before that is remembered, so a
+ * late reader still gets an aborted signal.
+ * @internal
+ */
+export class LazyAbort {
+  #ctrl: AbortController | undefined;
+  #reason: unknown;
+  #aborted = false;
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+  get signal(): AbortSignal {
+    if (!this.#ctrl) {
+      this.#ctrl = new AbortController();
+      if (this.#aborted) this.#ctrl.abort(this.#reason);
+    }
+    return this.#ctrl.signal;
+  }
+  abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    this.#ctrl?.abort(reason);
+  }
 }
 
 /**

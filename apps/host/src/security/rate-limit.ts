@@ -1,5 +1,6 @@
 import { type Driver, ProblemError } from "@valhalla/runtime";
 import type { MiddlewareHandler } from "hono";
+import { addResponseHeader } from "../http/envelope.js";
 import { principalKey } from "./principal.js";
 
 /** Per-caller rate limit. @public */
@@ -13,9 +14,40 @@ export interface RateLimitOptions {
 // Probes must never be throttled: an orchestrator would restart a healthy replica.
 const EXEMPT = new Set(["/healthz", "/readyz"]);
 
+type Counter = (key: string, windowMs: number) => Promise<{ count: number; resetAt: number }>;
+
+/** Callers kept by the in-process counter before expired windows are swept. */
+const SWEEP_AT = 10_000;
+
 /**
- * Count every request in the store (`driver.incr`, atomic on every driver, so replicas share one
- * budget) and answer 429 with `Retry-After` past the limit. Sets `RateLimit-*` headers (draft-6).
+ * Fixed-window counters in this process. Used when the driver's guarantees are per process anyway
+ * (`capabilities.locks === "process"`: memory, the embedded SQLite store): a durable counter write
+ * on every request would buy nothing there and cost more than the rest of a GET.
+ * @internal
+ */
+export function processCounter(clock: () => number = Date.now): Counter & { size(): number } {
+  const windows = new Map<string, { count: number; resetAt: number }>();
+  const hit: Counter = async (key, windowMs) => {
+    const now = clock();
+    let w = windows.get(key);
+    if (!w || w.resetAt <= now) {
+      // Every distinct client address makes a key: drop finished windows so memory stays bounded.
+      if (!w && windows.size >= SWEEP_AT)
+        for (const [k, old] of windows) if (old.resetAt <= now) windows.delete(k);
+      w = { count: 0, resetAt: now + windowMs };
+      windows.set(key, w);
+    }
+    w.count++;
+    return { count: w.count, resetAt: w.resetAt };
+  };
+  return Object.assign(hit, { size: () => windows.size });
+}
+
+/**
+ * Count every request and answer 429 with `Retry-After` past the limit; sets `RateLimit-*`
+ * headers (draft-6). With a cluster store (`capabilities.locks === "cluster"`: Redis, Postgres)
+ * the count is `driver.incr`, atomic in the store, so replicas share one budget; otherwise it is
+ * kept in this process ({@link processCounter}), which is what such a store guarantees anyway.
  * @internal
  */
 export function rateLimit(driver: Driver, options: RateLimitOptions = {}): MiddlewareHandler {
@@ -25,25 +57,31 @@ export function rateLimit(driver: Driver, options: RateLimitOptions = {}): Middl
     throw new TypeError("[valhalla] [rate-limit] limit must be a positive integer");
   if (!Number.isInteger(windowMs) || windowMs < 1000)
     throw new TypeError("[valhalla] [rate-limit] windowMs must be an integer of at least 1000");
+  const limitHeader = String(limit);
+  const count: Counter =
+    driver.capabilities.locks === "cluster" ? (key, ms) => driver.incr(key, ms) : processCounter();
   return async (c, next) => {
     if (EXEMPT.has(c.req.path) || c.req.method === "OPTIONS") return next();
-    const { count, resetAt } = await driver.incr(`rl:${principalKey(c)}`, windowMs);
+    const { count: n, resetAt } = await count(`rl:${principalKey(c)}`, windowMs);
     const resetS = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
-    const headers = {
-      "ratelimit-limit": String(limit),
-      "ratelimit-remaining": String(Math.max(0, limit - count)),
-      "ratelimit-reset": String(resetS),
-    };
-    if (count > limit) {
+    const remaining = String(Math.max(0, limit - n));
+    if (n > limit) {
       throw new ProblemError(
         429,
         "rate-limited",
         `More than ${limit} requests in ${windowMs / 1000} s; retry after ${resetS} s`,
         {},
-        { ...headers, "retry-after": String(resetS) },
+        {
+          "ratelimit-limit": limitHeader,
+          "ratelimit-remaining": remaining,
+          "ratelimit-reset": String(resetS),
+          "retry-after": String(resetS),
+        },
       );
     }
-    await next();
-    for (const [k, val] of Object.entries(headers)) c.res.headers.set(k, val);
+    addResponseHeader(c, "ratelimit-limit", limitHeader);
+    addResponseHeader(c, "ratelimit-remaining", remaining);
+    addResponseHeader(c, "ratelimit-reset", String(resetS));
+    return next();
   };
 }

@@ -1,8 +1,11 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, hash, randomBytes, timingSafeEqual } from "node:crypto";
 
 /** SHA-256 of a secret, hex. Secrets carry 256 random bits, so a fast hash is enough (no KDF). @internal */
 export function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret, "utf8").digest("hex");
+  // One-shot `crypto.hash` (Node ≥ 20.12) is about twice as fast as a Hash object for short input.
+  return typeof hash === "function"
+    ? hash("sha256", secret, "hex")
+    : createHash("sha256").update(secret, "utf8").digest("hex");
 }
 
 /** Compare two hex digests in constant time. @internal */

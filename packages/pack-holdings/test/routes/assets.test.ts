@@ -261,6 +261,34 @@ describe("holdings summary", () => {
     expect((await call(host, "GET", "/holdings/summary?fx=GBP:abc")).status).toBe(400);
   });
 
+  it("should show a holding without equity, naming the missing rate, until one is given", async () => {
+    const host = await holdingsHost();
+    const { body: a } = await call(host, "POST", "/holdings", {
+      type: "cash",
+      label: "Pounds",
+      currency: "GBP",
+    });
+    await call(host, "POST", `/holdings/${a.id}/liabilities`, {
+      kind: "mortgage",
+      lender: "Bank",
+      balance: "2",
+      currency: "GBP",
+      as_of: "2026-01-01",
+    });
+    const res = await call(host, "GET", `/holdings/${a.id}`);
+    expect(res.status).toBe(200);
+    expect(res.body.equity).toBeNull();
+    expect(res.body.equity_error).toContain("GBP→USD");
+    const priced = await call(host, "GET", `/holdings/${a.id}?fx=GBP:1.25`);
+    expect(priced.body.equity).toEqual({
+      value_minor: 0,
+      liabilities_minor: 250,
+      equity_minor: -250,
+      currency: "USD",
+    });
+    expect(priced.body.equity_error).toBeNull();
+  });
+
   it("should refuse to start with an invalid config", async () => {
     await expect(holdingsHost({ config: { holdings: { base_currency: "XXY" } } })).rejects.toThrowError(
       /E_CONFIG_INVALID/,

@@ -1,6 +1,6 @@
 import type { ServiceRef } from "../pack/service-ref.js";
 import type { AnyPack, Issue, Logger, OutboundGate, PackContext, RouteDef } from "../pack/types.js";
-import { bindCollection, type CollectionDef } from "../storage/collection.js";
+import { type BindOptions, bindCollection, type CollectionDef } from "../storage/collection.js";
 import type { Driver, Lease } from "../storage/driver.js";
 import memory from "../storage/drivers/memory.js";
 import { migrationStatus, runMigrations } from "../storage/migrations.js";
@@ -69,8 +69,14 @@ export interface Registry {
   readonly routes: readonly RegistryRoute[];
   /** Validate the whole set; every issue at once. */
   validate(): Promise<Report>;
-  /** The context of one pack (storage limited to its namespaces, typed deps). */
-  context(code: string, options?: { signal?: AbortSignal; guard?: Lease }): PackContext<any, any>;
+  /**
+   * The context of one pack (storage limited to its namespaces, typed deps). `signal` is read
+   * only when a write commits or the pack reads `ctx.signal`, so it may be a getter.
+   */
+  context(
+    code: string,
+    options?: { readonly signal?: AbortSignal; readonly guard?: Lease },
+  ): PackContext<any, any>;
   /** Run pending migrations (under a lock). */
   migrate(): Promise<{ pack: string; applied: number[] }[]>;
 }
@@ -109,29 +115,18 @@ export function createRegistry(packs: readonly AnyPack[], options: RegistryOptio
     return s;
   };
 
-  const context = (
-    code: string,
-    ctxOptions: { signal?: AbortSignal; guard?: Lease } = {},
-  ): PackContext<any, any> => {
-    const plain = !ctxOptions.signal && !ctxOptions.guard;
-    if (plain && contexts.has(code)) return contexts.get(code)!;
+  /** What a pack's contexts share: built once per pack, so a request context is a few objects. */
+  interface PackShape {
+    readonly pack: AnyPack;
+    readonly namespaces: readonly (readonly [string, string, CollectionDef])[];
+    readonly base: Omit<PackContext<any, any>, "storage" | "outbound" | "signal">;
+  }
+  const shapes = new Map<string, PackShape>();
+  const shapeOf = (code: string): PackShape => {
+    let shape = shapes.get(code);
+    if (shape) return shape;
     const p = byCode.get(code);
     if (!p) throw new Error(`[valhalla] [registry] Unknown pack '${code}'`);
-    // Bound on first use: a request context is built per request, and most handlers touch one or
-    // two of a pack's namespaces.
-    const storage: Record<string, unknown> = {};
-    for (const [ns, def] of Object.entries((p.storage ?? {}) as Record<string, CollectionDef>)) {
-      let bound: unknown;
-      Object.defineProperty(storage, ns, {
-        enumerable: true,
-        get: () =>
-          (bound ??= bindCollection(driver, namespaceKey(code, ns), def, {
-            signal: ctxOptions.signal,
-            guard: ctxOptions.guard,
-            ...(options.now ? { now: options.now } : {}),
-          })),
-      });
-    }
     const deps: Record<string, unknown> = {};
     for (const [key, ref] of Object.entries(
       (p.requires ?? {}) as Record<string, ServiceRef<unknown, boolean>>,
@@ -141,33 +136,71 @@ export function createRegistry(packs: readonly AnyPack[], options: RegistryOptio
         get: () => (byCode.has(ref.pack) ? servicesOf(ref.pack)[ref.id] : undefined),
       });
     }
-    const ctx: PackContext<any, any> = {
-      pack: code,
-      storage: Object.freeze(storage) as PackContext<any, any>["storage"],
-      deps: Object.freeze(deps),
-      locks: {
-        withLock: (key, ttlMs, fn, o) => withLease(driver, `lock:${code}:${key}`, ttlMs, fn, o),
-      },
-      timezone,
-      now: options.now ?? (() => new Date()),
-      config: options.config?.[code] ?? {},
-      log: {
-        info: (m, f) => log.info(m, { pack: code, ...f }),
-        warn: (m, f) => log.warn(m, { pack: code, ...f }),
-        error: (m, f) => log.error(m, { pack: code, ...f }),
-      },
-      ...(ctxOptions.signal ? { signal: ctxOptions.signal } : {}),
-      outbound: async (kind, payload, outboundOptions = {}) => {
-        const handler = (p.outbound as Record<string, (c: unknown, pl: unknown) => unknown> | undefined)?.[
-          kind
-        ];
-        // A kind the pack never declared is a programming error, not a user input problem.
-        if (!handler) throw new Error(`[valhalla] [registry] Pack '${code}' declares no outbound '${kind}'`);
-        const run = async () => handler(ctx, payload);
-        if (!options.outboundGate) return { status: "done", result: await run() };
-        return options.outboundGate({ pack: code, kind, payload, options: outboundOptions, run });
+    shape = {
+      pack: p,
+      namespaces: Object.entries((p.storage ?? {}) as Record<string, CollectionDef>).map(
+        ([ns, def]) => [ns, namespaceKey(code, ns), def] as const,
+      ),
+      base: {
+        pack: code,
+        deps: Object.freeze(deps),
+        locks: {
+          withLock: (key, ttlMs, fn, o) => withLease(driver, `lock:${code}:${key}`, ttlMs, fn, o),
+        },
+        timezone,
+        now: options.now ?? (() => new Date()),
+        config: options.config?.[code] ?? {},
+        log: {
+          info: (m, f) => log.info(m, { pack: code, ...f }),
+          warn: (m, f) => log.warn(m, { pack: code, ...f }),
+          error: (m, f) => log.error(m, { pack: code, ...f }),
+        },
       },
     };
+    shapes.set(code, shape);
+    return shape;
+  };
+
+  const context = (
+    code: string,
+    ctxOptions: { readonly signal?: AbortSignal; readonly guard?: Lease } = {},
+  ): PackContext<any, any> => {
+    // `signal` is read on use, never here: the host passes a getter that creates it lazily.
+    const plain = !("signal" in ctxOptions) && !ctxOptions.guard;
+    if (plain && contexts.has(code)) return contexts.get(code)!;
+    const { pack: p, namespaces, base } = shapeOf(code);
+    const bindOptions: BindOptions = {
+      get signal() {
+        return ctxOptions.signal;
+      },
+      guard: ctxOptions.guard,
+      ...(options.now ? { now: options.now } : {}),
+    };
+    const storage: Record<string, unknown> = {};
+    for (const [ns, key, def] of namespaces) storage[ns] = bindCollection(driver, key, def, bindOptions);
+    const outbound: PackContext<any, any>["outbound"] = async (kind, payload, outboundOptions = {}) => {
+      const handler = (p.outbound as Record<string, (c: unknown, pl: unknown) => unknown> | undefined)?.[
+        kind
+      ];
+      // A kind the pack never declared is a programming error, not a user input problem.
+      if (!handler) throw new Error(`[valhalla] [registry] Pack '${code}' declares no outbound '${kind}'`);
+      const run = async () => handler(ctx, payload);
+      if (!options.outboundGate) return { status: "done", result: await run() };
+      return options.outboundGate({ pack: code, kind, payload, options: outboundOptions, run });
+    };
+    const frozen = Object.freeze(storage) as PackContext<any, any>["storage"];
+    // Two literals rather than a defineProperty afterwards, which would slow every later access.
+    const ctx: PackContext<any, any> =
+      "signal" in ctxOptions
+        ? {
+            ...base,
+            storage: frozen,
+            outbound,
+            get signal() {
+              return ctxOptions.signal as AbortSignal;
+            },
+          }
+        : { ...base, storage: frozen, outbound };
     if (plain) contexts.set(code, ctx);
     return ctx;
   };

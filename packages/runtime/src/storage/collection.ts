@@ -100,44 +100,76 @@ export interface Collection<T, I extends string = string> {
 /** Options for binding collections to a driver. @internal */
 export interface BindOptions {
   readonly guard?: Lease | undefined;
+  /** Read at each commit, not at bind time: a getter here defers creating the signal. */
   readonly signal?: AbortSignal | undefined;
   readonly now?: () => Date;
 }
 
 const MAX_RETRIES = 100;
 
-/** Build the runtime collection for a declared namespace. @internal */
+/**
+ * Build the runtime collection for a declared namespace.
+ *
+ * A class, not a bag of closures: request contexts bind their namespaces per request, so binding
+ * must cost next to nothing. Methods are bound once per instance so callers may pass them around.
+ * @internal
+ */
 export function bindCollection<T, I extends string>(
   driver: Driver,
   namespace: string,
   def: CollectionDef<v.GenericSchema, I>,
   opts: BindOptions = {},
 ): Collection<T, I> {
-  const now = () => (opts.now ? opts.now() : new Date()).toISOString();
-  const checkAbort = (signal?: AbortSignal) => {
-    const s = signal ?? opts.signal;
+  return new BoundCollection<T, I>(driver, namespace, def, opts);
+}
+
+const decodeCursor = (cursor: string): string => {
+  const id = Buffer.from(cursor, "base64url").toString("utf8");
+  if (!isValidId(id)) throw new InvalidValueError("cursor", "The cursor is not one this API returned");
+  return id;
+};
+
+class BoundCollection<T, I extends string> implements Collection<T, I> {
+  constructor(
+    private readonly driver: Driver,
+    readonly namespace: string,
+    private readonly def: CollectionDef<v.GenericSchema, I>,
+    private readonly opts: BindOptions,
+  ) {}
+
+  private now(): string {
+    return (this.opts.now ? this.opts.now() : new Date()).toISOString();
+  }
+
+  private checkAbort(signal?: AbortSignal): void {
+    const s = signal ?? this.opts.signal;
     if (s?.aborted) throw s.reason instanceof Error ? s.reason : new Error("Aborted before commit");
-  };
-  const parse = (raw: StoredRecord): Stored<T> => JSON.parse(raw.value) as Stored<T>;
-  const indexOf = (rec: Record<string, unknown>): IndexValues => {
+  }
+
+  private parse(raw: StoredRecord): Stored<T> {
+    return JSON.parse(raw.value) as Stored<T>;
+  }
+
+  private indexOf(rec: Record<string, unknown>): IndexValues {
     const out: Record<string, string> = {};
-    for (const f of def.indexes) {
+    for (const f of this.def.indexes) {
       const enc = encodeIndexValue(rec[f]);
       if (enc !== undefined) out[f] = enc;
     }
     return out;
-  };
-  const encodeWhere = (
+  }
+
+  private encodeWhere(
     where: Partial<Record<I, IndexScalar | undefined>> | undefined,
-  ): IndexValues | undefined => {
+  ): IndexValues | undefined {
     if (!where) return undefined;
     const out: Record<string, string> = {};
     for (const [f, val] of Object.entries(where)) {
       if (val === undefined) continue;
-      if (!def.indexes.includes(f as I)) {
+      if (!this.def.indexes.includes(f as I)) {
         throw new InvalidValueError(
           f,
-          `'${f}' is not an index of '${namespace}'; declared: ${def.indexes.join(", ") || "none"}`,
+          `'${f}' is not an index of '${this.namespace}'; declared: ${this.def.indexes.join(", ") || "none"}`,
         );
       }
       const enc = encodeIndexValue(val);
@@ -146,135 +178,143 @@ export function bindCollection<T, I extends string>(
       out[f] = enc;
     }
     return Object.keys(out).length ? out : undefined;
-  };
-  const validate = (data: unknown): Record<string, unknown> => {
-    const result = v.safeParse(def.schema, data);
+  }
+
+  private validate(data: unknown): Record<string, unknown> {
+    const result = v.safeParse(this.def.schema, data);
     if (!result.success) {
       const issue = result.issues[0];
       const path = v.getDotPath(issue) ?? "";
       throw new InvalidValueError(
         path,
-        `Invalid '${namespace}' record${path ? ` at '${path}'` : ""}: ${issue.message}`,
+        `Invalid '${this.namespace}' record${path ? ` at '${path}'` : ""}: ${issue.message}`,
       );
     }
     assertStorable(result.output);
     return result.output as Record<string, unknown>;
-  };
-  const commit = async (record: Stored<T>, expectRev: number, signal?: AbortSignal) => {
-    checkAbort(signal);
-    const res = await driver.write(namespace, {
+  }
+
+  private async commit(record: Stored<T>, expectRev: number, signal?: AbortSignal): Promise<void> {
+    this.checkAbort(signal);
+    const guard = this.opts.guard;
+    const res = await this.driver.write(this.namespace, {
       record: { id: record.id, rev: record.rev, value: JSON.stringify(record) },
-      index: indexOf(record as Record<string, unknown>),
+      index: this.indexOf(record as Record<string, unknown>),
       expectRev,
-      ...(opts.guard ? { guard: opts.guard } : {}),
+      ...(guard ? { guard } : {}),
     });
     if (res.ok) return;
-    if (res.reason === "fenced") throw new FencedError(opts.guard?.key ?? namespace);
-    throw new ConflictError(namespace, record.id, expectRev, res.currentRev);
-  };
-  const decodeCursor = (cursor: string): string => {
-    const id = Buffer.from(cursor, "base64url").toString("utf8");
-    if (!isValidId(id)) throw new InvalidValueError("cursor", "The cursor is not one this API returned");
-    return id;
+    if (res.reason === "fenced") throw new FencedError(guard?.key ?? this.namespace);
+    throw new ConflictError(this.namespace, record.id, expectRev, res.currentRev);
+  }
+
+  create = async (data: T, options: WriteOptions & { id?: string } = {}): Promise<Stored<T>> => {
+    const id = options.id ?? createId(this.def.prefix);
+    if (!isValidId(id)) throw new InvalidValueError("id", `Invalid id '${id}'`);
+    const clean = this.validate(data);
+    const ts = this.now();
+    const record = { ...clean, id, rev: 1, created_at: ts, updated_at: ts } as Stored<T>;
+    await this.commit(record, 0, options.signal);
+    return record;
   };
 
-  const self: Collection<T, I> = {
-    namespace,
-    async create(data, options = {}) {
-      const id = options.id ?? createId(def.prefix);
-      if (!isValidId(id)) throw new InvalidValueError("id", `Invalid id '${id}'`);
-      const clean = validate(data);
-      const ts = now();
-      const record = { ...clean, id, rev: 1, created_at: ts, updated_at: ts } as Stored<T>;
-      await commit(record, 0, options.signal);
-      return record;
-    },
-    async get(id) {
-      if (!isValidId(id)) return null;
-      const raw = await driver.get(namespace, id);
-      return raw ? parse(raw) : null;
-    },
-    async require(id) {
-      const rec = await self.get(id);
-      if (!rec) throw new NotFoundError(namespace, id);
-      return rec;
-    },
-    async update(id, change, options = {}) {
-      for (let attempt = 0; ; attempt++) {
-        const cur = await self.require(id);
-        if (options.ifRev !== undefined && cur.rev !== options.ifRev) {
-          throw new ConflictError(namespace, id, options.ifRev, cur.rev);
-        }
-        const {
-          id: _i,
-          rev: _r,
-          created_at,
-          updated_at: _u,
-          ...data
-        } = cur as Stored<T> & Record<string, unknown>;
-        const next = typeof change === "function" ? change(cur) : { ...data, ...change };
-        const {
-          id: _a,
-          rev: _b,
-          created_at: _c,
-          updated_at: _d,
-          ...nextData
-        } = next as Record<string, unknown>;
-        const clean = validate(nextData);
-        const record = { ...clean, id, rev: cur.rev + 1, created_at, updated_at: now() } as Stored<T>;
-        try {
-          await commit(record, cur.rev, options.signal);
-          return record;
-        } catch (err) {
-          // Without ifRev the caller asked for "apply my change to the latest": re-read and retry.
-          if (err instanceof ConflictError && options.ifRev === undefined && attempt < MAX_RETRIES) {
-            // Jittered backoff so a crowd of writers does not collide on every round.
-            await new Promise((r) => setTimeout(r, Math.random() * Math.min(2 ** attempt, 50)));
-            continue;
-          }
-          throw err;
-        }
+  get = async (id: string): Promise<Stored<T> | null> => {
+    if (!isValidId(id)) return null;
+    const raw = await this.driver.get(this.namespace, id);
+    return raw ? this.parse(raw) : null;
+  };
+
+  require = async (id: string): Promise<Stored<T>> => {
+    const rec = await this.get(id);
+    if (!rec) throw new NotFoundError(this.namespace, id);
+    return rec;
+  };
+
+  update = async (
+    id: string,
+    change: Partial<T> | ((current: Stored<T>) => T),
+    options: WriteOptions = {},
+  ): Promise<Stored<T>> => {
+    for (let attempt = 0; ; attempt++) {
+      const cur = await this.require(id);
+      if (options.ifRev !== undefined && cur.rev !== options.ifRev) {
+        throw new ConflictError(this.namespace, id, options.ifRev, cur.rev);
       }
-    },
-    async delete(id, options = {}) {
-      if (!isValidId(id)) return false;
-      checkAbort(options.signal);
-      const res = await driver.remove(namespace, id, options.ifRev, opts.guard);
-      if (res.ok) return res.removed ?? false;
-      if (res.reason === "fenced") throw new FencedError(opts.guard?.key ?? namespace);
-      throw new ConflictError(namespace, id, options.ifRev, res.currentRev);
-    },
-    async list(options = {}) {
-      const limit = options.limit ?? 50;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-        throw new InvalidValueError("limit", "limit must be an integer from 1 to 500");
+      const {
+        id: _i,
+        rev: _r,
+        created_at,
+        updated_at: _u,
+        ...data
+      } = cur as Stored<T> & Record<string, unknown>;
+      const next = typeof change === "function" ? change(cur) : { ...data, ...change };
+      const {
+        id: _a,
+        rev: _b,
+        created_at: _c,
+        updated_at: _d,
+        ...nextData
+      } = next as Record<string, unknown>;
+      const clean = this.validate(nextData);
+      const record = { ...clean, id, rev: cur.rev + 1, created_at, updated_at: this.now() } as Stored<T>;
+      try {
+        await this.commit(record, cur.rev, options.signal);
+        return record;
+      } catch (err) {
+        // Without ifRev the caller asked for "apply my change to the latest": re-read and retry.
+        if (err instanceof ConflictError && options.ifRev === undefined && attempt < MAX_RETRIES) {
+          // Jittered backoff so a crowd of writers does not collide on every round.
+          await new Promise((r) => setTimeout(r, Math.random() * Math.min(2 ** attempt, 50)));
+          continue;
+        }
+        throw err;
       }
-      const order = options.order ?? "desc";
-      const where = encodeWhere(options.where);
-      const rows = await driver.list(namespace, {
-        ...(where ? { where } : {}),
-        ...(options.cursor ? { after: decodeCursor(options.cursor) } : {}),
-        limit: limit + 1,
-        order,
-      });
-      const items = rows.slice(0, limit).map(parse);
-      const last = items[items.length - 1];
-      return {
-        items,
-        next_cursor: rows.length > limit && last ? Buffer.from(last.id, "utf8").toString("base64url") : null,
-      };
-    },
-    async count(where) {
-      return driver.count(namespace, encodeWhere(where));
-    },
-    async *iterate(options = {}) {
+    }
+  };
+
+  delete = async (id: string, options: WriteOptions = {}): Promise<boolean> => {
+    if (!isValidId(id)) return false;
+    this.checkAbort(options.signal);
+    const guard = this.opts.guard;
+    const res = await this.driver.remove(this.namespace, id, options.ifRev, guard);
+    if (res.ok) return res.removed ?? false;
+    if (res.reason === "fenced") throw new FencedError(guard?.key ?? this.namespace);
+    throw new ConflictError(this.namespace, id, options.ifRev, res.currentRev);
+  };
+
+  list = async (options: ListOptions<I> = {}): Promise<Page<T>> => {
+    const limit = options.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+      throw new InvalidValueError("limit", "limit must be an integer from 1 to 500");
+    }
+    const order = options.order ?? "desc";
+    const where = this.encodeWhere(options.where);
+    const rows = await this.driver.list(this.namespace, {
+      ...(where ? { where } : {}),
+      ...(options.cursor ? { after: decodeCursor(options.cursor) } : {}),
+      limit: limit + 1,
+      order,
+    });
+    const items = rows.slice(0, limit).map((r) => this.parse(r));
+    const last = items[items.length - 1];
+    return {
+      items,
+      next_cursor: rows.length > limit && last ? Buffer.from(last.id, "utf8").toString("base64url") : null,
+    };
+  };
+
+  count = async (where?: Partial<Record<I, IndexScalar | undefined>>): Promise<number> =>
+    this.driver.count(this.namespace, this.encodeWhere(where));
+
+  iterate = (options: Omit<ListOptions<I>, "cursor" | "limit"> = {}): AsyncIterable<Stored<T>> => {
+    const list = this.list;
+    return (async function* () {
       let cursor: string | undefined;
       do {
-        const page = await self.list({ ...options, cursor, limit: 500 });
+        const page = await list({ ...options, cursor, limit: 500 });
         yield* page.items;
         cursor = page.next_cursor ?? undefined;
       } while (cursor);
-    },
+    })();
   };
-  return self;
 }

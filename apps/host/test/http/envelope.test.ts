@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Host } from "../../src/create-host.js";
+import { SECURITY_HEADERS } from "../../src/http/envelope.js";
+import { keyFor, testHost } from "../fixtures/hosts.js";
+
+// The envelope writes its headers on the socket's response when served by @hono/node-server, and
+// on the Response in-process: these tests go over real HTTP so the Node path is the one checked.
+describe("response envelope over HTTP", () => {
+  let host: Host;
+  afterEach(async () => {
+    await host?.close();
+  });
+
+  const serve = async (options: Parameters<typeof testHost>[0] = {}) => {
+    host = await testHost(options);
+    const { port } = await host.listen(0, "127.0.0.1");
+    return (path: string, init: RequestInit = {}) => fetch(`http://127.0.0.1:${port}${path}`, init);
+  };
+
+  it("should send the security headers and a request id on pack routes, host routes and problems", async () => {
+    const get = await serve();
+    const key = await keyFor(host, "admin");
+    const auth = { authorization: `Bearer ${key}` };
+    for (const res of [
+      await get("/healthz"),
+      await get("/testboard/items", { headers: auth }),
+      await get("/testboard/items"), // 401 problem
+      await get("/nowhere", { headers: auth }), // 404 problem
+    ]) {
+      for (const [name, value] of SECURITY_HEADERS) expect(res.headers.get(name), name).toBe(value);
+      expect(res.headers.get("x-request-id")).toMatch(/^[\w-]{8,}$/);
+      expect(res.headers.get("x-powered-by")).toBeNull();
+    }
+    const problem = await get("/nowhere", { headers: auth });
+    expect(problem.headers.get("content-type")).toBe("application/problem+json");
+    const body = (await problem.json()) as { request_id: string };
+    expect(body.request_id).toBe(problem.headers.get("x-request-id"));
+  });
+
+  it("should echo a plain client request id and replace a hostile one", async () => {
+    const get = await serve();
+    const mine = await get("/healthz", { headers: { "x-request-id": "trace-42_a=b" } });
+    expect(mine.headers.get("x-request-id")).toBe("trace-42_a=b");
+    const hostile = await get("/healthz", { headers: { "x-request-id": "a b<script>" } });
+    expect(hostile.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    const long = await get("/healthz", { headers: { "x-request-id": "x".repeat(256) } });
+    expect(long.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("should count down the rate-limit headers and answer 429 with Retry-After past the limit", async () => {
+    const get = await serve({ rateLimit: { limit: 2, windowMs: 60_000 } });
+    const key = await keyFor(host, "admin");
+    const auth = { authorization: `Bearer ${key}` };
+    const first = await get("/testboard/items", { headers: auth });
+    const second = await get("/testboard/items", { headers: auth });
+    const third = await get("/testboard/items", { headers: auth });
+    expect([first.status, second.status, third.status]).toEqual([200, 200, 429]);
+    expect(first.headers.get("ratelimit-limit")).toBe("2");
+    expect(first.headers.get("ratelimit-remaining")).toBe("1");
+    expect(second.headers.get("ratelimit-remaining")).toBe("0");
+    expect(third.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(third.headers.get("content-type")).toBe("application/problem+json");
+    expect(third.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+  });
+});
