@@ -1,6 +1,7 @@
 import { type FieldError, isReply, ProblemError, type Registry, type RegistryRoute } from "@valhalla/runtime";
 import type { Context, Hono } from "hono";
 import * as v from "valibot";
+import { setAuditRecordId } from "../ops/audit-log.js";
 import { markStarted } from "./idempotency.js";
 import { readJson } from "./read-json.js";
 import { requestAbort } from "./request-timeout.js";
@@ -77,6 +78,8 @@ export function mountRoutes(app: Hono, registry: Registry, guard: RouteGuard): v
       if (isReply(out)) {
         for (const [k, val] of Object.entries(out.headers)) c.header(k, val);
         if (out.body === undefined || out.status === 204) return c.body(null, out.status as 204);
+        const id = (out.body as { id?: unknown } | null)?.id;
+        if (typeof id === "string") setAuditRecordId(c, id);
         return c.json(out.body as object, out.status as 200);
       }
       return c.json(out as object, 200);

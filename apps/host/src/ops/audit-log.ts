@@ -57,7 +57,17 @@ export function auditMiddleware(audit: AuditLog, packCodes: ReadonlySet<string>)
   };
 }
 
+const RECORD_ID = "auditRecordId";
+
+/** Tell the audit log which record a response is about, so it need not re-read the body. @internal */
+export function setAuditRecordId(c: Context, id: string): void {
+  c.set(RECORD_ID as never, id as never);
+}
+
 async function recordIdOf(c: Context, path: string): Promise<string | null> {
+  const known = c.get(RECORD_ID as never) as string | undefined;
+  if (known !== undefined) return known;
+  // Cloning makes the server build a full Response and tee its body: only for host routes.
   if ((c.res.headers.get("content-type") ?? "").includes("json")) {
     try {
       const body = (await c.res.clone().json()) as Record<string, unknown> | null;
