@@ -68,6 +68,7 @@ export { cronError } from "./registry/checks/jobs.js";
 export { HOST_ROUTES, type MountedRoute } from "./registry/checks/route-conflicts.js";
 export { CODES, type IssueCode } from "./registry/codes.js";
 export {
+  type ContextOptions,
   createRegistry,
   type PackSummary,
   type Registry,

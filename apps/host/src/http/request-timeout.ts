@@ -76,6 +76,9 @@ export class LazyAbort {
   get aborted(): boolean {
     return this.#aborted;
   }
+  get reason(): unknown {
+    return this.#reason;
+  }
   get signal(): AbortSignal {
     if (!this.#ctrl) {
       this.#ctrl = new AbortController();

@@ -60,6 +60,14 @@ export interface RegistryRoute {
   readonly def: RouteDef<any, any, any, any>;
 }
 
+/** Per-context options of `registry.context`. @public */
+export interface ContextOptions {
+  readonly signal?: AbortSignal;
+  /** What writes check before commit; defaults to `signal`. Anything with `aborted` and `reason`. */
+  readonly abort?: Pick<AbortSignal, "aborted" | "reason">;
+  readonly guard?: Lease;
+}
+
 /** The composed pack set: validation, contexts, services, routes. @public */
 export interface Registry {
   readonly packs: readonly AnyPack[];
@@ -161,17 +169,14 @@ export function createRegistry(packs: readonly AnyPack[], options: RegistryOptio
     return shape;
   };
 
-  const context = (
-    code: string,
-    ctxOptions: { readonly signal?: AbortSignal; readonly guard?: Lease } = {},
-  ): PackContext<any, any> => {
+  const context = (code: string, ctxOptions: ContextOptions = {}): PackContext<any, any> => {
     // `signal` is read on use, never here: the host passes a getter that creates it lazily.
-    const plain = !("signal" in ctxOptions) && !ctxOptions.guard;
+    const plain = !("signal" in ctxOptions) && !ctxOptions.abort && !ctxOptions.guard;
     if (plain && contexts.has(code)) return contexts.get(code)!;
     const { pack: p, namespaces, base } = shapeOf(code);
     const bindOptions: BindOptions = {
       get signal() {
-        return ctxOptions.signal;
+        return ctxOptions.abort ?? ctxOptions.signal;
       },
       guard: ctxOptions.guard,
       ...(options.now ? { now: options.now } : {}),

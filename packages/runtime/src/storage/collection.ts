@@ -100,8 +100,8 @@ export interface Collection<T, I extends string = string> {
 /** Options for binding collections to a driver. @internal */
 export interface BindOptions {
   readonly guard?: Lease | undefined;
-  /** Read at each commit, not at bind time: a getter here defers creating the signal. */
-  readonly signal?: AbortSignal | undefined;
+  /** Checked at each commit, read then and not at bind time (a getter here stays lazy). */
+  readonly signal?: Pick<AbortSignal, "aborted" | "reason"> | undefined;
   readonly now?: () => Date;
 }
 
@@ -141,7 +141,7 @@ class BoundCollection<T, I extends string> implements Collection<T, I> {
     return (this.opts.now ? this.opts.now() : new Date()).toISOString();
   }
 
-  private checkAbort(signal?: AbortSignal): void {
+  private checkAbort(signal?: Pick<AbortSignal, "aborted" | "reason">): void {
     const s = signal ?? this.opts.signal;
     if (s?.aborted) throw s.reason instanceof Error ? s.reason : new Error("Aborted before commit");
   }
