@@ -1,6 +1,12 @@
 /**
  * @module @valhalla/pack-budget — buckets, allocations, a reversible ledger, gating, rules, snapshots.
  */
+export {
+  emptyTotals,
+  type FoldableEntry,
+  foldEntry,
+  totalsId,
+} from "./month-totals.js";
 export { budget, budget as default } from "./pack.js";
 export { type BudgetApi, type BudgetMonthSummary, budgetService } from "./refs.js";
 export { applyRules, compileRuleRegex, type RuleSubject, ruleMatches } from "./rules.js";
@@ -8,7 +14,9 @@ export {
   BUCKET_TYPES,
   type Bucket,
   BudgetConfig,
+  type CurrencyTotals,
   DEFAULT_CATEGORIES,
+  type MonthTotals,
   PRIORITIES,
   ROLLOVERS,
   type Rule,

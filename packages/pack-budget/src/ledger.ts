@@ -1,5 +1,6 @@
 import type { Stored } from "@valhalla/runtime";
-import type { Bucket } from "./schemas.js";
+import { EMPTY_CURRENCY, emptyTotals, monthTotals } from "./month-totals.js";
+import type { Bucket, CurrencyTotals, MonthTotals } from "./schemas.js";
 import { configOf, houseOf, nextMonth, thisMonth } from "./service.js";
 import type { BudgetContext } from "./storage.js";
 import { cachedSummary } from "./summary-cache.js";
@@ -35,38 +36,62 @@ export async function isClosed(ctx: BudgetContext, month: string): Promise<boole
   return (await ctx.storage.closings.get(`close_${month}`)) !== null;
 }
 
+/** Reads each month's totals once within one computation. */
+export type TotalsReader = (month: string) => Promise<MonthTotals>;
+
+/**
+ * A memoising reader of month totals. `held` supplies the totals of the month whose lock the caller
+ * holds, since reading them would try to take that lock again.
+ */
+export function totalsReader(
+  ctx: BudgetContext,
+  held?: { readonly month: string; readonly totals: MonthTotals | null },
+): TotalsReader {
+  const memo = new Map<string, Promise<MonthTotals>>();
+  if (held) memo.set(held.month, Promise.resolve(held.totals ?? emptyTotals(held.month)));
+  return (month) => {
+    let p = memo.get(month);
+    if (!p) memo.set(month, (p = monthTotals(ctx, month)));
+    return p;
+  };
+}
+
+/** The budget currency's share of a month's totals. */
+const inBudgetCurrency = (ctx: BudgetContext, t: MonthTotals): CurrencyTotals =>
+  t.by_currency[configOf(ctx).currency] ?? EMPTY_CURRENCY;
+
 /**
  * Allocated, carried over, spent and available for a bucket in `month`:
  * available = carryover + allocated − spent, where spent sums the bucket's expense entries
  * (reversals included) and allocated is the month's allocation, else the bucket's monthly limit.
- * Closed months contribute their frozen figures to the carry-over chain.
+ * Closed months contribute their frozen figures to the carry-over chain. Spent comes from the
+ * months' stored totals, so the cost grows with the chain's months, not with the ledger.
  */
 export async function bucketMonth(
   ctx: BudgetContext,
   bucket: Stored<Bucket>,
   month: string,
   closed: Map<string, FrozenMonth>,
+  totals: TotalsReader = totalsReader(ctx),
 ): Promise<BucketMonth> {
   const frozen = closed.get(month)?.buckets.find((b) => b.bucket_id === bucket.id);
   if (frozen) return frozen;
   const allocs = new Map<string, number>();
   for await (const a of ctx.storage.allocations.iterate({ where: { bucket_id: bucket.id } }))
     allocs.set(a.month, a.amount_minor);
-  const spent = new Map<string, number>();
-  for await (const t of ctx.storage.transactions.iterate({ where: { bucket_id: bucket.id } }))
-    if (t.kind === "expense" && t.month <= month)
-      spent.set(t.month, (spent.get(t.month) ?? 0) + t.amount_minor);
+  const spentIn = async (m: string) => inBudgetCurrency(ctx, await totals(m)).spent_by_bucket[bucket.id] ?? 0;
   const allocated = (m: string) =>
     m < bucket.start_month ? 0 : (allocs.get(m) ?? bucket.monthly_limit_minor);
   let carry = 0;
-  for (let m = bucket.start_month; m < month; m = nextMonth(m)) {
-    const f = closed.get(m)?.buckets.find((b) => b.bucket_id === bucket.id);
-    const avail = f ? f.available_minor : carry + allocated(m) - (spent.get(m) ?? 0);
-    carry =
-      bucket.rollover === "none" ? 0 : bucket.rollover === "carry_positive" ? Math.max(0, avail) : avail;
-  }
+  // Without rollover nothing carries, so earlier months need not be read at all.
+  if (bucket.rollover !== "none")
+    for (let m = bucket.start_month; m < month; m = nextMonth(m)) {
+      const f = closed.get(m)?.buckets.find((b) => b.bucket_id === bucket.id);
+      const avail = f ? f.available_minor : carry + allocated(m) - (await spentIn(m));
+      carry = bucket.rollover === "carry_positive" ? Math.max(0, avail) : avail;
+    }
   const alloc = allocated(month);
-  const s = spent.get(month) ?? 0;
+  const s = await spentIn(month);
   return {
     bucket_id: bucket.id,
     name: bucket.name,
@@ -80,31 +105,41 @@ export async function bucketMonth(
   };
 }
 
-/** Income, expense and net of a month's ledger (reversals included). */
-export async function ledgerTotals(ctx: BudgetContext, month: string) {
-  let income = 0;
-  let expense = 0;
-  let entries = 0;
-  let reversals = 0;
-  for await (const t of ctx.storage.transactions.iterate({ where: { month } })) {
-    entries++;
-    if (t.reverses) reversals++;
-    if (t.kind === "income") income += t.amount_minor;
-    else expense += t.amount_minor;
-  }
-  return { income_minor: income, expense_minor: expense, net_minor: income - expense, entries, reversals };
+/**
+ * Income, expense and net of a month's ledger in the budget currency (reversals included), from the
+ * month's stored totals. Entries in other currencies are not converted; they are named.
+ */
+export async function ledgerTotals(ctx: BudgetContext, month: string, totals = totalsReader(ctx)) {
+  const t = await totals(month);
+  const c = inBudgetCurrency(ctx, t);
+  const cur = configOf(ctx).currency;
+  return {
+    income_minor: c.income_minor,
+    expense_minor: c.expense_minor,
+    net_minor: c.income_minor - c.expense_minor,
+    entries: c.entries,
+    reversals: c.reversals,
+    other_currencies: Object.keys(t.by_currency)
+      .filter((k) => k !== cur)
+      .sort(),
+  };
 }
 
 /**
  * Whether the month's essentials are funded: the month's recorded income must cover what the
  * active essentials buckets have allocated.
  */
-export async function essentialsStatus(ctx: BudgetContext, month: string, closed?: Map<string, FrozenMonth>) {
+export async function essentialsStatus(
+  ctx: BudgetContext,
+  month: string,
+  closed?: Map<string, FrozenMonth>,
+  totals: TotalsReader = totalsReader(ctx),
+) {
   const c = closed ?? (await closedMonths(ctx));
   let required = 0;
   for await (const b of ctx.storage.buckets.iterate({ where: { type: "essentials" } }))
-    if (b.status === "active") required += (await bucketMonth(ctx, b, month, c)).allocated_minor;
-  const funded = (await ledgerTotals(ctx, month)).income_minor;
+    if (b.status === "active") required += (await bucketMonth(ctx, b, month, c, totals)).allocated_minor;
+  const funded = (await ledgerTotals(ctx, month, totals)).income_minor;
   return {
     required_minor: required,
     funded_minor: funded,
@@ -135,10 +170,15 @@ export async function billsEstimate(ctx: BudgetContext, month: string) {
 export type Snapshot = Awaited<ReturnType<typeof liveSnapshot>>;
 
 /** The ledger-derived part of a month's snapshot: per-bucket figures, totals, ledger, essentials. */
-async function ledgerPart(ctx: BudgetContext, month: string, closed: Map<string, FrozenMonth>) {
+async function ledgerPart(
+  ctx: BudgetContext,
+  month: string,
+  closed: Map<string, FrozenMonth>,
+  read: TotalsReader,
+) {
   const buckets: BucketMonth[] = [];
   for await (const b of ctx.storage.buckets.iterate({ where: { status: "active" }, order: "asc" }))
-    buckets.push(await bucketMonth(ctx, b, month, closed));
+    buckets.push(await bucketMonth(ctx, b, month, closed, read));
   const totals = buckets.reduce(
     (t, b) => ({
       allocated_minor: t.allocated_minor + b.allocated_minor,
@@ -150,14 +190,19 @@ async function ledgerPart(ctx: BudgetContext, month: string, closed: Map<string,
   return {
     buckets,
     totals,
-    ledger: await ledgerTotals(ctx, month),
-    essentials: await essentialsStatus(ctx, month, closed),
+    ledger: await ledgerTotals(ctx, month, read),
+    essentials: await essentialsStatus(ctx, month, closed, read),
   };
 }
 
 /** Targets, bills estimate, ledger totals, per-bucket figures and the cash plan gap of a month. */
-export async function liveSnapshot(ctx: BudgetContext, month: string, closed: Map<string, FrozenMonth>) {
-  return assemble(ctx, month, await ledgerPart(ctx, month, closed));
+export async function liveSnapshot(
+  ctx: BudgetContext,
+  month: string,
+  closed: Map<string, FrozenMonth>,
+  totals: TotalsReader = totalsReader(ctx),
+) {
+  return assemble(ctx, month, await ledgerPart(ctx, month, closed, totals));
 }
 
 /** Add the house targets, the bills estimate and the cash plan to the ledger-derived part. */
@@ -194,9 +239,9 @@ async function assemble(ctx: BudgetContext, month: string, part: Awaited<ReturnT
 }
 
 /**
- * The snapshot of `month`: frozen if closed, else computed. The ledger-derived part is cached per
- * write generation and month, so repeated reads do not walk the month's ledger; house targets
- * and the bills estimate (cached by the bills pack) are read on every call.
+ * The snapshot of `month`: frozen if closed, else computed from the stored month totals (never a
+ * walk of the ledger). The ledger-derived part is also cached per write generation and month;
+ * house targets and the bills estimate (cached by the bills pack) are read on every call.
  */
 export async function snapshotOf(ctx: BudgetContext, month?: string): Promise<Snapshot> {
   const m = month ?? thisMonth(ctx);
@@ -206,7 +251,7 @@ export async function snapshotOf(ctx: BudgetContext, month?: string): Promise<Sn
     ctx,
     `snapshot:${m}`,
     (p) => p.buckets.length,
-    async () => ledgerPart(ctx, m, await closedMonths(ctx)),
+    async () => ledgerPart(ctx, m, await closedMonths(ctx), totalsReader(ctx)),
   );
   return assemble(ctx, m, part);
 }

@@ -1,5 +1,6 @@
 import { definePack } from "@valhalla/runtime";
 import { snapshotOf } from "./ledger.js";
+import { monthTotalsMigration } from "./migrations/001-month-totals.js";
 import { budgetService } from "./refs.js";
 import * as buckets from "./routes/buckets.js";
 import * as house from "./routes/house.js";
@@ -12,7 +13,7 @@ import { requires, storage } from "./storage.js";
 /** Budget: buckets, allocations, a reversible ledger, obligation gating, rules and snapshots. */
 export const budget = definePack({
   code: "budget",
-  version: "1.0.0",
+  version: "1.1.0",
   description:
     "Buckets, month allocations, a reversible ledger, obligation gating, ledger rules and month snapshots",
   requires,
@@ -51,6 +52,7 @@ export const budget = definePack({
     months.putAllocation,
     months.getMonth,
     months.closeMonthRoute,
+    months.rebuildTotalsRoute,
     months.getSnapshot,
     months.getBufferCheck,
     transactions.createTransaction,
@@ -96,5 +98,5 @@ export const budget = definePack({
       data: { month: s.month, totals: s.totals, essentials: s.essentials, cash_plan: s.cash_plan },
     };
   },
-  migrations: [],
+  migrations: [monthTotalsMigration],
 });

@@ -1,7 +1,9 @@
-import { ConflictError, ProblemError, type Stored } from "@valhalla/runtime";
-import { closedMonths, essentialsStatus, isClosed, liveSnapshot } from "./ledger.js";
+import { ConflictError, createId, ProblemError, type Stored } from "@valhalla/runtime";
+import { closedMonths, essentialsStatus, isClosed, liveSnapshot, totalsReader } from "./ledger.js";
+import { lockMonth } from "./month-lock.js";
+import { forgetTotals, rebuildTotals, recordEntry, verifiedTotals } from "./month-totals.js";
 import { applyRules } from "./rules.js";
-import type { Rule, Transaction } from "./schemas.js";
+import type { MonthTotals, Rule, Transaction } from "./schemas.js";
 import {
   fieldProblem,
   moneyField,
@@ -12,17 +14,13 @@ import {
 import type { BudgetContext } from "./storage.js";
 import { afterWrite } from "./summary-cache.js";
 
-// Every write into a month runs under that month's lock, so the gate check and the insert are
-// atomic, and closing a month cannot race a posting into it.
-const LOCK_TTL_MS = 10_000;
-const LOCK_WAIT_MS = 60_000;
+// Every write into a month runs under that month's lock, so the gate check, the totals and the
+// insert are one serial step, and closing a month cannot race a posting into it.
 
 /** Run `fn` while holding the month's lock, then mark the month snapshots stale. */
 export function withMonth<T>(ctx: BudgetContext, month: string, fn: () => Promise<T>): Promise<T> {
   // Every month write runs here, so this is where the snapshot cache learns of it.
-  return ctx.locks.withLock(`month:${month}`, LOCK_TTL_MS, () => afterWrite(ctx, fn), {
-    waitMs: LOCK_WAIT_MS,
-  });
+  return lockMonth(ctx, month, () => afterWrite(ctx, fn));
 }
 
 async function refuseClosed(ctx: BudgetContext, month: string, field = "date") {
@@ -93,6 +91,7 @@ export async function postTransaction(ctx: BudgetContext, input: PostInput, acto
   await requireCategory(ctx, "category", category);
   return withMonth(ctx, month, async () => {
     await refuseClosed(ctx, month);
+    const prior = await verifiedTotals(ctx, month);
     let override: Transaction["override"] = null;
     const gated =
       input.kind === "expense" &&
@@ -100,7 +99,12 @@ export async function postTransaction(ctx: BudgetContext, input: PostInput, acto
       bucket.type !== "essentials" &&
       ["C", "D"].includes(bucket.priority);
     if (gated) {
-      const status = await essentialsStatus(ctx, month);
+      const status = await essentialsStatus(
+        ctx,
+        month,
+        undefined,
+        totalsReader(ctx, { month, totals: prior }),
+      );
       if (!status.funded) {
         const reason = `Essentials for ${month} are unfunded: income ${status.funded_minor} covers ${status.required_minor} of essentials allocations (short ${status.unfunded_minor} minor units); priority ${bucket.priority} spending waits`;
         if (!input.override)
@@ -112,7 +116,7 @@ export async function postTransaction(ctx: BudgetContext, input: PostInput, acto
         override = { by: actor, at: ctx.now().toISOString(), reason };
       }
     }
-    return ctx.storage.transactions.create({
+    const entry: Transaction = {
       kind: input.kind,
       amount_minor: amount,
       currency,
@@ -127,7 +131,8 @@ export async function postTransaction(ctx: BudgetContext, input: PostInput, acto
       auto_fields: auto,
       override,
       actor,
-    });
+    };
+    return recordEntry(ctx, prior, entry, createId("tx"));
   });
 }
 
@@ -138,22 +143,23 @@ export async function voidTransaction(ctx: BudgetContext, id: string, actor: str
     throw new ProblemError(409, "cannot-void-reversal", `'${id}' is itself a reversal of '${orig.reverses}'`);
   return withMonth(ctx, orig.month, async () => {
     await refuseClosed(ctx, orig.month);
+    // One reversal per entry, under one id. Checked before the totals are touched; the conflict
+    // below only catches a writer that bypassed the lock.
+    const voidId = `${orig.id}_void`;
+    const already = () => new ProblemError(409, "already-voided", `'${id}' is already voided by '${voidId}'`);
+    if (await ctx.storage.transactions.get(voidId)) throw already();
+    const reversal: Transaction = {
+      ...stripMeta(orig),
+      amount_minor: -orig.amount_minor,
+      reverses: orig.id,
+      override: null,
+      actor,
+      memo: `void of ${orig.id}`,
+    };
     try {
-      return await ctx.storage.transactions.create(
-        {
-          ...stripMeta(orig),
-          amount_minor: -orig.amount_minor,
-          reverses: orig.id,
-          override: null,
-          actor,
-          memo: `void of ${orig.id}`,
-        },
-        // One reversal per entry: a second void collides on this id.
-        { id: `${orig.id}_void` },
-      );
+      return await recordEntry(ctx, await verifiedTotals(ctx, orig.month), reversal, voidId);
     } catch (err) {
-      if (err instanceof ConflictError)
-        throw new ProblemError(409, "already-voided", `'${id}' is already voided by '${orig.id}_void'`);
+      if (err instanceof ConflictError) throw already();
       throw err;
     }
   });
@@ -198,7 +204,8 @@ export async function closeMonth(ctx: BudgetContext, month: string, actor: strin
     const closed = await closedMonths(ctx);
     if (closed.has(month))
       throw new ProblemError(409, "month-already-closed", `Month ${month} is already closed`);
-    const snap = { ...(await liveSnapshot(ctx, month, closed)), status: "closed" as const };
+    const totals = totalsReader(ctx, { month, totals: await verifiedTotals(ctx, month) });
+    const snap = { ...(await liveSnapshot(ctx, month, closed, totals)), status: "closed" as const };
     try {
       await ctx.storage.closings.create(
         { month, closed_by: actor, snapshot: snap },
@@ -225,6 +232,7 @@ export async function rerunRules(ctx: BudgetContext, month: string) {
     for await (const b of ctx.storage.buckets.iterate({ where: { status: "active" } })) buckets.add(b.id);
     let changed = 0;
     let examined = 0;
+    let forgotten = false;
     for await (const t of ctx.storage.transactions.iterate({ where: { month }, order: "asc" })) {
       if (t.reverses !== null) continue;
       if (await ctx.storage.transactions.get(`${t.id}_void`)) continue;
@@ -250,9 +258,51 @@ export async function rerunRules(ctx: BudgetContext, month: string) {
         auto.add("category");
       }
       if (next.bucket_id === t.bucket_id && next.category === t.category) continue;
+      // Moving spending between buckets invalidates the totals; without them, a crash mid-way
+      // leaves a month that rebuilds on its next read instead of one with wrong figures.
+      if (!forgotten) {
+        await forgetTotals(ctx, month);
+        forgotten = true;
+      }
       await ctx.storage.transactions.update(t.id, { ...next, auto_fields: [...auto], rule_ids: r.rule_ids });
       changed++;
     }
+    if (forgotten) await rebuildTotals(ctx, month);
     return { month, examined, changed };
+  });
+}
+
+/** Figures of two totals records, compared regardless of key order. */
+function sameFigures(a: MonthTotals | null, b: MonthTotals): boolean {
+  const canon = (x: unknown): unknown =>
+    x && typeof x === "object"
+      ? Object.fromEntries(
+          Object.entries(x)
+            .sort(([p], [q]) => (p < q ? -1 : 1))
+            .map(([k, val]) => [k, canon(val)]),
+        )
+      : x;
+  return (
+    a !== null &&
+    a.entries === b.entries &&
+    JSON.stringify(canon(a.by_currency)) === JSON.stringify(canon(b.by_currency))
+  );
+}
+
+/**
+ * Recompute an open month's stored totals from its ledger, reporting whether the stored figures
+ * differed (or were missing). Costs one read of the month's ledger.
+ */
+export async function repairTotals(ctx: BudgetContext, month: string) {
+  return withMonth(ctx, month, async () => {
+    await refuseClosed(ctx, month, "month");
+    const { before, after } = await rebuildTotals(ctx, month);
+    return {
+      month,
+      entries: after.entries,
+      changed: !sameFigures(before, after),
+      by_currency: after.by_currency,
+      rebuilt_at: after.rebuilt_at,
+    };
   });
 }

@@ -90,6 +90,36 @@ export const Transaction = v.object({
 });
 export type Transaction = v.InferOutput<typeof Transaction>;
 
+const count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+
+/** One currency's share of a month's ledger totals. */
+export const CurrencyTotals = v.object({
+  income_minor: minor,
+  expense_minor: minor,
+  /** Entries in this currency, reversals included. */
+  entries: count,
+  reversals: count,
+  /** Expense entries (reversals included) summed per bucket id. */
+  spent_by_bucket: v.record(v.string(), minor),
+});
+export type CurrencyTotals = v.InferOutput<typeof CurrencyTotals>;
+
+/**
+ * Stored totals of one month's ledger (id `tot_<month>`), written under the month's lock just before
+ * each entry and recomputed from the ledger whenever they cannot be trusted.
+ */
+export const MonthTotals = v.object({
+  month: v.string(),
+  /** Ledger entries folded in, every currency. */
+  entries: count,
+  /** The entry folded in last; while it is missing from the ledger its write has not finished. */
+  last_entry_id: v.nullable(v.string()),
+  by_currency: v.record(v.string(), CurrencyTotals),
+  /** When the totals were last recomputed from the month's whole ledger. */
+  rebuilt_at: v.nullable(v.string()),
+});
+export type MonthTotals = v.InferOutput<typeof MonthTotals>;
+
 /** Stored ledger rule. */
 export const Rule = v.object({
   name: v.string(),

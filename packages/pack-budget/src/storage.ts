@@ -1,6 +1,15 @@
 import { billsService } from "@valhalla/pack-bills/refs";
 import { collection, GenerationRecord, type PackContext } from "@valhalla/runtime";
-import { Allocation, Bucket, Category, Closing, HouseBudget, Rule, Transaction } from "./schemas.js";
+import {
+  Allocation,
+  Bucket,
+  Category,
+  Closing,
+  HouseBudget,
+  MonthTotals,
+  Rule,
+  Transaction,
+} from "./schemas.js";
 
 /** Namespaces of the budget pack. */
 export const storage = {
@@ -13,6 +22,8 @@ export const storage = {
     schema: Transaction,
     indexes: ["month", "bucket_id", "kind", "reverses"],
   }),
+  /** Per-month ledger totals (`tot_<month>`), kept with every entry; see month-totals.ts. */
+  totals: collection({ prefix: "tot", schema: MonthTotals }),
   rules: collection({ prefix: "rule", schema: Rule, indexes: ["active"] }),
   closings: collection({ prefix: "close", schema: Closing }),
   /** Snapshot cache generation: record `gen`, bumped after every ledger, bucket, rule or close write. */

@@ -1,7 +1,7 @@
 import { decimalString, idParam, reply, replyRecord, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
 import { bufferCheck, snapshotOf } from "../ledger.js";
-import { closeMonth, setAllocation } from "../posting.js";
+import { closeMonth, repairTotals, setAllocation } from "../posting.js";
 import { AllocationBody, monthString } from "../schemas.js";
 import { actorOf, configOf, moneyField, thisMonth } from "../service.js";
 import type { BudgetContext } from "../storage.js";
@@ -44,10 +44,25 @@ export const closeMonthRoute = route({
   },
 });
 
+export const rebuildTotalsRoute = route({
+  method: "POST",
+  path: "/months/:month/totals/rebuild",
+  summary:
+    "Recompute an open month's stored ledger totals from its entries; `changed` tells whether they had drifted",
+  description:
+    "Snapshots read per-month totals kept with every posting and void, and rebuild them on their own when a write did not finish. This route forces the rebuild (one read of the month's ledger) and reports `{ month, entries, changed, by_currency, rebuilt_at }`.",
+  scope: "write",
+  params: MonthParams,
+  errors: [409],
+  handler: async ({ params, ctx }) => repairTotals(ctx, params.month),
+});
+
 export const getSnapshot = route({
   method: "GET",
   path: "/snapshot",
   summary: "Targets, bills estimate, ledger totals, per-bucket available and cash plan gap of a month",
+  description:
+    "Served from per-month ledger totals, so its cost does not grow with the ledger. `ledger` holds the budget currency's figures; `ledger.other_currencies` names currencies of entries that are not converted (posted before a currency change).",
   scope: "read",
   query: v.strictObject({ month: v.optional(monthString) }),
   handler: async ({ query, ctx }) => snapshotOf(ctx, query.month),
