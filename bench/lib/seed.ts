@@ -1,5 +1,12 @@
-import { bills } from "@valhalla/pack-bills";
-import { budget } from "@valhalla/pack-budget";
+import { type Bill, bills, withDueIndex } from "@valhalla/pack-bills";
+import {
+  budget,
+  emptyTotals,
+  type FoldableEntry,
+  foldEntry,
+  type MonthTotals,
+  totalsId,
+} from "@valhalla/pack-budget";
 import { ASSET_TYPES, holdings } from "@valhalla/pack-holdings";
 import { bindCollection, type Collection, type CollectionDef, type Driver } from "@valhalla/runtime";
 
@@ -86,17 +93,20 @@ export async function seedHoldings(driver: Driver, count: number, keep = 0): Pro
   return ids;
 }
 
-/** Seed `count` ledger entries of `month` (no buckets: the snapshot's cost is the ledger and bills). */
+/**
+ * Seed `count` ledger entries of `month` (no buckets: the snapshot's cost is the ledger and bills),
+ * and fold them into the month's totals record, as posting them through the pack would.
+ */
 export async function seedTransactions(driver: Driver, count: number, month: string): Promise<void> {
   const coll = bindCollection<Rec, string>(driver, "budget.transactions", def(budget, "transactions"));
-  await fill(driver, coll, count, (i) => ({
-    kind: i % 7 === 0 ? "income" : "expense",
+  const entry = (i: number) => ({
+    kind: i % 7 === 0 ? ("income" as const) : ("expense" as const),
     amount_minor: 1000 + (i % 5000),
     currency: "USD",
     date: `${month}-${String((i % 28) + 1).padStart(2, "0")}`,
     month,
     bucket_id: null,
-    category: ["groceries", "rent", "fuel"][i % 3],
+    category: ["groceries", "rent", "fuel"][i % 3]!,
     payee: `Payee ${i % 200}`,
     memo: null,
     reverses: null,
@@ -104,13 +114,25 @@ export async function seedTransactions(driver: Driver, count: number, month: str
     auto_fields: [],
     override: null,
     actor: "bench",
-  }));
+  });
+  await fill(driver, coll, count, entry);
+  const totals = bindCollection<MonthTotals, string>(driver, "budget.totals", def(budget, "totals"));
+  const cur = await totals.get(totalsId(month));
+  let next: MonthTotals = cur ?? emptyTotals(month);
+  for (let i = 0; i < count; i++) next = foldEntry(next, entry(i) satisfies FoldableEntry);
+  if (cur) await totals.update(cur.id, next);
+  else await totals.create(next, { id: totalsId(month) });
 }
 
-/** Seed `count` active monthly bills. */
+/** Seed `count` active monthly bills, keyed for the due-date index as the pack keys them today (UTC, the host's zone). */
 export async function seedBills(driver: Driver, count: number): Promise<void> {
   const coll = bindCollection<Rec, string>(driver, "bills.bills", def(bills, "bills"));
-  await fill(driver, coll, count, (i) => ({
+  const today = new Date().toISOString().slice(0, 10);
+  await fill(driver, coll, count, (i) => withDueIndex(billRecord(i), today));
+}
+
+function billRecord(i: number): Bill {
+  return {
     name: `Bill ${i}`,
     payee: `Payee ${i % 200}`,
     currency: "USD",
@@ -130,7 +152,9 @@ export async function seedBills(driver: Driver, count: number): Promise<void> {
     tracked_from: "2024-01-01",
     skipped: [],
     autopay_steps_done: [],
-  }));
+    paid: [],
+    next_open_due: null,
+  };
 }
 
 /** Grow a data set from `from` to `to` records of each kind. */

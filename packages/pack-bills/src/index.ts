@@ -17,6 +17,7 @@ export {
   type WeekendAdjustment,
   weekdayOf,
 } from "./due-dates.js";
+export { withDueIndex } from "./due-index.js";
 export { bills, bills as default } from "./pack.js";
 export {
   type BillObligation,
@@ -25,4 +26,10 @@ export {
   type BillsEstimate,
   billsService,
 } from "./refs.js";
-export { AUTOPAY_STEPS, type Bill, BillsConfig, type Payment, type Reminder } from "./schemas.js";
+export {
+  AUTOPAY_STEPS,
+  type Bill,
+  BillsConfig,
+  type Payment,
+  type Reminder,
+} from "./schemas.js";

@@ -1,4 +1,5 @@
 import { definePack } from "@valhalla/runtime";
+import { dueIndex } from "./migrations/001-due-index.js";
 import { billsService } from "./refs.js";
 import * as billRoutes from "./routes/bills.js";
 import * as payments from "./routes/payments.js";
@@ -10,7 +11,7 @@ import { storage } from "./storage.js";
 /** Bills: recurring bills, due dates, payments, missed detection and reminders. */
 export const bills = definePack({
   code: "bills",
-  version: "1.0.0",
+  version: "1.1.0",
   description: "Recurring bills with exact due dates, payments, missed detection and idempotent reminders",
   provides: [billsService],
   services: (ctx) => ({
@@ -18,7 +19,7 @@ export const bills = definePack({
       upcoming: (o: { days: number; limit?: number }) =>
         upcoming(ctx, { days: o.days, limit: o.limit ?? 500 }),
       remindersSince: (date: string) => remindersSince(ctx, date),
-      monthlyEstimate: (month: string) => monthlyEstimate(ctx, month),
+      monthlyEstimate: (month: string, o?: { limit?: number }) => monthlyEstimate(ctx, month, o?.limit),
     },
   }),
   storage,
@@ -82,5 +83,5 @@ export const bills = definePack({
       missed: late.length,
     };
   },
-  migrations: [],
+  migrations: [dueIndex],
 });

@@ -48,16 +48,21 @@ export interface BillsEstimate {
     expected_minor: number;
     currency: string;
   }[];
+  /** Occurrences in the month; `items` holds the first `limit` of them. */
+  readonly items_total: number;
 }
 
 /** What the bills pack offers other packs (budget, pipeline). */
 export interface BillsApi {
-  /** Open occurrences due from today through `days` ahead, soonest first. */
+  /** Open occurrences due from today through `days` ahead, soonest first (at most `limit`, default 500). */
   upcoming(options: { days: number; limit?: number }): Promise<BillObligation[]>;
   /** Reminders created on or after an ISO date, oldest first (for follow-ups). */
   remindersSince(date: string): Promise<BillReminder[]>;
-  /** Expected bill outflow of a month (`YYYY-MM`) per currency. */
-  monthlyEstimate(month: string): Promise<BillsEstimate>;
+  /**
+   * Expected bill outflow of a month (`YYYY-MM`) per currency, over every active bill; `items`
+   * holds the first `limit` occurrences (default 100, at most 5000), soonest first.
+   */
+  monthlyEstimate(month: string, options?: { limit?: number }): Promise<BillsEstimate>;
 }
 
 /** Ref to the bills service; import from `@valhalla/pack-bills/refs`. */

@@ -47,6 +47,16 @@ export const Bill = v.object({
   /** Nominal dates of skipped occurrences. */
   skipped: v.array(v.string()),
   autopay_steps_done: v.array(v.picklist(AUTOPAY_STEPS)),
+  /**
+   * Nominal dates of the occurrences a payment settled, kept in step with the payments ledger
+   * under the bill's lock so summaries never read payments per bill.
+   */
+  paid: v.array(v.string()),
+  /**
+   * Due date of the first open occurrence on or after the day it was last computed (null when
+   * the bill is not active). Indexed: `upcoming` reads only the bills due in its window.
+   */
+  next_open_due: v.nullable(v.string()),
 });
 export type Bill = v.InferOutput<typeof Bill>;
 
@@ -158,3 +168,49 @@ export const BillsConfig = v.object({
   grace_days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(90)), 3),
 });
 export type BillsConfig = v.InferOutput<typeof BillsConfig>;
+
+const Obligation = v.object({
+  bill_id: v.string(),
+  name: v.string(),
+  payee: v.string(),
+  nominal_date: v.string(),
+  due_date: v.string(),
+  days_until: v.number(),
+  amount_minor: v.nullable(minor),
+  min_minor: v.nullable(minor),
+  max_minor: v.nullable(minor),
+  expected_minor: minor,
+  currency: v.string(),
+  autopay: v.boolean(),
+});
+
+/** GET /bills/upcoming response. */
+export const UpcomingResponse = v.object({
+  as_of: v.string(),
+  /** At most `limit` open occurrences, soonest first. */
+  items: v.array(Obligation),
+  /** Whether the window holds more open occurrences than `items`. */
+  has_more: v.boolean(),
+});
+
+/** GET /bills/estimate response. */
+export const EstimateResponse = v.object({
+  month: v.string(),
+  /** Totals over every active bill's occurrences in the month. */
+  by_currency: v.record(
+    v.string(),
+    v.object({ expected_minor: minor, min_minor: minor, max_minor: minor, count: v.number() }),
+  ),
+  /** The first `limit` occurrences, soonest first. */
+  items: v.array(
+    v.object({
+      bill_id: v.string(),
+      name: v.string(),
+      due_date: v.string(),
+      expected_minor: minor,
+      currency: v.string(),
+    }),
+  ),
+  /** How many occurrences the month holds in all. */
+  items_total: v.number(),
+});

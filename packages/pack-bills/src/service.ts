@@ -11,13 +11,9 @@ import {
   todayIn,
 } from "@valhalla/runtime";
 import * as v from "valibot";
-import {
-  describeCadence,
-  isNominalDate,
-  type Occurrence,
-  occurrencesBetween,
-  type Schedule,
-} from "./due-dates.js";
+import { describeCadence, isNominalDate, type Occurrence, type Schedule } from "./due-dates.js";
+import { openBetween, openInWindow, withDueIndex } from "./due-index.js";
+import { estimatedWrite, readEstimate } from "./estimate.js";
 import type { BillObligation, BillsEstimate } from "./refs.js";
 import {
   AUTOPAY_STEPS,
@@ -97,27 +93,32 @@ export function billFromInput(
     if (first === body.second_day_of_month)
       throw fieldProblem("second_day_of_month", "must differ from day_of_month");
   }
-  return {
-    name: body.name,
-    payee: body.payee,
-    currency: body.currency,
-    amount_minor,
-    min_minor,
-    max_minor,
-    cadence: body.cadence,
-    interval: body.interval ?? 1,
-    anchor_date: body.anchor_date,
-    day_of_month: body.day_of_month,
-    second_day_of_month: body.second_day_of_month,
-    weekend_adjustment: body.weekend_adjustment,
-    autopay: body.autopay,
-    status: body.status,
-    notes: body.notes,
-    grace_days: body.grace_days,
-    tracked_from: body.tracked_from ?? current?.tracked_from ?? today,
-    skipped: current?.skipped ?? [],
-    autopay_steps_done: current?.autopay_steps_done ?? [],
-  };
+  return withDueIndex(
+    {
+      name: body.name,
+      payee: body.payee,
+      currency: body.currency,
+      amount_minor,
+      min_minor,
+      max_minor,
+      cadence: body.cadence,
+      interval: body.interval ?? 1,
+      anchor_date: body.anchor_date,
+      day_of_month: body.day_of_month,
+      second_day_of_month: body.second_day_of_month,
+      weekend_adjustment: body.weekend_adjustment,
+      autopay: body.autopay,
+      status: body.status,
+      notes: body.notes,
+      grace_days: body.grace_days,
+      tracked_from: body.tracked_from ?? current?.tracked_from ?? today,
+      skipped: current?.skipped ?? [],
+      autopay_steps_done: current?.autopay_steps_done ?? [],
+      paid: current?.paid ?? [],
+      next_open_due: null,
+    },
+    today,
+  );
 }
 
 /** Re-state a stored bill as a create body so a patch can be checked like a create. */
@@ -165,24 +166,23 @@ export const paymentId = (billId: string, clientKey: string) => `pay_${shortHash
 export const reminderId = (billId: string, nominal: string, leadDays: number) =>
   `rem_${shortHash(billId, nominal, String(leadDays))}`;
 
-/** Nominal dates of a bill's paid occurrences. */
-export async function paidOccurrences(ctx: BillsContext, billId: string): Promise<Set<string>> {
+/**
+ * Nominal dates the payments ledger settled for one bill. Only writes read it (under the bill's
+ * lock); summaries use the bill's own `paid` list, which each payment write brings in step.
+ */
+async function ledgerPaid(ctx: BillsContext, billId: string): Promise<string[]> {
   const paid = new Set<string>();
   for await (const p of ctx.storage.payments.iterate({ where: { bill_id: billId } })) paid.add(p.occurrence);
-  return paid;
+  return [...paid].sort();
 }
 
-/** Open (unpaid, not skipped) occurrences of a bill due in [from, to]. */
-export async function openOccurrences(
-  ctx: BillsContext,
-  bill: Stored<Bill>,
-  from: string,
-  to: string,
-): Promise<Occurrence[]> {
-  const paid = await paidOccurrences(ctx, bill.id);
-  return occurrencesBetween(scheduleOf(bill), from, to, { skipped: bill.skipped }).filter(
-    (o) => !paid.has(o.nominal),
-  );
+/** Bring the bill's `paid` list (and so its due-date key) in step with the payments ledger. */
+async function syncPaid(ctx: BillsContext, billId: string): Promise<void> {
+  const paid = await ledgerPaid(ctx, billId);
+  const today = todayOf(ctx);
+  const cur = await ctx.storage.bills.require(billId);
+  if (cur.paid.join() === paid.join()) return;
+  await ctx.storage.bills.update(billId, (b) => withDueIndex({ ...b, paid }, today));
 }
 
 const obligation = (b: Stored<Bill>, o: Occurrence, today: string): BillObligation => ({
@@ -204,35 +204,34 @@ async function* activeBills(ctx: BillsContext) {
   yield* ctx.storage.bills.iterate({ where: { status: "active" }, order: "asc" });
 }
 
+/**
+ * Open occurrences of active bills due from today through `days` ahead, soonest first, at most
+ * `limit`; `more` tells whether the window holds others.
+ */
+export async function upcomingPage(
+  ctx: BillsContext,
+  opts: { days: number; limit: number },
+): Promise<{ items: BillObligation[]; more: boolean }> {
+  const today = todayOf(ctx);
+  // Reads only the bills due in the window; cached per write generation, day and query on top.
+  const page = await cachedSummary(
+    ctx,
+    `upcoming:${today}:${opts.days}:${opts.limit}`,
+    (p) => p.items.length,
+    async () => {
+      const { items, more } = await openInWindow(ctx, today, addDays(today, opts.days), opts.limit);
+      return { items: items.map((i) => obligation(i.bill, i.occurrence, today)), more };
+    },
+  );
+  return { items: [...page.items], more: page.more };
+}
+
 /** Open occurrences of active bills due from today through `days` ahead, soonest first. */
 export async function upcoming(
   ctx: BillsContext,
   opts: { days: number; limit: number },
 ): Promise<BillObligation[]> {
-  const today = todayOf(ctx);
-  // Cached per write generation, day and query: repeated reads do not walk every bill.
-  const items = await cachedSummary(
-    ctx,
-    `upcoming:${today}:${opts.days}:${opts.limit}`,
-    (rows) => rows.length,
-    () => computeUpcoming(ctx, today, opts),
-  );
-  return [...items];
-}
-
-async function computeUpcoming(
-  ctx: BillsContext,
-  today: string,
-  opts: { days: number; limit: number },
-): Promise<BillObligation[]> {
-  const to = addDays(today, opts.days);
-  const out: BillObligation[] = [];
-  for await (const b of activeBills(ctx))
-    for (const o of await openOccurrences(ctx, b, today, to)) out.push(obligation(b, o, today));
-  out.sort((p, q) =>
-    p.due_date === q.due_date ? p.name.localeCompare(q.name) : p.due_date < q.due_date ? -1 : 1,
-  );
-  return out.slice(0, opts.limit);
+  return (await upcomingPage(ctx, opts)).items;
 }
 
 /** Unpaid, unskipped occurrences past their grace period (looking back at most `lookbackDays`). */
@@ -244,7 +243,7 @@ export async function missed(ctx: BillsContext, opts: { lookbackDays: number }) 
     const grace = b.grace_days ?? cfg.grace_days;
     const from = [b.tracked_from, addDays(today, -opts.lookbackDays)].sort()[1]!;
     const to = addDays(today, -grace - 1);
-    for (const o of await openOccurrences(ctx, b, from, to))
+    for (const o of openBetween(b, from, to))
       out.push({ ...obligation(b, o, today), grace_days: grace, days_overdue: daysBetween(o.due, today) });
   }
   return out.sort((p, q) => (p.due_date < q.due_date ? -1 : p.due_date > q.due_date ? 1 : 0));
@@ -282,11 +281,14 @@ export async function recordPayment(
   return ctx.locks.withLock(`bill:${bill.id}`, 10_000, () =>
     afterWrite(ctx, async () => {
       const prior = await ctx.storage.payments.get(id);
-      if (prior) return { payment: sameOrConflict(prior, amount_minor, input.date), created: false };
-      const paid = await paidOccurrences(ctx, bill.id);
-      const open = occurrencesBetween(scheduleOf(bill), addDays(input.date, -400), addDays(input.date, 400), {
-        skipped: bill.skipped,
-      }).filter((o) => !paid.has(o.nominal));
+      if (prior) {
+        // A retry also repairs a bill whose `paid` update was lost after the payment committed.
+        await syncPaid(ctx, bill.id);
+        return { payment: sameOrConflict(prior, amount_minor, input.date), created: false };
+      }
+      // The ledger, not the bill's copy, decides what is still open: it is the source of truth.
+      const current = { ...(await ctx.storage.bills.require(bill.id)), paid: await ledgerPaid(ctx, bill.id) };
+      const open = openBetween(current, addDays(input.date, -400), addDays(input.date, 400));
       const nearest = open.sort(
         (p, q) =>
           Math.abs(daysBetween(input.date, p.due)) - Math.abs(daysBetween(input.date, q.due)) ||
@@ -312,9 +314,11 @@ export async function recordPayment(
           },
           { id },
         );
+        await syncPaid(ctx, bill.id);
         return { payment, created: true };
       } catch (err) {
         if (!(err instanceof ConflictError)) throw err;
+        await syncPaid(ctx, bill.id);
         return {
           payment: sameOrConflict(await ctx.storage.payments.require(id), amount_minor, input.date),
           created: false,
@@ -343,13 +347,21 @@ export async function skipOccurrence(ctx: BillsContext, billId: string, date: st
     throw new ProblemError(422, "not-an-occurrence", `${date} is not a due date of bill '${bill.id}'`, {
       errors: [{ pointer: "/body/date", field: "date", message: "is not a nominal due date of this bill" }],
     });
-  return afterWrite(ctx, () =>
-    ctx.storage.bills.update(
+  const today = todayOf(ctx);
+  return billWrite(ctx, async () => {
+    let before: Stored<Bill> = bill;
+    const after = await ctx.storage.bills.update(
       billId,
-      (cur) => (cur.skipped.includes(date) ? cur : { ...cur, skipped: [...cur.skipped, date].sort() }),
+      (cur) => {
+        before = cur;
+        return cur.skipped.includes(date)
+          ? cur
+          : withDueIndex({ ...cur, skipped: [...cur.skipped, date].sort() }, today);
+      },
       { ifRev },
-    ),
-  );
+    );
+    return { before, after };
+  });
 }
 
 /**
@@ -360,30 +372,29 @@ export async function pushReminders(ctx: BillsContext, daysAhead: number) {
   const today = todayOf(ctx);
   const created: Stored<Reminder>[] = [];
   let existing = 0;
-  for await (const b of activeBills(ctx)) {
-    for (const o of await openOccurrences(ctx, b, today, addDays(today, daysAhead))) {
-      try {
-        created.push(
-          await ctx.storage.reminders.create(
-            {
-              bill_id: b.id,
-              bill_name: b.name,
-              payee: b.payee,
-              occurrence: o.nominal,
-              due_date: o.due,
-              lead_days: daysAhead,
-              amount_minor: b.amount_minor ?? expectedMinor(b),
-              currency: b.currency,
-              autopay: b.autopay,
-              created_on: today,
-            },
-            { id: reminderId(b.id, o.nominal, daysAhead) },
-          ),
-        );
-      } catch (err) {
-        if (!(err instanceof ConflictError)) throw err;
-        existing++;
-      }
+  for (const { bill: b, occurrence: o } of (await openInWindow(ctx, today, addDays(today, daysAhead)))
+    .items) {
+    try {
+      created.push(
+        await ctx.storage.reminders.create(
+          {
+            bill_id: b.id,
+            bill_name: b.name,
+            payee: b.payee,
+            occurrence: o.nominal,
+            due_date: o.due,
+            lead_days: daysAhead,
+            amount_minor: b.amount_minor ?? expectedMinor(b),
+            currency: b.currency,
+            autopay: b.autopay,
+            created_on: today,
+          },
+          { id: reminderId(b.id, o.nominal, daysAhead) },
+        ),
+      );
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      existing++;
     }
   }
   return { as_of: today, days_ahead: daysAhead, created: created.length, existing, reminders: created };
@@ -399,46 +410,26 @@ export async function remindersSince(ctx: BillsContext, since: string): Promise<
   );
 }
 
-/** Expected bill outflow of a month (`YYYY-MM`) per currency, from every active bill's occurrences. */
-export async function monthlyEstimate(ctx: BillsContext, month: string): Promise<BillsEstimate> {
-  // Cached per write generation and month (the day too, so an entry never outlives its day).
-  return cachedSummary(
-    ctx,
-    `estimate:${todayOf(ctx)}:${month}`,
-    (est) => est.items.length,
-    () => computeEstimate(ctx, month),
-  );
+/**
+ * Expected bill outflow of a month (`YYYY-MM`) per currency over every active bill, with the
+ * first `limit` occurrences (default 100, at most 5000) soonest first and `items_total`.
+ */
+export async function monthlyEstimate(ctx: BillsContext, month: string, limit = 100): Promise<BillsEstimate> {
+  return readEstimate(ctx, month, Math.min(Math.max(1, limit), 5000), expectedMinor);
 }
 
-async function computeEstimate(ctx: BillsContext, month: string): Promise<BillsEstimate> {
-  const from = `${month}-01`;
-  const y = Number(month.slice(0, 4));
-  const m = Number(month.slice(5, 7));
-  const to = `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, "0")}`;
-  const by_currency: Record<
-    string,
-    { expected_minor: number; min_minor: number; max_minor: number; count: number }
-  > = {};
-  const items: BillsEstimate["items"][number][] = [];
-  for await (const b of activeBills(ctx)) {
-    for (const o of occurrencesBetween(scheduleOf(b), from, to, { skipped: b.skipped })) {
-      const t = (by_currency[b.currency] ??= { expected_minor: 0, min_minor: 0, max_minor: 0, count: 0 });
-      const exp = expectedMinor(b);
-      t.expected_minor += exp;
-      t.min_minor += b.amount_minor ?? b.min_minor ?? exp;
-      t.max_minor += b.amount_minor ?? b.max_minor ?? exp;
-      t.count++;
-      items.push({ bill_id: b.id, name: b.name, due_date: o.due, expected_minor: exp, currency: b.currency });
-    }
-  }
-  items.sort((p, q) => (p.due_date < q.due_date ? -1 : p.due_date > q.due_date ? 1 : 0));
-  return { month, by_currency, items };
+/** A bill write that can change what a month's estimate holds (create, patch, skip). */
+export function billWrite(
+  ctx: BillsContext,
+  write: () => Promise<{ before: Stored<Bill> | null; after: Stored<Bill> }>,
+): Promise<Stored<Bill>> {
+  return afterWrite(ctx, () => estimatedWrite(ctx, write, expectedMinor));
 }
 
 /** The seed's 7-step autopay set-up checklist for one bill, with what is done so far. */
 export async function autopayChecklist(ctx: BillsContext, bill: Stored<Bill>) {
   const today = todayOf(ctx);
-  const [next] = await openOccurrences(ctx, bill, today, addDays(today, 800));
+  const [next] = openBetween(bill, today, addDays(today, 800));
   const amountText =
     bill.amount_minor !== null
       ? `${minorToDecimal(bill.amount_minor, bill.currency)} ${bill.currency}`
@@ -465,6 +456,6 @@ export async function autopayChecklist(ctx: BillsContext, bill: Stored<Bill>) {
 /** Bill with its next open occurrence and a plain-words cadence. */
 export async function billView(ctx: BillsContext, bill: Stored<Bill>) {
   const today = todayOf(ctx);
-  const next = (await openOccurrences(ctx, bill, today, addDays(today, 800)))[0] ?? null;
+  const next = openBetween(bill, today, addDays(today, 800))[0] ?? null;
   return { ...bill, cadence_text: describeCadence(scheduleOf(bill)), next_due: next };
 }

@@ -1,8 +1,8 @@
 import { afterWrite as afterWriteGen, cachedByGeneration } from "@valhalla/runtime";
 import type { BillsContext } from "./storage.js";
 
-// Summaries (upcoming, monthly estimate) read every bill; they are cached per process
-// by the runtime's generation cache, invalidated by every bills write (see `afterWrite`).
+// `upcoming` reads only the bills due in its window (see due-index.ts); on top of that its answer
+// is cached per process by the runtime's generation cache, invalidated by every bills write.
 
 /** Run a bills write, then bump the bills write generation. */
 export function afterWrite<T>(ctx: BillsContext, write: () => Promise<T>): Promise<T> {

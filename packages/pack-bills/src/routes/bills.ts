@@ -1,11 +1,19 @@
-import { idParam, ProblemError, pageQuery, replyRecord, routeFor } from "@valhalla/runtime";
+import { idParam, ProblemError, pageQuery, replyRecord, routeFor, type Stored } from "@valhalla/runtime";
 import * as v from "valibot";
-import { AUTOPAY_STEPS, BILL_STATUSES, CreateBillBody, PatchBillBody, SkipBody } from "../schemas.js";
+import {
+  AUTOPAY_STEPS,
+  BILL_STATUSES,
+  type Bill,
+  CreateBillBody,
+  PatchBillBody,
+  SkipBody,
+} from "../schemas.js";
 import {
   autopayChecklist,
   billAsInput,
   billFromInput,
   billView,
+  billWrite,
   skipOccurrence,
   todayOf,
 } from "../service.js";
@@ -23,7 +31,10 @@ export const createBill = route({
   body: CreateBillBody,
   response: { status: 201 },
   handler: async ({ body, ctx }) => {
-    const bill = await afterWrite(ctx, () => ctx.storage.bills.create(billFromInput(body, todayOf(ctx))));
+    const bill = await billWrite(ctx, async () => ({
+      before: null,
+      after: await ctx.storage.bills.create(billFromInput(body, todayOf(ctx))),
+    }));
     return replyRecord(201, await billView(ctx, bill), { location: `/bills/${bill.id}` });
   },
 });
@@ -66,10 +77,12 @@ export const patchBill = route({
   errors: [404, 412],
   handler: async ({ params, body, ctx, ifRev }) => {
     const patch = Object.fromEntries(Object.entries(body).filter(([, val]) => val !== undefined));
-    const bill = await afterWrite(ctx, () =>
-      ctx.storage.bills.update(
+    const bill = await billWrite(ctx, async () => {
+      let before: Stored<Bill> | null = null;
+      const after = await ctx.storage.bills.update(
         params.id,
         (cur) => {
+          before = cur;
           const merged = { ...billAsInput(cur), ...patch };
           // A cadence switch drops fields the new cadence does not take, unless the patch sets them.
           if ("cadence" in patch) {
@@ -85,8 +98,9 @@ export const patchBill = route({
           return billFromInput(merged, todayOf(ctx), cur);
         },
         { ifRev },
-      ),
-    );
+      );
+      return { before, after };
+    });
     return replyRecord(200, await billView(ctx, bill));
   },
 });

@@ -1,6 +1,7 @@
 import { isoDate, queryInt, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
-import { monthlyEstimate, pushReminders, remindersSince, todayOf, upcoming } from "../service.js";
+import { EstimateResponse, UpcomingResponse } from "../schemas.js";
+import { monthlyEstimate, pushReminders, remindersSince, todayOf, upcomingPage } from "../service.js";
 import type { BillsContext } from "../storage.js";
 
 const route = routeFor<BillsContext>();
@@ -17,10 +18,11 @@ export const listUpcoming = route({
   summary: "Open occurrences due from today through `days` ahead (default 30), soonest first",
   scope: "read",
   query: v.strictObject({ days: v.optional(queryInt(0, 800)), limit: v.optional(queryInt(1, 500)) }),
-  handler: async ({ query, ctx }) => ({
-    as_of: todayOf(ctx),
-    items: await upcoming(ctx, { days: query.days ?? 30, limit: query.limit ?? 50 }),
-  }),
+  response: { status: 200, schema: UpcomingResponse },
+  handler: async ({ query, ctx }) => {
+    const page = await upcomingPage(ctx, { days: query.days ?? 30, limit: query.limit ?? 50 });
+    return { as_of: todayOf(ctx), items: page.items, has_more: page.more };
+  },
 });
 
 export const pushRemindersRoute = route({
@@ -49,9 +51,8 @@ export const getEstimate = route({
     "Expected bill outflow of a month per currency (default: this month), with the first `limit` items (default 100) soonest first",
   scope: "read",
   query: v.strictObject({ month: v.optional(monthParam), limit: v.optional(queryInt(1, 5000)) }),
-  handler: async ({ query, ctx }) => {
-    const est = await monthlyEstimate(ctx, query.month ?? todayOf(ctx).slice(0, 7));
-    // The totals cover every bill; the item list is capped so the answer stays a summary.
-    return { ...est, items: est.items.slice(0, query.limit ?? 100), items_total: est.items.length };
-  },
+  response: { status: 200, schema: EstimateResponse },
+  // The totals cover every bill; the item list is capped so the answer stays a summary.
+  handler: ({ query, ctx }) =>
+    monthlyEstimate(ctx, query.month ?? todayOf(ctx).slice(0, 7), query.limit ?? 100),
 });
