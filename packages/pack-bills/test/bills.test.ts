@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { billsHost } from "./helpers.js";
+import { billsHost, rent } from "./helpers.js";
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -12,15 +12,6 @@ async function setup(now: string, timezone = "UTC") {
   close = () => h.host.close();
   return h;
 }
-
-const rent = {
-  name: "Rent",
-  payee: "Landlord LLC",
-  currency: "USD",
-  amount: "1500.00",
-  cadence: "monthly",
-  anchor_date: "2026-01-31",
-};
 
 describe("bills routes", () => {
   it("should create a bill and list upcoming due dates computed from the anchor", async () => {

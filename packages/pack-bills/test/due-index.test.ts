@@ -1,7 +1,7 @@
 import { addDays } from "@valhalla/runtime";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { billsHost, countingDriver } from "./helpers.js";
+import { billsHost, countingDriver, rent } from "./helpers.js";
 import { refMissed, refUpcoming, scheduleArb, snapshot } from "./reference.js";
 
 let close: (() => Promise<void>) | undefined;
@@ -19,15 +19,6 @@ async function setup(now = START) {
   close = () => h.host.close();
   return { ...h, counting };
 }
-
-const rent = {
-  name: "Rent",
-  payee: "Landlord LLC",
-  currency: "USD",
-  amount: "1500.00",
-  cadence: "monthly",
-  anchor_date: "2026-01-31",
-};
 
 type Op =
   | { kind: "create"; name: string; schedule: Record<string, unknown>; variable: boolean; tracked: number }

@@ -1,7 +1,7 @@
 import { addDays } from "@valhalla/runtime";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { billsHost, countingDriver } from "./helpers.js";
+import { billsHost, countingDriver, rent } from "./helpers.js";
 import { refEstimate, scheduleArb, snapshot } from "./reference.js";
 
 let close: (() => Promise<void>) | undefined;
@@ -11,15 +11,6 @@ afterEach(async () => {
 });
 
 const START = "2026-01-15";
-const rent = {
-  name: "Rent",
-  payee: "Landlord LLC",
-  currency: "USD",
-  amount: "1500.00",
-  cadence: "monthly",
-  anchor_date: "2026-01-31",
-};
-
 type Op =
   | { kind: "create"; schedule: Record<string, unknown>; eur: boolean; variable: boolean }
   | { kind: "patch"; pick: number; schedule: Record<string, unknown> }

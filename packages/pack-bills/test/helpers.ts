@@ -55,3 +55,13 @@ export function countingDriver() {
     reset: () => seen.clear(),
   };
 }
+
+/** A fixed monthly bill anchored on the 31st, the fixture most bills tests start from. */
+export const rent = {
+  name: "Rent",
+  payee: "Landlord LLC",
+  currency: "USD",
+  amount: "1500.00",
+  cadence: "monthly",
+  anchor_date: "2026-01-31",
+};

@@ -1,6 +1,6 @@
 import { memory } from "@valhalla/runtime";
 import { afterEach, describe, expect, it } from "vitest";
-import { billsHost } from "./helpers.js";
+import { billsHost, rent } from "./helpers.js";
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -23,15 +23,6 @@ async function countingSetup(now: string) {
   close = () => h.host.close();
   return { ...h, counter };
 }
-
-const rent = {
-  name: "Rent",
-  payee: "Landlord LLC",
-  currency: "USD",
-  amount: "1500.00",
-  cadence: "monthly",
-  anchor_date: "2026-01-31",
-};
 
 describe("bills summary cache", () => {
   it("should answer repeated upcoming and estimate reads without re-reading bills", async () => {
