@@ -62,11 +62,12 @@ export function mountRoutes(app: Hono, registry: Registry, guard: RouteGuard): v
       const body = def.body ? check(def.body, await readJson(c), "body") : undefined;
       markStarted(c);
       const abort = requestAbort(c);
-      // A getter: the signal is created only if the handler writes or reads `ctx.signal`.
+      // Writes check `abort` itself; a real AbortSignal is made only if the handler reads `ctx.signal`.
       const ctx = registry.context(
         route.pack,
         abort
           ? {
+              abort,
               get signal() {
                 return abort.signal;
               },

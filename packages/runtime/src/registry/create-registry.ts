@@ -78,13 +78,11 @@ export interface Registry {
   /** Validate the whole set; every issue at once. */
   validate(): Promise<Report>;
   /**
-   * The context of one pack (storage limited to its namespaces, typed deps). `signal` is read
-   * only when a write commits or the pack reads `ctx.signal`, so it may be a getter.
+   * The context of one pack (storage limited to its namespaces, typed deps). `signal` becomes
+   * `ctx.signal` and is read only when the pack reads it, so it may be a getter that creates it
+   * lazily; writes check `abort` (else `signal`) before they commit.
    */
-  context(
-    code: string,
-    options?: { readonly signal?: AbortSignal; readonly guard?: Lease },
-  ): PackContext<any, any>;
+  context(code: string, options?: ContextOptions): PackContext<any, any>;
   /** Run pending migrations (under a lock). */
   migrate(): Promise<{ pack: string; applied: number[] }[]>;
 }
