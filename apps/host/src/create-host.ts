@@ -6,24 +6,55 @@ import {
   createScheduler,
   type Driver,
   type Logger,
-  problemResponse,
   type Registry,
   RegistryError,
   type Report,
   type Scheduler,
 } from "@valhalla/runtime";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { DOCS_HTML } from "./docs/docs-page.js";
+import { cors } from "hono/cors";
+import { approvalRoutes } from "./host-routes/approval-routes.js";
+import { auditRoutes } from "./host-routes/audit-routes.js";
+import { jobRoutes } from "./host-routes/job-routes.js";
+import { opsRoutes } from "./host-routes/ops-routes.js";
+import { probeRoutes } from "./host-routes/probes.js";
+import { registryRoutes } from "./host-routes/registry-routes.js";
+import { shareTokenRoutes } from "./host-routes/share-token-routes.js";
 import { envelope } from "./http/envelope.js";
-import { mountJobRoutes } from "./http/job-routes.js";
-import { mountRoutes, type RouteGuard } from "./http/mount-routes.js";
-import { buildOpenApi } from "./http/openapi.js";
-import { errorToResponse, problem } from "./http/problems.js";
+import { methodNotAllowed, notFound } from "./http/fallbacks.js";
+import { errorToResponse } from "./http/problems.js";
 import { jsonLogger } from "./log.js";
-import { createHostOps } from "./ops/mount-ops.js";
-import { type HardeningOptions, useSecurity } from "./security/install-security.js";
+import { createOutboundGate } from "./ops/approvals.js";
+import { createAuditLog, withJobAudit } from "./ops/audit-log.js";
+import { createSystemStore } from "./ops/system-store.js";
+import { createPipeline } from "./pipeline/create-pipeline.js";
+import type { RouteGuard } from "./pipeline/stages/guard.js";
+import type { IdempotencyOptions } from "./pipeline/stages/idempotency.js";
+import type { RateLimitOptions } from "./pipeline/stages/rate-limit.js";
+import { apiKeyStore } from "./security/api-keys.js";
+import { type AuthOptions, createAuth } from "./security/auth.js";
+import { shareTokenStore } from "./security/share-tokens.js";
 import { createDriver } from "./storage/create-driver.js";
+
+/** Security and hardening options of `createHost`. @public */
+export interface HardeningOptions {
+  /** API-key authentication; on unless `{ disabled: true }`. @default {} */
+  readonly auth?: AuthOptions;
+  /** Per-caller rate limit in the shared store, or `false` to turn it off. @default { limit: 600, windowMs: 60000 } */
+  readonly rateLimit?: RateLimitOptions | false;
+  /** Origins allowed by CORS; none (CORS off) by default. */
+  readonly cors?: { readonly origins: readonly string[] };
+  /** Answer 504 and abort the request's signal after this long, in ms. @default 30000 */
+  readonly timeoutMs?: number;
+  /** Idempotency-Key handling on POST. */
+  readonly idempotency?: IdempotencyOptions;
+  /**
+   * Addresses of reverse proxies in front of the host: a request from one of them is attributed
+   * to the right-most `X-Forwarded-For` address that is not a proxy (rate limits, failed-login
+   * throttle). @default [] (the socket's peer is the client)
+   */
+  readonly trustProxy?: readonly string[];
+}
 
 /** Options of `createHost`. @public */
 export interface CreateHostOptions extends HardeningOptions {
@@ -44,7 +75,7 @@ export interface CreateHostOptions extends HardeningOptions {
   readonly log?: Logger;
   /** Clock for contexts (tests). */
   readonly now?: () => Date;
-  /** Extra checks before every pack route (auth). */
+  /** An extra check after authorization on every route (the pipeline's `guard` stage). */
   readonly guard?: RouteGuard;
   /**
    * Pack jobs. `enabled` undefined: timers start with `listen()` (serving); `true`: start now;
@@ -78,7 +109,8 @@ export interface Host {
 
 /**
  * Compose packs into an HTTP host: validates the registry (throws `RegistryError` with the whole
- * report on any error), runs pending migrations, and serves every pack route plus the host's own.
+ * report on any error), runs pending migrations, and serves every route — the packs' and the
+ * host's own, declared the same way — each through one pipeline compiled at start-up.
  *
  * @example
  * const host = await createHost({ packs: [holdings], storage: "memory:" });
@@ -89,90 +121,64 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
   const log = options.log ?? jsonLogger({ replica: options.replicaId ?? String(process.pid) });
   const driver = typeof options.storage === "object" ? options.storage : await createDriver(options.storage);
   await driver.init();
-  const ops = createHostOps(driver, { log, ...(options.now ? { now: options.now } : {}) });
-  const registry = createRegistry(ops.wrapPacks(options.packs), {
-    outboundGate: ops.outboundGate,
+  const now = options.now ?? (() => new Date());
+  const store = createSystemStore(driver, now);
+  const audit = createAuditLog(store, now, (err) =>
+    log.error("audit append failed", { error: err instanceof Error ? err.message : String(err) }),
+  );
+  const shares = shareTokenStore(driver);
+  const auth = createAuth({
+    keys: apiKeyStore(driver),
+    shares,
+    options: options.auth ?? {},
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+  });
+  if (auth.disabled)
+    log.warn("authentication is DISABLED: every route is open to anyone who can reach this host", {
+      hint: "Remove auth.disabled / VALHALLA_AUTH=off before exposing the host",
+    });
+
+  // Host routes are declared before the registry exists; their handlers read it when called.
+  let registry: Registry | undefined;
+  let scheduler: Scheduler | undefined;
+  const registryOf = () => registry!;
+  const reportBox: { current: Report } = { current: { ok: true, packs: [], issues: [] } };
+  const hostRoutes = [
+    ...probeRoutes(driver),
+    ...registryRoutes({
+      registry: registryOf,
+      report: reportBox,
+      info: { title: "Valhalla", version: "0.1.0" },
+    }),
+    ...jobRoutes(() => scheduler!),
+    ...opsRoutes({ registry: registryOf, store, audit, now }),
+    ...approvalRoutes({ registry: registryOf, store, audit, now }),
+    ...auditRoutes(store),
+    ...shareTokenRoutes({ registry: registryOf, shares }),
+  ];
+  registry = createRegistry(withJobAudit(options.packs, audit), {
+    outboundGate: createOutboundGate(store),
     driver,
     timezone: options.timezone ?? "UTC",
     replicas: options.replicas ?? 1,
     log,
+    hostRoutes,
     ...(options.config ? { config: options.config } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
-  let report = await registry.validate();
-  if (!report.ok) {
+  reportBox.current = await registry.validate();
+  if (!reportBox.current.ok) {
     await driver.close();
-    throw new RegistryError(report);
+    throw new RegistryError(reportBox.current);
   }
   const migrated = await registry.migrate();
   if (migrated.some((m) => m.applied.length > 0)) {
     log.info("migrations applied", { migrated });
-    report = await registry.validate();
+    reportBox.current = await registry.validate();
   }
 
-  const app = new Hono();
-  // Request id, security headers and queued headers (rate limit) for every response.
-  app.use(envelope());
-  const security = useSecurity(app, { registry, log, options });
-  const limitBody = bodyLimit({
-    maxSize: options.bodyLimitBytes ?? 1_048_576,
-    onError: (c) =>
-      c.json(
-        problem(413, "body-too-large", "The request body exceeds the size limit", {
-          request_id: c.get("requestId"),
-        }),
-        413,
-        { "content-type": "application/problem+json" },
-      ),
-  });
-  // GET and HEAD carry no body we read; skipping them matters because bodyLimit touches
-  // `c.req.raw.body`, which makes @hono/node-server build a full Request (a third of a GET's cost).
-  app.use((c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
-  security.afterBodyLimit();
-  app.onError((err, c) => errorToResponse(err, c, (m, f) => log.error(m, f)));
-  app.notFound((c) => {
-    const path = new URL(c.req.url).pathname;
-    return problemResponse(
-      problem(404, "not-found", `No route ${c.req.method} ${path}`, {
-        instance: path,
-        request_id: c.get("requestId"),
-      }),
-      {
-        "x-request-id": c.get("requestId"),
-      },
-    );
-  });
-
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.get("/readyz", async (c) => {
-    try {
-      await driver.ping();
-      return c.json({ status: "ready", storage: driver.name });
-    } catch {
-      return c.json(problem(503, "storage-unreachable", `Storage '${driver.name}' is not reachable`), 503, {
-        "content-type": "application/problem+json",
-      });
-    }
-  });
-  app.get("/registry", (c) =>
-    c.json({
-      storage: { driver: driver.name, capabilities: driver.capabilities },
-      timezone: registry.timezone,
-      packs: report.packs,
-    }),
-  );
-  app.get("/registry/validate", async (c) => {
-    report = await registry.validate();
-    return c.json(report, report.ok ? 200 : 422);
-  });
-  const openapi = buildOpenApi(registry, { title: "Valhalla", version: "0.1.0" });
-  app.get("/openapi.json", (c) => c.json(openapi));
-  app.get("/docs", (c) => c.html(DOCS_HTML));
-
-  // Before the job and pack routes: the audit middleware must see every mutating request.
-  ops.mount(app, registry);
   const schedulerOptions = options.scheduler ?? {};
-  const scheduler = createScheduler({
+  scheduler = createScheduler({
     registry,
     driver,
     replicaId: options.replicaId ?? String(process.pid),
@@ -180,26 +186,55 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
     ...(schedulerOptions.leaseTtlMs !== undefined ? { leaseTtlMs: schedulerOptions.leaseTtlMs } : {}),
     ...(schedulerOptions.historyLimit !== undefined ? { historyLimit: schedulerOptions.historyLimit } : {}),
   });
-  mountJobRoutes(app, scheduler);
   if (schedulerOptions.enabled === true) await scheduler.start();
 
-  const extraGuard = options.guard;
-  mountRoutes(app, registry, async (c, route) => {
-    await security.guard(c, route);
-    await extraGuard?.(c, route);
+  const app = new Hono();
+  app.use(envelope(log));
+  const origins = options.cors?.origins ?? [];
+  if (origins.length > 0) {
+    app.use(
+      cors({
+        origin: [...origins],
+        allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "If-Match"],
+        exposeHeaders: ["ETag", "Location", "X-Request-Id", "Retry-After", "Idempotent-Replayed"],
+        maxAge: 600,
+      }),
+    );
+  }
+  const logError = (m: string, f: Record<string, unknown>) => log.error(m, f);
+  app.onError((err, c) => errorToResponse(err, c, logError));
+  app.notFound(notFound);
+  const compile = createPipeline({
+    registry,
+    driver,
+    log,
+    auth,
+    audit,
+    toResponse: (err, x) => errorToResponse(err, x.c, logError),
+    rateLimit: options.rateLimit ?? {},
+    idempotency: options.idempotency,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576,
+    guard: options.guard,
+    trustProxy: options.trustProxy,
   });
+  for (const r of registry.routes) app.on(r.method, r.path, compile(r).handler);
+  methodNotAllowed(app, registry.routes);
 
   let server: Server | undefined;
+  const reg = registry;
+  const sched = scheduler;
   return {
     app,
-    registry,
+    registry: reg,
     get report() {
-      return report;
+      return reportBox.current;
     },
-    scheduler,
+    scheduler: sched,
     fetch: (req) => Promise.resolve(app.fetch(req)),
     async listen(port = 0, hostname = "0.0.0.0") {
-      if (schedulerOptions.enabled !== false) await scheduler.start();
+      if (schedulerOptions.enabled !== false) await sched.start();
       return new Promise((resolvePort) => {
         server = serve({ fetch: app.fetch, port, hostname }, (info) =>
           resolvePort({ port: info.port, server: server! }),
@@ -209,7 +244,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
       });
     },
     async close() {
-      await scheduler.stop(schedulerOptions.stopDeadlineMs ?? 10_000);
+      await sched.stop(schedulerOptions.stopDeadlineMs ?? 10_000);
       if (server) {
         const s = server;
         await new Promise<void>((r) => s.close(() => r()));

@@ -1,12 +1,16 @@
 /**
  * @module @valhalla/host — compose packs into an HTTP host (`createHost`) and run it.
  */
+
+export type { Principal } from "@valhalla/runtime";
 export { type HostConfig, loadConfig } from "./config.js";
-export { type CreateHostOptions, createHost, type Host } from "./create-host.js";
-export { IDEMPOTENCY_NS, type IdempotencyOptions } from "./http/idempotency.js";
-export type { RouteGuard } from "./http/mount-routes.js";
+export { type CreateHostOptions, createHost, type HardeningOptions, type Host } from "./create-host.js";
 export { jsonLogger, silentLogger } from "./log.js";
 export { installedPacks, selectPacks } from "./packs.js";
+export { STAGE_ORDER, type StageName } from "./pipeline/stage.js";
+export type { RouteGuard } from "./pipeline/stages/guard.js";
+export { IDEMPOTENCY_NS, type IdempotencyOptions } from "./pipeline/stages/idempotency.js";
+export type { RateLimitOptions } from "./pipeline/stages/rate-limit.js";
 export {
   API_KEYS_NS,
   type ApiKeyInfo,
@@ -16,9 +20,6 @@ export {
   scopeAllows,
 } from "./security/api-keys.js";
 export type { AuthOptions } from "./security/auth.js";
-export type { HardeningOptions } from "./security/install-security.js";
-export type { Principal } from "./security/principal.js";
-export type { RateLimitOptions } from "./security/rate-limit.js";
 export {
   SHARE_TOKENS_NS,
   type ShareTokenInfo,

@@ -118,9 +118,3 @@ export async function houseOf(ctx: BudgetContext): Promise<HouseBudget> {
   const h = await ctx.storage.house.get("house");
   return h ? { income_streams: h.income_streams, buffer_target_minor: h.buffer_target_minor } : EMPTY_HOUSE;
 }
-
-/** Who is acting: the `x-actor` header (trimmed, ≤ 100 chars) or "system". */
-export function actorOf(header: string | undefined): string {
-  const a = (header ?? "").trim().slice(0, 100);
-  return a && /^[\p{L}\p{N} ._@:-]+$/u.test(a) ? a : "system";
-}

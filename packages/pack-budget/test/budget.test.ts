@@ -36,7 +36,7 @@ describe("budget ledger", () => {
       payee: "Walmart",
     });
     expect(tx.status).toBe(201);
-    expect(tx.body).toMatchObject({ amount_minor: 12000, month: "2026-01", actor: "system" });
+    expect(tx.body).toMatchObject({ amount_minor: 12000, month: "2026-01", actor: "anonymous" });
     let fig = (await call("GET", `/budget/buckets/${g.id}?month=2026-01`)).body.figures;
     expect(fig).toMatchObject({ allocated_minor: 90000, spent_minor: 12000, available_minor: 78000 });
     const v = await call("POST", `/budget/transactions/${tx.body.id}/void`);

@@ -2,18 +2,16 @@ import { createHost, type Host, silentLogger } from "@valhalla/host";
 import type { AnyPack } from "@valhalla/runtime";
 import { wholesale } from "../src/index.js";
 
-/** A host over `storage` with the wholesale pack; `x-share-subject` stands in for a share token. */
+/** A host over `storage` with the wholesale pack, auth off (share tokens still work). */
 export function makeHost(storage = "memory:", packs: readonly AnyPack[] = [wholesale]): Promise<Host> {
-  return createHost({
-    packs,
-    storage,
-    log: silentLogger,
-    auth: { disabled: true },
-    guard: (c) => {
-      const subject = c.req.header("x-share-subject");
-      if (subject) c.set("shareSubject" as never, subject as never);
-    },
-  });
+  return createHost({ packs, storage, log: silentLogger, auth: { disabled: true } });
+}
+
+/** Headers of a real `jv_board` share token for `partner`, made through the host's own route. */
+export async function asPartner(host: Host, partner: string): Promise<Record<string, string>> {
+  const res = await call(host, "POST", "/share_tokens", { scope: "jv_board", subject: partner });
+  if (res.status !== 201) throw new Error(`share token: ${JSON.stringify(res.body)}`);
+  return { authorization: `Bearer ${res.body.token}` };
 }
 
 /** Send a JSON request and return status, parsed body and headers. */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Host } from "@valhalla/host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, dealAt, makeHost } from "./helpers.js";
+import { asPartner, call, dealAt, makeHost } from "./helpers.js";
 
 describe("wholesale on the embedded sqlite store", () => {
   const dir = mkdtempSync(join(tmpdir(), "valhalla-wholesale-"));
@@ -35,7 +35,7 @@ describe("wholesale on the embedded sqlite store", () => {
 
     const summary = await call(host, "GET", "/wholesale/summary");
     expect(summary.body.stages.closed.count).toBe(1);
-    const board = await call(host, "GET", "/wholesale/board", undefined, { "x-share-subject": "jv_ann" });
+    const board = await call(host, "GET", "/wholesale/board", undefined, await asPartner(host, "jv_ann"));
     expect(board.body.items).toHaveLength(1);
     expect(board.body.items[0]).not.toHaveProperty("seller_motivation");
 

@@ -35,6 +35,7 @@ export {
   parseMoney,
 } from "./money/money.js";
 export { definePack, PACK_CODE_PATTERN, route, routeFor } from "./pack/define-pack.js";
+export { type ActorRef, actorRef, type Principal, principalLabel } from "./pack/principal.js";
 export { type ServiceOf, type ServiceRef, serviceRef } from "./pack/service-ref.js";
 export type {
   AnyPack,
@@ -65,11 +66,12 @@ export type {
   StorageOf,
 } from "./pack/types.js";
 export { cronError } from "./registry/checks/jobs.js";
-export { HOST_ROUTES, type MountedRoute } from "./registry/checks/route-conflicts.js";
+export { type MountedRoute, orderRoutes } from "./registry/checks/route-conflicts.js";
 export { CODES, type IssueCode } from "./registry/codes.js";
 export {
   type ContextOptions,
   createRegistry,
+  HOST_PACK_CODE,
   type PackSummary,
   type Registry,
   type RegistryOptions,

@@ -1,4 +1,5 @@
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger, Principal } from "@valhalla/runtime";
 import type { Context, MiddlewareHandler } from "hono";
 
 /**
@@ -10,6 +11,10 @@ import type { Context, MiddlewareHandler } from "hono";
  * stays on the server's fast path: touching a built response's headers with `c.header()` makes
  * the server materialize a full `Response` and re-read its body, which cost more than a whole GET.
  * In-process (`host.fetch`, other runtimes) they are set on the response itself.
+ *
+ * The envelope also writes the request's log line, and drains a request body nobody read (an
+ * early 401 or 404 to a large upload) so the client reads the answer on a connection that stays
+ * usable.
  * @module
  */
 
@@ -32,46 +37,87 @@ export const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
 ];
 
 const QUEUED = "envelopeHeaders";
+/** Bodies larger than this are not drained but the connection is closed after the answer. */
+const DRAIN_MAX = 16 * 1024 * 1024;
 // hono/request-id's rule: a client's id is reused for correlation when short and plain.
 const CLIENT_ID = /^[\w\-=]{1,255}$/;
 
 /** Queue a header for the response of this request (applied after the handler). @internal */
 export function addResponseHeader(c: Context, name: string, value: string): void {
-  const queued = c.get(QUEUED as never) as [string, string][] | undefined;
+  const queued = c.get(QUEUED);
   if (queued) queued.push([name, value]);
-  else c.set(QUEUED as never, [[name, value]] as never);
+  else c.set(QUEUED, [[name, value]]);
 }
 
 /**
  * Assign the request id (`c.get("requestId")`: the client's `X-Request-Id` when it is 1–255 of
- * `[A-Za-z0-9_=-]`, else a random UUID) and write the envelope headers on the way out.
+ * `[A-Za-z0-9_=-]`, else a random UUID), write the envelope headers on the way out and log one
+ * line per request (method, path cut at 200 characters, status, duration, caller id — never a
+ * secret), unless the route asked to stay quiet (health probes).
  * @internal
  */
-export function envelope(): MiddlewareHandler {
+export function envelope(log: Logger): MiddlewareHandler {
   return async (c, next) => {
+    const started = performance.now();
     const sent = c.req.header("x-request-id");
     const id = sent !== undefined && CLIENT_ID.test(sent) ? sent : crypto.randomUUID();
-    c.set("requestId" as never, id as never);
+    c.set("requestId", id);
     await next();
-    const queued = c.get(QUEUED as never) as [string, string][] | undefined;
-    const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+    const env = c.env as { outgoing?: ServerResponse; incoming?: IncomingMessage } | undefined;
+    const outgoing = env?.outgoing;
+    const queued = c.get(QUEUED);
     if (outgoing && typeof outgoing.setHeader === "function" && !outgoing.headersSent) {
       // writeHead merges these with the response's own headers, which win on a clash.
       for (const [k, v] of SECURITY_HEADERS) outgoing.setHeader(k, v);
       outgoing.setHeader("x-request-id", id);
       if (queued) for (const [k, v] of queued) outgoing.setHeader(k, v);
-      return;
+      drainUnread(env.incoming, outgoing);
+    } else {
+      const headers = c.res.headers;
+      for (const [k, v] of SECURITY_HEADERS) if (!headers.has(k)) headers.set(k, v);
+      headers.set("x-request-id", id);
+      if (queued) for (const [k, v] of queued) headers.set(k, v);
     }
-    const headers = c.res.headers;
-    for (const [k, v] of SECURITY_HEADERS) if (!headers.has(k)) headers.set(k, v);
-    headers.set("x-request-id", id);
-    if (queued) for (const [k, v] of queued) headers.set(k, v);
+    if (c.get("quiet") === true) return;
+    const status = c.res.status;
+    const p = c.get("principal");
+    const fields = {
+      request_id: id,
+      method: c.req.method,
+      path: c.req.path.slice(0, 200),
+      status,
+      duration_ms: Math.round(performance.now() - started),
+      ...(p?.kind === "key" ? { key_id: p.id } : p?.kind === "share" ? { share_token_id: p.id } : {}),
+    };
+    if (status >= 500) log.error("request", fields);
+    else log.info("request", fields);
   };
+}
+
+/**
+ * A request answered before its body was read (401, 404, 413) would leave the rest of the body in
+ * the socket: the client, still writing it, may see a reset instead of the answer. Read it away,
+ * or for a huge body announce `Connection: close` so the client knows the socket ends here.
+ */
+function drainUnread(incoming: IncomingMessage | undefined, outgoing: ServerResponse): void {
+  if (!incoming || incoming.readableEnded || incoming.complete) return;
+  const declared = Number(incoming.headers["content-length"] ?? 0);
+  if (declared > DRAIN_MAX) {
+    outgoing.setHeader("connection", "close");
+    return;
+  }
+  incoming.resume();
 }
 
 declare module "hono" {
   interface ContextVariableMap {
     /** This request's id, also sent back as `X-Request-Id`. */
     requestId: string;
+    /** The caller, once the pipeline identified it (for the log line). */
+    principal: Principal | undefined;
+    /** Set by routes that are not logged (health probes). */
+    quiet: boolean;
+    /** Headers queued for the response by pipeline stages (rate-limit figures). */
+    envelopeHeaders: [string, string][];
   }
 }

@@ -1,4 +1,4 @@
-import type { Registry } from "@valhalla/runtime";
+import { HOST_PACK_CODE, type Registry, type RouteDef } from "@valhalla/runtime";
 import { toJsonSchema } from "@valibot/to-json-schema";
 import type * as v from "valibot";
 
@@ -15,7 +15,26 @@ const schemaOf = (s: v.GenericSchema): JsonSchema => {
 
 const problemRef = { $ref: "#/components/schemas/Problem" };
 
-/** OpenAPI 3.1 document for every route of every pack, generated from the route schemas. */
+/**
+ * The problem statuses an operation can answer: those it declares, plus what the pipeline adds
+ * by construction (401/403 unless public, 429 when rate-limited, 400/413/415 when it reads a
+ * body, 404 when it has path parameters, 504 for the request timeout).
+ */
+function problemStatuses(def: RouteDef<any, any, any, any>): number[] {
+  const out = new Set(def.errors ?? []);
+  if (def.scope !== "public" || def.shareScope) out.add(401).add(403);
+  if (def.rateLimit !== false) out.add(429);
+  if (def.body) out.add(400).add(413).add(415);
+  if (def.query) out.add(400);
+  if (def.params || def.path.includes(":")) out.add(404);
+  out.add(504);
+  return [...out].sort((a, b) => a - b);
+}
+
+/**
+ * OpenAPI 3.1 document for every route the host serves (its own and every pack's), generated
+ * from the route declarations.
+ */
 export function buildOpenApi(
   registry: Registry,
   info: { title: string; version: string },
@@ -44,22 +63,29 @@ export function buildOpenApi(
     const responses: Record<string, unknown> = {
       [String(ok.status)]: {
         description: ok.description ?? "Success",
-        ...(ok.schema ? { content: { "application/json": { schema: schemaOf(ok.schema) } } } : {}),
+        ...(ok.schema
+          ? { content: { [ok.contentType ?? "application/json"]: { schema: schemaOf(ok.schema) } } }
+          : {}),
       },
     };
-    for (const status of new Set([400, ...(def.errors ?? [])])) {
+    for (const status of problemStatuses(def)) {
       responses[String(status)] = {
         description: "Problem",
         content: { "application/problem+json": { schema: problemRef } },
       };
     }
+    const segments = r.path
+      .split("/")
+      .filter(Boolean)
+      .slice(r.pack === HOST_PACK_CODE ? 0 : 1);
     (paths[path] ??= {})[def.method.toLowerCase()] = {
-      operationId: `${r.pack}_${def.method.toLowerCase()}_${r.path.split("/").filter(Boolean).slice(1).join("_").replace(/[:{}]/g, "") || "root"}`,
+      operationId: `${r.pack}_${def.method.toLowerCase()}_${segments.join("_").replace(/[^A-Za-z0-9_]/g, "_") || "root"}`,
       tags: [r.pack],
       summary: def.summary,
       ...(def.description ? { description: def.description } : {}),
       "x-valhalla-scope":
         def.scope === "public" ? "public" : def.scope === "admin" ? "admin" : `${r.pack}:${def.scope}`,
+      ...(def.scope === "public" && !def.shareScope ? { security: [] } : { security: [{ apiKey: [] }] }),
       ...(parameters.length ? { parameters } : {}),
       ...(def.body
         ? { requestBody: { required: true, content: { "application/json": { schema: schemaOf(def.body) } } } }

@@ -1,4 +1,4 @@
-import { type AnyPack, type BriefSection, type Registry, todayIn } from "@valhalla/runtime";
+import { type ActorRef, type AnyPack, type BriefSection, type Registry, todayIn } from "@valhalla/runtime";
 import type { AuditLog } from "./audit-log.js";
 
 /** Outcome of one pack's part of a loop (daily work or brief section). */
@@ -35,7 +35,7 @@ export async function eachPack<T>(
 export async function runDailyOps(
   registry: Registry,
   audit: AuditLog,
-  actor: string,
+  actor: ActorRef,
   now: () => Date,
 ): Promise<{ date: string; ok: boolean; packs: PackOutcome<unknown>[] }> {
   const date = todayIn(registry.timezone, now());

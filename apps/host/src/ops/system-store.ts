@@ -8,10 +8,17 @@ export const SystemConfig = v.object({
 });
 export type SystemConfig = v.InferOutput<typeof SystemConfig>;
 
+/** Who did something, as recorded: a principal's kind, id and label (see `actorRef`). */
+export const Actor = v.object({
+  kind: v.picklist(["key", "share", "job", "anonymous"]),
+  id: v.string(),
+  label: v.string(),
+});
+
 /** One audit entry: who did what, when, to which pack and record, and how it ended. */
 export const AuditEntry = v.object({
   at: v.string(),
-  actor: v.string(),
+  actor: Actor,
   /** `request` (an HTTP call), `job`, `daily` (a pack's daily hook) or `approval`. */
   kind: v.picklist(["request", "job", "daily", "approval"]),
   action: v.string(),
@@ -34,7 +41,7 @@ export const Approval = v.object({
   key: v.nullable(v.string()),
   status: v.picklist(["pending", "approved", "rejected"]),
   decided_at: v.nullable(v.string()),
-  decided_by: v.nullable(v.string()),
+  decided_by: v.nullable(Actor),
   result: v.unknown(),
 });
 export type Approval = v.InferOutput<typeof Approval>;

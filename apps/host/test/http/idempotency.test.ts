@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createHost, type Host } from "../../src/create-host.js";
-import { IDEMPOTENCY_NS } from "../../src/http/idempotency.js";
 import { silentLogger } from "../../src/log.js";
+import { IDEMPOTENCY_NS } from "../../src/pipeline/stages/idempotency.js";
 import { allPacks, boardItems, json, keyFor, req, testHost, tmpSqlite } from "../fixtures/hosts.js";
 
 const post = (key: string, idem: string, body: unknown, path = "/testboard/items") =>

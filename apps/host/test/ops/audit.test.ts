@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Host } from "../../src/create-host.js";
+import { apiKeyStore } from "../../src/security/api-keys.js";
 import { notes } from "../fixtures/ops-packs.js";
+import { boardPack } from "../fixtures/test-packs.js";
 import { call, testHost } from "../helpers.js";
 
 const json = async (res: Response) => ({ status: res.status, body: (await res.json()) as any });
@@ -11,14 +13,8 @@ describe("audit log", () => {
 
   it("should record who, what, when, pack, record id and outcome of mutating requests", async () => {
     let t = new Date("2026-02-01T10:00:00Z").getTime();
-    host = await testHost({
-      packs: [notes],
-      now: () => new Date(t),
-      guard: (c) => {
-        c.set("actor" as never, "alice" as never);
-      },
-    });
-    const note = await json(await call(host, "POST", "/notes", { text: "x" }));
+    host = await testHost({ packs: [notes], now: () => new Date(t), auth: { disabled: true } });
+    const note = await json(await call(host, "POST", "/notes", { text: "x" }, { "x-actor": "dana" }));
     t += 3_600_000;
     await call(host, "POST", "/notes", { text: 42 });
     await call(host, "GET", "/notes/whatever");
@@ -27,7 +23,8 @@ describe("audit log", () => {
     expect(res.body.items).toEqual([
       expect.objectContaining({
         at: "2026-02-01T10:00:00.000Z",
-        actor: "alice",
+        // Auth is off: x-actor labels the caller, and the record says it is anonymous.
+        actor: { kind: "anonymous", id: "anonymous", label: "dana" },
         kind: "request",
         action: "POST /notes",
         pack: "notes",
@@ -37,6 +34,7 @@ describe("audit log", () => {
       }),
       expect.objectContaining({
         at: "2026-02-01T11:00:00.000Z",
+        actor: { kind: "anonymous", id: "anonymous", label: "anonymous" },
         outcome: "failure",
         status: 400,
         pack: "notes",
@@ -44,6 +42,47 @@ describe("audit log", () => {
     ]);
     const since = await json(await call(host, "GET", "/audit?since=2026-02-01T10:30:00Z"));
     expect(since.body.items.map((e: { status: number }) => e.status)).toEqual([400]);
+  });
+
+  it("should name the calling key, not a header, on requests, share tokens and approvals", async () => {
+    host = await testHost({ packs: [notes, boardPack] });
+    const { key, secret } = await apiKeyStore(host.registry.driver).create({
+      name: "alice",
+      scopes: "admin",
+    });
+    const as = { authorization: `Bearer ${secret}`, "x-actor": "mallory" };
+    const alice = { kind: "key", id: key.id, label: "alice" };
+    await call(host, "PUT", "/system/config", { soft_launch: true }, as);
+    const note = await json(await call(host, "POST", "/notes", { text: "hello" }, as));
+    const queued = await json(await call(host, "POST", `/notes/${note.body.id}/publish`, undefined, as));
+    expect(queued.status).toBe(202);
+    const token = await json(
+      await call(host, "POST", "/share_tokens", { scope: "jv_board", subject: "p1" }, as),
+    );
+    expect(token.status).toBe(201);
+    expect((await call(host, "DELETE", `/share_tokens/${token.body.id}`, undefined, as)).status).toBe(204);
+    const approved = await json(
+      await call(host, "POST", `/approvals/${queued.body.approval_id}/approve`, undefined, as),
+    );
+    expect(approved.status).toBe(200);
+    expect(approved.body.decided_by).toEqual(alice);
+
+    const items = (await json(await call(host, "GET", "/audit?limit=50", undefined, as))).body.items as {
+      action: string;
+      actor: unknown;
+      kind: string;
+    }[];
+    expect(items.map((e) => `${e.kind} ${e.action}`)).toEqual([
+      "request PUT /system/config",
+      "request POST /notes",
+      "request POST /notes/:id/publish",
+      "request POST /share_tokens",
+      "request DELETE /share_tokens/:id",
+      "approval notes:publish",
+      "request POST /approvals/:id/approve",
+    ]);
+    for (const e of items) expect(e.actor, e.action).toEqual(alice);
+    expect(JSON.stringify(items)).not.toContain("mallory");
   });
 
   it("should page with a cursor and filter by pack", async () => {
@@ -63,8 +102,10 @@ describe("audit log", () => {
 
   it("should be append-only and reject bad queries", async () => {
     host = await testHost({ packs: [notes] });
-    expect((await call(host, "DELETE", "/audit")).status).toBe(404);
-    expect((await call(host, "PUT", "/audit", {})).status).toBe(404);
+    const del = await call(host, "DELETE", "/audit");
+    expect(del.status).toBe(405);
+    expect(del.headers.get("allow")).toBe("GET, HEAD");
+    expect((await call(host, "PUT", "/audit", {})).status).toBe(405);
     const bad = await json(await call(host, "GET", "/audit?since=yesterday&limit=0"));
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(["since", "limit"]);
@@ -80,7 +121,7 @@ describe("audit log", () => {
     expect(res.body.items).toEqual([
       expect.objectContaining({
         kind: "job",
-        actor: "scheduler",
+        actor: { kind: "job", id: expect.stringMatching(/^tick_/), label: "notes/count" },
         action: "job notes/count",
         record_id: expect.stringMatching(/^tick_/),
         outcome: "success",

@@ -109,4 +109,39 @@ describe("auth", () => {
     expect((await host.fetch(req("POST", "/holdings", { body: { name: "x" } }))).status).not.toBe(401);
     expect((await host.fetch(req("GET", "/registry"))).status).toBe(200);
   });
+
+  it("should throttle failed authentications per address before looking the key up", async () => {
+    host = await testHost({ auth: { failures: { limit: 20, windowMs: 10_000 } } });
+    const admin = await keyFor(host, "admin");
+    const statuses: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const res = await host.fetch(req("GET", "/registry", { key: `vk_key_guess${i}_${"x".repeat(43)}` }));
+      statuses.push(res.status);
+      if (res.status === 429) expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    }
+    expect(statuses.filter((s) => s === 401)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(180);
+    // The source is locked out, whatever it sends; callers without a credential are not affected.
+    expect((await host.fetch(req("GET", "/registry", { key: admin }))).status).toBe(429);
+    expect((await host.fetch(req("GET", "/healthz"))).status).toBe(200);
+  });
+
+  it("should ignore x-actor while auth is on: the key is the actor", async () => {
+    host = await testHost();
+    const { key, secret } = await apiKeyStore(host.registry.driver).create({
+      name: "alice",
+      scopes: "wholesale:write",
+    });
+    const res = await host.fetch(
+      req("POST", "/wholesale", {
+        key: secret,
+        headers: { "x-actor": "mallory" },
+        body: { seller_name: "Sam", currency: "USD" },
+      }),
+    );
+    expect(res.status).toBe(201);
+    const deal = await json(res);
+    const log = await json(await host.fetch(req("GET", `/wholesale/${deal.id}/activities`, { key: secret })));
+    expect(log.items[0].actor).toBe(`alice (${key.id})`);
+  });
 });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Host } from "../../src/create-host.js";
 import { createHost } from "../../src/create-host.js";
 import { silentLogger } from "../../src/log.js";
-import { processCounter } from "../../src/security/rate-limit.js";
+import { processCounter } from "../../src/pipeline/stages/rate-limit.js";
 import { allPacks, json, keyFor, req, testHost, tmpSqlite } from "../fixtures/hosts.js";
 import { postgresStore, redisStore } from "../storage/services.js";
 

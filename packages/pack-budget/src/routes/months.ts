@@ -1,9 +1,9 @@
-import { decimalString, idParam, reply, replyRecord, routeFor } from "@valhalla/runtime";
+import { decimalString, idParam, principalLabel, reply, replyRecord, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
 import { bufferCheck, snapshotOf } from "../ledger.js";
 import { closeMonth, repairTotals, setAllocation } from "../posting.js";
 import { AllocationBody, monthString } from "../schemas.js";
-import { actorOf, configOf, moneyField, thisMonth } from "../service.js";
+import { configOf, moneyField, thisMonth } from "../service.js";
 import type { BudgetContext } from "../storage.js";
 
 const route = routeFor<BudgetContext>();
@@ -38,8 +38,8 @@ export const closeMonthRoute = route({
   params: MonthParams,
   response: { status: 201 },
   errors: [409],
-  handler: async ({ params, ctx, c }) => {
-    const snap = await closeMonth(ctx, params.month, actorOf(c.req.header("x-actor")));
+  handler: async ({ params, ctx, principal }) => {
+    const snap = await closeMonth(ctx, params.month, principalLabel(principal));
     return reply(201, snap);
   },
 });

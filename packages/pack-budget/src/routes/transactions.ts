@@ -1,8 +1,7 @@
-import { idParam, pageQuery, replyRecord, routeFor } from "@valhalla/runtime";
+import { idParam, pageQuery, principalLabel, replyRecord, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
 import { postTransaction, voidTransaction } from "../posting.js";
 import { CreateTransactionBody, monthString, TX_KINDS } from "../schemas.js";
-import { actorOf } from "../service.js";
 import type { BudgetContext } from "../storage.js";
 
 const route = routeFor<BudgetContext>();
@@ -12,13 +11,14 @@ export const createTransaction = route({
   path: "/transactions",
   summary:
     "Post income or an expense; rules fill bucket/category; C/D spending is gated on funded essentials",
-  description: "Send `x-actor` to record who posted (and who overrode the gate).",
+  description:
+    "The caller (its API key, or `x-actor` when auth is off) is recorded as who posted and who overrode the gate.",
   scope: "write",
   body: CreateTransactionBody,
   response: { status: 201 },
   errors: [409, 422],
-  handler: async ({ body, ctx, c }) => {
-    const tx = await postTransaction(ctx, body, actorOf(c.req.header("x-actor")));
+  handler: async ({ body, ctx, principal }) => {
+    const tx = await postTransaction(ctx, body, principalLabel(principal));
     return replyRecord(201, tx, { location: `/budget/transactions/${tx.id}` });
   },
 });
@@ -64,8 +64,8 @@ export const voidTransactionRoute = route({
   params: v.object({ id: idParam }),
   response: { status: 201 },
   errors: [404, 409],
-  handler: async ({ params, ctx, c }) => {
-    const rev = await voidTransaction(ctx, params.id, actorOf(c.req.header("x-actor")));
+  handler: async ({ params, ctx, principal }) => {
+    const rev = await voidTransaction(ctx, params.id, principalLabel(principal));
     return replyRecord(201, rev, { location: `/budget/transactions/${rev.id}` });
   },
 });

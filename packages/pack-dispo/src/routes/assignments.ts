@@ -1,9 +1,8 @@
-import { idParam, replyRecord, routeFor } from "@valhalla/runtime";
+import { idParam, principalLabel, replyRecord, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
 import { assignmentsByDeal, createAssignment, updateAssignment } from "../assignments.js";
 import { CreateAssignmentBody, PatchAssignmentBody } from "../schemas.js";
 import type { DispoContext } from "../storage.js";
-import { actorOf } from "./actor.js";
 
 const route = routeFor<DispoContext>();
 
@@ -30,8 +29,11 @@ export const patchAssignment = route({
   params: v.object({ id: idParam }),
   body: PatchAssignmentBody,
   errors: [404, 409, 412],
-  handler: async ({ params, body, ctx, c, ifRev }) =>
-    replyRecord(200, await updateAssignment(ctx, params.id, body, { ifRev, actor: actorOf(c) })),
+  handler: async ({ params, body, ctx, principal, ifRev }) =>
+    replyRecord(
+      200,
+      await updateAssignment(ctx, params.id, body, { ifRev, actor: principalLabel(principal) }),
+    ),
 });
 
 export const assignmentsForDeal = route({

@@ -51,7 +51,7 @@ describe("routes: assignments", () => {
     const log = await call(host, "GET", `/wholesale/${deal.id}/activities`);
     expect(log.body.items.slice(-2).map((x: any) => [x.data.to, x.actor])).toEqual([
       ["assignment", "dispo-desk"],
-      ["closed", "system"],
+      ["closed", "anonymous"],
     ]);
   });
 

@@ -1,9 +1,8 @@
-import { idParam, pageQuery, reply, routeFor } from "@valhalla/runtime";
+import { idParam, pageQuery, principalLabel, reply, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
 import { logActivity } from "../deals-api.js";
 import { ActivityBody } from "../schemas.js";
 import type { WholesaleContext } from "../storage.js";
-import { actorOf } from "./actor.js";
 
 const route = routeFor<WholesaleContext>();
 const IdParams = v.object({ id: idParam });
@@ -11,15 +10,15 @@ const IdParams = v.object({ id: idParam });
 export const addActivity = route({
   method: "POST",
   path: "/:id/activities",
-  summary: "Log an activity on a deal (append-only; actor from x-actor)",
+  summary: "Log an activity on a deal (append-only; the actor is the caller)",
   scope: "write",
   params: IdParams,
   body: ActivityBody,
   response: { status: 201 },
   errors: [404],
-  handler: async ({ params, body, ctx, c }) => {
+  handler: async ({ params, body, ctx, principal }) => {
     await ctx.storage.deals.require(params.id);
-    const entry = await logActivity(ctx, params.id, { ...body, actor: actorOf(c) });
+    const entry = await logActivity(ctx, params.id, { ...body, actor: principalLabel(principal) });
     return reply(201, entry, { location: `/wholesale/${params.id}/activities` });
   },
 });

@@ -1,10 +1,17 @@
-import { idParam, ProblemError, pageQuery, replyRecord, routeFor, text } from "@valhalla/runtime";
+import {
+  idParam,
+  ProblemError,
+  pageQuery,
+  principalLabel,
+  replyRecord,
+  routeFor,
+  text,
+} from "@valhalla/runtime";
 import * as v from "valibot";
 import { createDeal, patchDeal, pipelineSummary, transitionDeal } from "../deals-api.js";
 import { CreateDealBody, PatchDealBody, STAGES, StageBody } from "../schemas.js";
 import { boardView } from "../service.js";
 import type { WholesaleContext } from "../storage.js";
-import { actorOf } from "./actor.js";
 
 const route = routeFor<WholesaleContext>();
 const IdParams = v.object({ id: idParam });
@@ -17,8 +24,8 @@ export const createDealRoute = route({
   scope: "write",
   body: CreateDealBody,
   response: { status: 201 },
-  handler: async ({ body, ctx, c }) => {
-    const deal = await createDeal(ctx, body, actorOf(c));
+  handler: async ({ body, ctx, principal }) => {
+    const deal = await createDeal(ctx, body, principalLabel(principal));
     return replyRecord(201, deal, { location: `/wholesale/${deal.id}` });
   },
 });
@@ -58,9 +65,9 @@ export const partnerBoard = route({
   shareScope: "jv_board",
   query: v.strictObject({ partner_id: v.optional(text(100)), ...pageQuery }),
   errors: [400],
-  handler: async ({ query, ctx, c }) => {
-    const subject = c.get("shareSubject" as never) as string | undefined;
-    const partner = subject ?? query.partner_id;
+  handler: async ({ query, ctx, principal }) => {
+    // A share token is bound to one partner: its subject wins over any query.
+    const partner = principal.kind === "share" ? principal.subject : query.partner_id;
     if (!partner) {
       throw new ProblemError(400, "validation-failed", "Invalid query: 'partner_id' is required", {
         errors: [{ pointer: "/query/partner_id", field: "partner_id", message: "is required" }],
@@ -105,10 +112,10 @@ export const moveStage = route({
   params: IdParams,
   body: StageBody,
   errors: [404, 409, 412],
-  handler: async ({ params, body, ctx, c, ifRev }) => {
+  handler: async ({ params, body, ctx, principal, ifRev }) => {
     const deal = await transitionDeal(ctx, params.id, body.to, {
       reason: body.reason,
-      actor: actorOf(c),
+      actor: principalLabel(principal),
       ifRev,
     });
     return replyRecord(200, deal);

@@ -20,7 +20,7 @@ describe("routes: activities", () => {
     expect(res.body.items.map((a: any) => [a.type, a.actor, a.data])).toEqual([
       ["created", "ann", null],
       ["stage_change", "bob", { from: "lead", to: "offer", reason: null }],
-      ["stage_change", "system", { from: "offer", to: "dead", reason: "seller sold to a flipper" }],
+      ["stage_change", "anonymous", { from: "offer", to: "dead", reason: "seller sold to a flipper" }],
     ]);
     for (const a of res.body.items) {
       expect(a.deal_id).toBe(id);

@@ -1,6 +1,6 @@
 import type { Host } from "@valhalla/host";
 import { beforeEach, describe, expect, it } from "vitest";
-import { call, dealAt, makeHost } from "../helpers.js";
+import { asPartner, call, dealAt, makeHost } from "../helpers.js";
 
 const PRIVATE = [
   "seller_motivation",
@@ -41,7 +41,7 @@ describe("routes: JV partner board", () => {
   });
 
   it("should return only the share subject's deals with partner-visible fields", async () => {
-    const res = await call(host, "GET", "/wholesale/board", undefined, { "x-share-subject": "jv_ann" });
+    const res = await call(host, "GET", "/wholesale/board", undefined, await asPartner(host, "jv_ann"));
     expect(res.status).toBe(200);
     expect(res.body.partner_id).toBe("jv_ann");
     expect(res.body.items.map((d: any) => d.id).sort()).toEqual([...annDeals].sort());
@@ -72,7 +72,7 @@ describe("routes: JV partner board", () => {
 
   it("should ignore a partner_id query when a share subject is present", async () => {
     const res = await call(host, "GET", "/wholesale/board?partner_id=jv_bob", undefined, {
-      "x-share-subject": "jv_ann",
+      ...(await asPartner(host, "jv_ann")),
     });
     expect(res.status).toBe(200);
     expect(res.body.partner_id).toBe("jv_ann");

@@ -3,6 +3,7 @@ import type * as v from "valibot";
 import type { Reply } from "../http/reply.js";
 import type { Collection, CollectionDef } from "../storage/collection.js";
 import type { Lease } from "../storage/driver.js";
+import type { Principal } from "./principal.js";
 import type { ServiceOf, ServiceRef } from "./service-ref.js";
 
 /** Severity of a registry or pack issue. @public */
@@ -143,6 +144,8 @@ export interface RouteInput<P, Q, B, Ctx> {
   readonly query: Q;
   readonly body: B;
   readonly ctx: Ctx;
+  /** Who is calling, as the host's authentication resolved it. Record this, never a header. */
+  readonly principal: Principal;
   /** The raw Hono context, for headers and anything unusual. */
   readonly c: Context;
   /** `If-Match` as a revision number, when the client sent one. */
@@ -173,11 +176,21 @@ export interface RouteDef<
     readonly status: number;
     readonly schema?: v.GenericSchema;
     readonly description?: string;
+    /** Media type of the success body. @default "application/json" */
+    readonly contentType?: string;
   };
   /** Other documented statuses (problem+json). */
   readonly errors?: readonly number[];
   /** Who may read this route with a share token of this kind (e.g. `jv_board`). */
   readonly shareScope?: string;
+  /** Append an audit entry for each call. @default true for POST, PUT, PATCH and DELETE */
+  readonly audit?: boolean;
+  /** Count calls against the caller's rate limit. @default true (health probes opt out) */
+  readonly rateLimit?: boolean;
+  /** Honour `Idempotency-Key`. @default true for POST */
+  readonly idempotency?: boolean;
+  /** Write a request log line for each call. @default true (health probes opt out) */
+  readonly log?: boolean;
   readonly handler: (
     input: RouteInput<
       P extends v.GenericSchema ? v.InferOutput<P> : Record<string, string>,
@@ -208,6 +221,8 @@ export interface JobDef<Ctx = PackContext<any, any>> {
       readonly tickId: string;
       /** Fencing number of the run's lease; grows with every run of the job. */
       readonly fence: number;
+      /** The run itself (`kind: "job"`, id = tick id): record it as the author of the run's writes. */
+      readonly principal: Principal;
     },
   ) => Promise<unknown> | unknown;
 }

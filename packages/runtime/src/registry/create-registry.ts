@@ -11,7 +11,7 @@ import { checkJobs } from "./checks/jobs.js";
 import { checkMigrations } from "./checks/migrations.js";
 import { checkDuplicateCodes, checkPackShape } from "./checks/pack-shape.js";
 import { checkCycles, checkRequirements, topoOrder } from "./checks/requirements.js";
-import { checkRoutes, mountPath } from "./checks/route-conflicts.js";
+import { checkRoutes, mountPath, orderRoutes } from "./checks/route-conflicts.js";
 import { checkDriverCapabilities, checkStorageConflicts, namespaceKey } from "./checks/storage-conflicts.js";
 import { makeIssue } from "./codes.js";
 import { formatReport } from "./format-report.js";
@@ -50,7 +50,16 @@ export interface RegistryOptions {
   readonly now?: () => Date;
   /** How `ctx.outbound()` actions run (approval gates). @default runs each action at once */
   readonly outboundGate?: OutboundGate;
+  /**
+   * The host's own routes, at their full paths (`/healthz`, `/jobs/:pack/:name/run`). They join
+   * `routes` as pack `host`, so one mechanism mounts, secures and documents them, and a pack
+   * route landing on one of them is an `E_ROUTE_CONFLICT`. @default []
+   */
+  readonly hostRoutes?: readonly RouteDef<any, any, any, any>[];
 }
+
+/** Owner of the host's own routes in `registry.routes` and in issues. @public */
+export const HOST_PACK_CODE = "host";
 
 /** A mounted route with its owner and declaration. @public */
 export interface RegistryRoute {
@@ -73,7 +82,10 @@ export interface Registry {
   readonly packs: readonly AnyPack[];
   readonly driver: Driver;
   readonly timezone: string;
-  /** Every pack route, mounted at `/<code><path>`. */
+  /**
+   * Every route: the host's own (pack `host`) and each pack's, mounted at `/<code><path>`; ordered
+   * so static segments come before parameters.
+   */
   readonly routes: readonly RegistryRoute[];
   /** Validate the whole set; every issue at once. */
   validate(): Promise<Report>;
@@ -108,6 +120,14 @@ export function createRegistry(packs: readonly AnyPack[], options: RegistryOptio
   const log = options.log ?? consoleLog;
   const ordered = topoOrder(packs);
   const byCode = new Map(packs.map((p) => [p.code, p]));
+  const hostRoutes = options.hostRoutes ?? [];
+  // Host routes get a context too (clock, zone, log), without storage: a pack named `host` wins.
+  if (!byCode.has(HOST_PACK_CODE))
+    byCode.set(HOST_PACK_CODE, {
+      code: HOST_PACK_CODE,
+      version: "0.0.0",
+      description: "The host",
+    } as AnyPack);
   const services = new Map<string, Record<string, unknown>>();
   const contexts = new Map<string, PackContext<any, any>>();
 
@@ -208,14 +228,17 @@ export function createRegistry(packs: readonly AnyPack[], options: RegistryOptio
     return ctx;
   };
 
-  const routes: RegistryRoute[] = packs.flatMap((p) =>
-    (p.routes ?? []).map((def) => ({
-      pack: p.code,
-      method: def.method,
-      path: mountPath(p.code, def.path),
-      def,
-    })),
-  );
+  const routes: RegistryRoute[] = orderRoutes([
+    ...hostRoutes.map((def) => ({ pack: HOST_PACK_CODE, method: def.method, path: def.path, def })),
+    ...packs.flatMap((p) =>
+      (p.routes ?? []).map((def) => ({
+        pack: p.code,
+        method: def.method,
+        path: mountPath(p.code, def.path),
+        def,
+      })),
+    ),
+  ]);
 
   return {
     packs: ordered,
@@ -228,7 +251,7 @@ export function createRegistry(packs: readonly AnyPack[], options: RegistryOptio
       const issues: Issue[] = [
         ...checkPackShape(packs),
         ...checkDuplicateCodes(packs),
-        ...checkRoutes(packs),
+        ...checkRoutes(packs, hostRoutes),
         ...checkStorageConflicts(packs),
         ...checkRequirements(packs),
         ...checkCycles(packs),

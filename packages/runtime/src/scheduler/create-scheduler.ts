@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { jobPrincipal } from "../pack/principal.js";
 import type { JobDef, Logger } from "../pack/types.js";
 import type { Registry } from "../registry/create-registry.js";
 import type { Driver, Lease } from "../storage/driver.js";
@@ -394,6 +395,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       signal: ac.signal,
       tickId: base.tickId,
       fence: lease.fence,
+      principal: jobPrincipal(e.pack, e.def.name, base.tickId),
     };
     const job = (async () => e.def.run(ctx))();
     // The job may keep running after an abort it ignores; its writes are fenced from then on.

@@ -142,7 +142,14 @@ export function packSuite(options: PackSuiteOptions): void {
         await pack.daily?.(ctx);
         for (const job of pack.jobs ?? []) {
           const controller = new AbortController();
-          await job.run({ ...ctx, signal: controller.signal, tickId: `pack-suite-${job.name}`, fence: 0 });
+          const tickId = `pack-suite-${job.name}`;
+          await job.run({
+            ...ctx,
+            signal: controller.signal,
+            tickId,
+            fence: 0,
+            principal: { kind: "job", id: tickId, pack: code, job: job.name },
+          });
         }
         expect(strayWrites(driver)).toEqual({ namespaces: [], locks: [] });
       });

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import { definePack } from "../../src/pack/define-pack.js";
+import { definePack, route } from "../../src/pack/define-pack.js";
 import type { AnyPack } from "../../src/pack/types.js";
 import { CODES } from "../../src/registry/codes.js";
 import { createRegistry } from "../../src/registry/create-registry.js";
@@ -33,10 +33,28 @@ describe("createRegistry().validate", () => {
   }
 
   it("should name both owners of a conflicting route", async () => {
-    const report = await validate(brokenSets.E_ROUTE_CONFLICT!.packs);
+    const report = await validate(brokenSets.E_ROUTE_CONFLICT!.packs, brokenSets.E_ROUTE_CONFLICT!.options);
     expect(report.issues.find((i) => i.code === "E_ROUTE_CONFLICT")!.message).toBe(
       "Route 'GET /jobs' is declared by both 'host' and 'jobs'",
     );
+  });
+
+  it("should order routes so a static segment is tried before a parameter", () => {
+    const routes = createRegistry([
+      definePack({
+        code: "deals",
+        version: "1.0.0",
+        description: "",
+        routes: [
+          route({ method: "GET", path: "/:id", summary: "", scope: "read", handler: () => 1 }),
+          route({ method: "GET", path: "/:id/log", summary: "", scope: "read", handler: () => 1 }),
+          route({ method: "GET", path: "/board", summary: "", scope: "read", handler: () => 1 }),
+          route({ method: "GET", path: "/:id/board", summary: "", scope: "read", handler: () => 1 }),
+        ],
+      }),
+    ]).routes.map((r) => r.path);
+    // Same shape: declaration order is kept.
+    expect(routes).toEqual(["/deals/board", "/deals/:id", "/deals/:id/log", "/deals/:id/board"]);
   });
 
   it("should write a cycle as a path", async () => {

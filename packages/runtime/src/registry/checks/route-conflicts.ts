@@ -1,4 +1,4 @@
-import type { AnyPack, Issue } from "../../pack/types.js";
+import type { AnyPack, Issue, RouteDef } from "../../pack/types.js";
 import { makeIssue } from "../codes.js";
 
 const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
@@ -12,32 +12,6 @@ export interface MountedRoute {
   readonly path: string;
 }
 
-/** Routes the host itself owns; a pack whose code lands on them collides. @internal */
-export const HOST_ROUTES: readonly MountedRoute[] = [
-  ["GET", "/healthz"],
-  ["GET", "/readyz"],
-  ["GET", "/registry"],
-  ["GET", "/registry/validate"],
-  ["GET", "/openapi.json"],
-  ["GET", "/docs"],
-  ["GET", "/jobs"],
-  ["GET", "/jobs/:pack/:name/runs"],
-  ["POST", "/jobs/:pack/:name/run"],
-  ["GET", "/brief"],
-  ["POST", "/ops/daily"],
-  ["GET", "/readiness"],
-  ["GET", "/audit"],
-  ["GET", "/system/config"],
-  ["PUT", "/system/config"],
-  ["GET", "/approvals"],
-  ["POST", "/approvals/:id/approve"],
-  ["POST", "/approvals/:id/reject"],
-  ["POST", "/boot/seed_minimum"],
-  ["POST", "/share_tokens"],
-  ["GET", "/share_tokens"],
-  ["DELETE", "/share_tokens/:id"],
-].map(([method, path]) => ({ pack: "host", method: method!, path: path! }));
-
 /** Join a pack prefix and a route path. @internal */
 export function mountPath(code: string, path: string): string {
   return path === "/" ? `/${code}` : `/${code}${path}`;
@@ -46,11 +20,33 @@ export function mountPath(code: string, path: string): string {
 // `/:id` and `/:dealId` match the same requests: compare shapes, not names.
 const shape = (path: string) => path.replace(/:[^/]+/g, ":").replace(/\/+$/, "") || "/";
 
-/** Route collisions (across packs, with the host, within a pack), missing scopes, bad routes. @internal */
-export function checkRoutes(packs: readonly AnyPack[]): Issue[] {
+/**
+ * Order routes so that, segment by segment, a static segment comes before a parameter
+ * (`/deals/board` before `/deals/:id`) whatever order the packs declared them in; the router
+ * tries routes in this order, so a parameter never shadows a static path. Stable otherwise.
+ * @internal
+ */
+export function orderRoutes<T extends { readonly path: string }>(routes: readonly T[]): T[] {
+  const kinds = new Map(
+    routes.map((r) => [r, r.path.split("/").map((seg) => (seg.startsWith(":") ? 1 : 0))]),
+  );
+  return [...routes].sort((a, b) => {
+    const ka = kinds.get(a)!;
+    const kb = kinds.get(b)!;
+    for (let i = 0; i < Math.min(ka.length, kb.length); i++) if (ka[i] !== kb[i]) return ka[i]! - kb[i]!;
+    return ka.length - kb.length;
+  });
+}
+
+/**
+ * Route collisions (across packs, with the host's own routes, within a pack), missing scopes and
+ * malformed routes. `hostRoutes` are the host's declarations at their full paths.
+ * @internal
+ */
+export function checkRoutes(packs: readonly AnyPack[], hostRoutes: readonly RouteDef[] = []): Issue[] {
   const issues: Issue[] = [];
   const seen = new Map<string, string>();
-  for (const r of HOST_ROUTES) seen.set(`${r.method} ${shape(r.path)}`, "host");
+  for (const r of hostRoutes) seen.set(`${r.method} ${shape(r.path)}`, "host");
   for (const p of packs) {
     for (const r of p.routes ?? []) {
       const label = `${String(r?.method)} ${mountPath(p.code, String(r?.path))}`;

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { type Driver, type Logger, ProblemError } from "@valhalla/runtime";
-import type { Context, MiddlewareHandler } from "hono";
-import { principalKey } from "../security/principal.js";
-import { timedOutWork } from "./request-timeout.js";
+import type { Context } from "hono";
+import type { Stage } from "../stage.js";
+import { callerKey } from "./rate-limit.js";
 
 /** Storage namespace of idempotency records. @public */
 export const IDEMPOTENCY_NS = "_valhalla.idempotency";
@@ -25,13 +25,6 @@ type Entry =
       headers: [string, string][];
       body: string;
     };
-
-const STARTED = "routeStarted";
-
-/** Mark that a route passed auth and validation and its handler runs: its outcome is now recorded. @internal */
-export function markStarted(c: Context): void {
-  c.set(STARTED as never, true as never);
-}
 
 const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
 
@@ -57,72 +50,70 @@ function parseKey(raw: string): string {
 }
 
 /**
- * Idempotency keys on POST (IETF httpapi draft): the first request with a key claims it with an
- * insert-if-absent in the shared store; a retry with the same body gets the first response replayed
- * byte for byte (`Idempotent-Replayed: true`), another body gets 422, a retry while the first runs
- * gets 409. Keys are scoped per caller, method and path. Requests refused before their handler ran
- * (auth, validation) release the key; a timed-out one releases it when its handler has stopped.
+ * `idempotency` (POST): the first request with an `Idempotency-Key` claims it with an
+ * insert-if-absent in the shared store; a retry with the same body gets the first response
+ * replayed byte for byte (`Idempotent-Replayed: true`), another body gets 422, a retry while the
+ * first runs gets 409 (IETF httpapi draft). Keys are scoped per caller, method and path. Requests
+ * refused before their handler ran (validation) release the key; a timed-out one releases it when
+ * its handler has stopped.
  * @internal
  */
-export function idempotency(
+export function idempotencyStage(
   driver: Driver,
   log: Logger,
   options: IdempotencyOptions = {},
-): MiddlewareHandler {
+  trustProxy?: readonly string[],
+): Stage {
   const ttlMs = options.ttlMs ?? 86_400_000;
   const leaseMs = options.leaseMs ?? 120_000;
-  return async (c, next) => {
-    if (c.req.method !== "POST") return next();
-    const header = c.req.header("idempotency-key");
-    if (header === undefined) return next();
-    const key = parseKey(header);
-    const fingerprint = sha256(await c.req.text());
-    const id = `idem_${sha256(`${principalKey(c)}\n${c.req.method}\n${c.req.path}\n${key}`)}`;
+  return {
+    name: "idempotency",
+    async run(x, next) {
+      const c = x.c;
+      const header = c.req.header("idempotency-key");
+      if (header === undefined) return next(x);
+      const key = parseKey(header);
+      const fingerprint = sha256(x.text ?? "");
+      const id = `idem_${sha256(`${callerKey(x, trustProxy)}\n${c.req.method}\n${c.req.path}\n${key}`)}`;
 
-    let rev = 0;
-    for (let attempt = 0; rev === 0; attempt++) {
-      if (attempt > 5)
-        throw new ProblemError(409, "idempotency-busy", "The idempotency key is contended; retry");
-      const now = await driver.now();
-      const claim: Entry = { state: "in_flight", fingerprint, created_at: now, lease_until: now + leaseMs };
-      const cur = await driver.get(IDEMPOTENCY_NS, id);
-      if (cur) {
-        const entry = JSON.parse(cur.value) as Entry;
-        const stale =
-          entry.created_at + ttlMs <= now || (entry.state === "in_flight" && entry.lease_until <= now);
-        if (!stale) return answerExisting(c, entry, fingerprint);
-      }
-      const expectRev = cur?.rev ?? 0;
-      const res = await driver.write(IDEMPOTENCY_NS, {
-        record: { id, rev: expectRev + 1, value: JSON.stringify(claim) },
-        index: {},
-        expectRev,
-      });
-      if (res.ok) rev = expectRev + 1;
-    }
-
-    const release = () =>
-      driver.remove(IDEMPOTENCY_NS, id, rev).catch((err: unknown) => {
-        log.warn("idempotency release failed", {
-          error: String(err),
-          request_id: c.get("requestId" as never),
+      let rev = 0;
+      for (let attempt = 0; rev === 0; attempt++) {
+        if (attempt > 5)
+          throw new ProblemError(409, "idempotency-busy", "The idempotency key is contended; retry");
+        const now = await driver.now();
+        const claim: Entry = { state: "in_flight", fingerprint, created_at: now, lease_until: now + leaseMs };
+        const cur = await driver.get(IDEMPOTENCY_NS, id);
+        if (cur) {
+          const entry = JSON.parse(cur.value) as Entry;
+          const stale =
+            entry.created_at + ttlMs <= now || (entry.state === "in_flight" && entry.lease_until <= now);
+          if (!stale) return answerExisting(c, entry, fingerprint);
+        }
+        const expectRev = cur?.rev ?? 0;
+        const res = await driver.write(IDEMPOTENCY_NS, {
+          record: { id, rev: expectRev + 1, value: JSON.stringify(claim) },
+          index: {},
+          expectRev,
         });
-      });
-    try {
-      await next();
-    } catch (err) {
-      await release();
-      throw err;
-    }
-    const started = c.get(STARTED as never) === true;
-    const pending = timedOutWork(c);
-    if (!started) {
-      await release();
-    } else if (pending) {
-      // The handler may still be running; retries see 409 until it stops, then may try again.
-      void pending.then(release);
-    } else {
-      const res = c.res;
+        if (res.ok) rev = expectRev + 1;
+      }
+
+      const release = () =>
+        driver.remove(IDEMPOTENCY_NS, id, rev).catch((err: unknown) => {
+          log.warn("idempotency release failed", { error: String(err), request_id: c.get("requestId") });
+        });
+      let res: Response;
+      try {
+        res = await next(x);
+      } catch (err) {
+        if (x.pending) void x.pending.then(release);
+        else await release();
+        throw err;
+      }
+      if (!x.started) {
+        await release();
+        return res;
+      }
       const body = Buffer.from(await res.clone().arrayBuffer()).toString("base64");
       const headers = [...res.headers].filter(([k]) => k !== "x-request-id" && k !== "set-cookie");
       const done: Entry = {
@@ -138,9 +129,9 @@ export function idempotency(
         index: {},
         expectRev: rev,
       });
-      if (!saved.ok)
-        log.warn("idempotency record lost its claim", { request_id: c.get("requestId" as never) });
-    }
+      if (!saved.ok) log.warn("idempotency record lost its claim", { request_id: c.get("requestId") });
+      return res;
+    },
   };
 }
 
@@ -163,7 +154,7 @@ function answerExisting(c: Context, entry: Entry, fingerprint: string): Response
   }
   const headers = new Headers(entry.headers);
   headers.set("idempotent-replayed", "true");
-  headers.set("x-request-id", c.get("requestId" as never) as string);
+  headers.set("x-request-id", c.get("requestId"));
   const body = entry.status === 204 ? null : new Uint8Array(Buffer.from(entry.body, "base64"));
   return new Response(body, { status: entry.status, headers });
 }

@@ -1,7 +1,8 @@
 import { type Driver, ProblemError } from "@valhalla/runtime";
-import type { MiddlewareHandler } from "hono";
-import { addResponseHeader } from "../http/envelope.js";
-import { principalKey } from "./principal.js";
+import { addResponseHeader } from "../../http/envelope.js";
+import { clientAddress } from "../../security/client-address.js";
+import type { Exchange } from "../exchange.js";
+import type { Stage } from "../stage.js";
 
 /** Per-caller rate limit. @public */
 export interface RateLimitOptions {
@@ -10,9 +11,6 @@ export interface RateLimitOptions {
   /** Window length in ms (fixed window, started by the first request). @default 60000 */
   readonly windowMs?: number;
 }
-
-// Probes must never be throttled: an orchestrator would restart a healthy replica.
-const EXEMPT = new Set(["/healthz", "/readyz"]);
 
 type Counter = (key: string, windowMs: number) => Promise<{ count: number; resetAt: number }>;
 
@@ -43,14 +41,26 @@ export function processCounter(clock: () => number = Date.now): Counter & { size
   return Object.assign(hit, { size: () => windows.size });
 }
 
+/** The caller a budget belongs to: its key or share token, else its address. @internal */
+export function callerKey(x: Exchange, trustProxy?: readonly string[]): string {
+  const p = x.principal;
+  if (p?.kind === "key") return `key:${p.id}`;
+  if (p?.kind === "share") return `share:${p.id}`;
+  return `ip:${clientAddress(x.c, trustProxy)}`;
+}
+
 /**
- * Count every request and answer 429 with `Retry-After` past the limit; sets `RateLimit-*`
+ * `rate-limit`: count the call and answer 429 with `Retry-After` past the limit; sets `RateLimit-*`
  * headers (draft-6). With a cluster store (`capabilities.locks === "cluster"`: Redis, Postgres)
  * the count is `driver.incr`, atomic in the store, so replicas share one budget; otherwise it is
  * kept in this process ({@link processCounter}), which is what such a store guarantees anyway.
  * @internal
  */
-export function rateLimit(driver: Driver, options: RateLimitOptions = {}): MiddlewareHandler {
+export function rateLimitStage(
+  driver: Driver,
+  options: RateLimitOptions = {},
+  trustProxy?: readonly string[],
+): Stage {
   const limit = options.limit ?? 600;
   const windowMs = options.windowMs ?? 60_000;
   if (!Number.isInteger(limit) || limit < 1)
@@ -60,28 +70,30 @@ export function rateLimit(driver: Driver, options: RateLimitOptions = {}): Middl
   const limitHeader = String(limit);
   const count: Counter =
     driver.capabilities.locks === "cluster" ? (key, ms) => driver.incr(key, ms) : processCounter();
-  return async (c, next) => {
-    if (EXEMPT.has(c.req.path) || c.req.method === "OPTIONS") return next();
-    const { count: n, resetAt } = await count(`rl:${principalKey(c)}`, windowMs);
-    const resetS = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
-    const remaining = String(Math.max(0, limit - n));
-    if (n > limit) {
-      throw new ProblemError(
-        429,
-        "rate-limited",
-        `More than ${limit} requests in ${windowMs / 1000} s; retry after ${resetS} s`,
-        {},
-        {
-          "ratelimit-limit": limitHeader,
-          "ratelimit-remaining": remaining,
-          "ratelimit-reset": String(resetS),
-          "retry-after": String(resetS),
-        },
-      );
-    }
-    addResponseHeader(c, "ratelimit-limit", limitHeader);
-    addResponseHeader(c, "ratelimit-remaining", remaining);
-    addResponseHeader(c, "ratelimit-reset", String(resetS));
-    return next();
+  return {
+    name: "rate-limit",
+    async run(x, next) {
+      const { count: n, resetAt } = await count(`rl:${callerKey(x, trustProxy)}`, windowMs);
+      const resetS = String(Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)));
+      const remaining = String(Math.max(0, limit - n));
+      if (n > limit) {
+        throw new ProblemError(
+          429,
+          "rate-limited",
+          `More than ${limit} requests in ${windowMs / 1000} s; retry after ${resetS} s`,
+          {},
+          {
+            "ratelimit-limit": limitHeader,
+            "ratelimit-remaining": remaining,
+            "ratelimit-reset": resetS,
+            "retry-after": resetS,
+          },
+        );
+      }
+      addResponseHeader(x.c, "ratelimit-limit", limitHeader);
+      addResponseHeader(x.c, "ratelimit-remaining", remaining);
+      addResponseHeader(x.c, "ratelimit-reset", resetS);
+      return next(x);
+    },
   };
 }

@@ -1,0 +1,109 @@
+import { isReply, ProblemError, type Registry } from "@valhalla/runtime";
+import type { Context } from "hono";
+import { principalOf } from "../exchange.js";
+import { LazyAbort, onClientGone } from "../lazy-abort.js";
+import type { Stage } from "../stage.js";
+
+/** Parse `If-Match: "3"` (or `W/"3"`, or `3`) into a revision. */
+function parseIfMatch(c: Context): number | undefined {
+  const raw = c.req.header("if-match");
+  if (raw === undefined) return undefined;
+  const m = /^(?:W\/)?"?(\d{1,15})"?$/.exec(raw.trim());
+  if (!m) throw new ProblemError(400, "invalid-if-match", 'If-Match must be an ETag such as "3"');
+  return Number(m[1]);
+}
+
+/** The id a response body is about (`id`, a job run's `run.id`, an `approval_id`), for the audit. */
+function idOf(body: unknown): string | undefined {
+  if (typeof body !== "object" || body === null) return undefined;
+  const b = body as { id?: unknown; run?: { id?: unknown }; approval_id?: unknown };
+  for (const v of [b.id, b.run?.id, b.approval_id]) if (typeof v === "string") return v;
+  return undefined;
+}
+
+/**
+ * `handle`: run the route's handler with its validated input, the caller's principal and a
+ * context whose writes check the request's abort flag; answer 504 once `timeoutMs` pass (the flag
+ * is raised too, so a late write never commits), then turn what the handler returned into the
+ * response: a `Response` as is, a `reply()` with its status and headers, other data as 200 JSON.
+ * @internal
+ */
+export function handleStage(registry: Registry, timeoutMs: number): Stage {
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
+    throw new TypeError("[valhalla] [timeout] timeoutMs must be a positive integer");
+  return {
+    name: "handle",
+    async run(x) {
+      const { c, route } = x;
+      const ifRev = parseIfMatch(c);
+      const abort = new LazyAbort();
+      x.abort = abort;
+      // Writes check `abort` itself; a real AbortSignal is made only if the handler reads `ctx.signal`.
+      const ctx = registry.context(route.pack, {
+        abort,
+        get signal() {
+          return abort.signal;
+        },
+      });
+      x.started = true;
+      const work = Promise.resolve(
+        route.def.handler({
+          params: x.params,
+          query: x.query,
+          body: x.body,
+          ctx,
+          principal: principalOf(x),
+          c,
+          ifRev,
+        } as Parameters<typeof route.def.handler>[0]),
+      );
+      const out = await deadline(x, work, abort, timeoutMs);
+      if (out instanceof Response) return out;
+      if (isReply(out)) {
+        for (const k in out.headers) c.header(k, out.headers[k]);
+        if (out.body === undefined || out.status === 204) return c.body(null, out.status as 204);
+        x.recordId = idOf(out.body);
+        return c.json(out.body as object, out.status as 200);
+      }
+      x.recordId = route.method === "GET" ? undefined : idOf(out);
+      return c.json(out as object, 200);
+    },
+  };
+}
+
+/** Race the handler against the timeout and the client going away. */
+function deadline<T>(
+  x: { c: Context; pending: Promise<void> | undefined },
+  work: Promise<T>,
+  abort: LazyAbort,
+  ms: number,
+): Promise<T> {
+  const stopWatching = onClientGone(x.c, () =>
+    abort.abort(new DOMException("Client connection closed", "AbortError")),
+  );
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stopWatching();
+      abort.abort(new DOMException(`The request exceeded ${ms} ms`, "TimeoutError"));
+      x.pending = work.then(
+        () => undefined,
+        () => undefined,
+      );
+      reject(
+        new ProblemError(504, "timeout", `The request took longer than ${ms} ms; nothing was committed`),
+      );
+    }, ms);
+    work.then(
+      (v) => {
+        clearTimeout(timer);
+        stopWatching();
+        resolve(v);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        stopWatching();
+        reject(err);
+      },
+    );
+  });
+}

@@ -1,0 +1,104 @@
+import { MAX_JSON_DEPTH, ProblemError } from "@valhalla/runtime";
+import type { Context } from "hono";
+import type { Stage } from "../stage.js";
+
+const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
+/** Keys that would reach an object's prototype; refused like any unknown field. */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * `read-body`: read the body once, bounded by `maxBytes` (413 whether or not `Content-Length` was
+ * sent), and, on routes with a body schema, parse it as JSON strictly: 415 for another content
+ * type, 400 for malformed JSON, nesting deeper than 32, or a prototype key (`__proto__`).
+ * @internal
+ */
+export function readBodyStage(maxBytes: number, json: boolean): Stage {
+  return {
+    name: "read-body",
+    async run(x, next) {
+      if (json) {
+        const type = x.c.req.header("content-type") ?? "";
+        if (!JSON_TYPE.test(type))
+          throw new ProblemError(
+            415,
+            "unsupported-media-type",
+            `Send the body as application/json (got '${type || "none"}')`,
+          );
+      }
+      x.text = await readLimited(x.c, maxBytes);
+      if (json) x.body = parseJson(x.text);
+      return next(x);
+    },
+  };
+}
+
+const tooLarge = () => new ProblemError(413, "body-too-large", "The request body exceeds the size limit");
+
+/** The body as text, refusing more than `max` bytes without buffering past it. */
+async function readLimited(c: Context, max: number): Promise<string> {
+  const declared = c.req.header("content-length");
+  if (declared !== undefined && Number(declared) > max) throw tooLarge();
+  const stream = c.req.raw.body;
+  if (!stream) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      // Not awaited: cancelling one branch of a tee()d body (a cloned Request) settles only once
+      // every branch is cancelled, which may be never.
+      reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString("utf8");
+}
+
+/** Parse a JSON body; every refusal is a 400 problem naming what is wrong. @internal */
+export function parseJson(text: string): unknown {
+  if (text.trim() === "")
+    throw new ProblemError(400, "malformed-json", "The request body is empty; send a JSON object");
+  if (tooDeep(text))
+    throw new ProblemError(400, "json-too-deep", `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+  let forbidden: string | undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text, (key, value) => {
+      if (FORBIDDEN_KEYS.has(key) && forbidden === undefined) forbidden = key;
+      return value;
+    });
+  } catch (err) {
+    throw new ProblemError(
+      400,
+      "malformed-json",
+      `Malformed JSON: ${err instanceof Error ? err.message.replace(/\s+in JSON.*$/, "") : "parse error"}`,
+    );
+  }
+  if (forbidden !== undefined) {
+    throw new ProblemError(400, "validation-failed", `Invalid body: '${forbidden}' is not a known field`, {
+      errors: [{ pointer: `/body/${forbidden}`, field: forbidden, message: "is not a known field" }],
+    });
+  }
+  return parsed;
+}
+
+// Scan brackets outside strings before parsing, so a hostile body never reaches a recursive walk.
+function tooDeep(text: string): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 92) i++;
+      else if (ch === 34) inString = false;
+    } else if (ch === 34) inString = true;
+    else if (ch === 123 || ch === 91) {
+      if (++depth > MAX_JSON_DEPTH) return true;
+    } else if (ch === 125 || ch === 93) depth--;
+  }
+  return false;
+}

@@ -1,0 +1,115 @@
+import { definePack, route } from "@valhalla/runtime";
+import * as v from "valibot";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Host } from "../../src/create-host.js";
+import { STAGE_ORDER } from "../../src/pipeline/stage.js";
+import { call, testHost } from "../helpers.js";
+
+// Declared static-last on purpose: the runtime orders routes, so `/things/latest` still wins.
+const things = definePack({
+  code: "things",
+  version: "1.0.0",
+  description: "Pipeline fixture",
+  routes: [
+    route({
+      method: "GET",
+      path: "/:id",
+      summary: "One thing",
+      scope: "read",
+      params: v.object({ id: v.string() }),
+      handler: ({ params }) => ({ id: params.id }),
+    }),
+    route({
+      method: "GET",
+      path: "/latest",
+      summary: "The latest thing",
+      scope: "read",
+      handler: () => ({ id: "latest-route" }),
+    }),
+    route({
+      method: "POST",
+      path: "/",
+      summary: "Make a thing",
+      scope: "write",
+      body: v.strictObject({ name: v.string() }),
+      handler: ({ body, principal }) => ({ name: body.name, by: principal }),
+    }),
+  ],
+});
+
+describe("request pipeline", () => {
+  let host: Host;
+  afterEach(() => host.close());
+
+  it("should serve a static segment before a parameter whatever the declaration order", async () => {
+    host = await testHost({ packs: [things] });
+    expect(await (await call(host, "GET", "/things/latest")).json()).toEqual({ id: "latest-route" });
+    expect(await (await call(host, "GET", "/things/t1")).json()).toEqual({ id: "t1" });
+  });
+
+  it("should list the host's own routes in the registry beside the packs'", async () => {
+    host = await testHost({ packs: [things] });
+    const hostPaths = host.registry.routes
+      .filter((r) => r.pack === "host")
+      .map((r) => `${r.method} ${r.path}`);
+    expect(hostPaths).toEqual(
+      expect.arrayContaining([
+        "GET /healthz",
+        "GET /readyz",
+        "GET /registry/validate",
+        "GET /openapi.json",
+        "POST /jobs/:pack/:name/run",
+        "POST /share_tokens",
+        "DELETE /share_tokens/:id",
+        "POST /approvals/:id/approve",
+        "GET /audit",
+      ]),
+    );
+  });
+
+  it("should answer 405 with Allow for a method a path does not serve", async () => {
+    host = await testHost({ packs: [things] });
+    const res = await call(host, "DELETE", "/things/latest");
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("GET, HEAD");
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(((await res.json()) as { type: string }).type).toBe(
+      "https://valhalla.dev/problems/method-not-allowed",
+    );
+    expect((await call(host, "PATCH", "/healthz")).status).toBe(405);
+  });
+
+  it("should refuse a __proto__ or constructor key like any unknown field", async () => {
+    host = await testHost({ packs: [things] });
+    for (const key of ["__proto__", "constructor"]) {
+      const res = await call(host, "POST", "/things", `{"name":"a","${key}":{"admin":true}}`);
+      expect(res.status, key).toBe(400);
+      const body = (await res.json()) as { errors: unknown[] };
+      expect(body.errors[0]).toEqual({
+        pointer: `/body/${key}`,
+        field: key,
+        message: "is not a known field",
+      });
+    }
+  });
+
+  it("should hand the handler the caller's principal (x-actor labels it only with auth off)", async () => {
+    host = await testHost({ packs: [things] });
+    const res = await call(host, "POST", "/things", { name: "a" }, { "x-actor": "dana" });
+    expect(((await res.json()) as { by: unknown }).by).toEqual({ kind: "anonymous", label: "dana" });
+  });
+
+  it("should keep the documented stage order", () => {
+    expect(STAGE_ORDER).toEqual([
+      "identify",
+      "rate-limit",
+      "authorize",
+      "guard",
+      "audit",
+      "read-body",
+      "idempotency",
+      "validate",
+      "handle",
+    ]);
+  });
+});
