@@ -116,6 +116,7 @@ export type {
   DriverCapabilities,
   IndexValues,
   Lease,
+  LeaseWrites,
   ListQuery,
   StoredRecord,
   WriteRequest,
