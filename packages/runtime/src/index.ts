@@ -89,6 +89,7 @@ export {
   type JobInfo,
   type Scheduler,
   type SchedulerOptions,
+  type TriggerOptions,
   type TriggerResult,
 } from "./scheduler/create-scheduler.js";
 export {

@@ -645,10 +645,17 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (!jobs.has(`${pack}\n${name}`)) return null;
       return (await listRuns(driver, pack, name, limit)).map((r) => r.run);
     },
-    async trigger(pack, name) {
+    async trigger(pack, name, options = {}) {
       const e = jobs.get(`${pack}\n${name}`);
       if (!e) return { ok: false, reason: "unknown-job" };
       if (stopping) return { ok: false, reason: "stopping" };
+      let rerunOf: RunRecord | undefined;
+      if (options.rerun !== undefined) {
+        rerunOf = (await listRuns(driver, pack, name, historyLimit)).find(
+          (r) => r.run.run_id === options.rerun,
+        )?.run;
+        if (!rerunOf) return { ok: false, reason: "unknown-run" };
+      }
       const runId = `run_${randomBytes(12).toString("hex")}`;
       const slot = `manual:${runId}`;
       const at = await driver.now();
@@ -669,7 +676,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const run = await startRun(
         e,
         runRecordId(pack, name, at, runId),
-        { runId, tickId: tickIdFor(pack, name, slot), slot, trigger: "manual" },
+        {
+          runId,
+          // A re-run keeps the tick id, so effects the job keys by `ctx.tickId` are not applied twice.
+          tickId: rerunOf?.tick_id ?? tickIdFor(pack, name, slot),
+          slot,
+          trigger: "manual",
+          ...(rerunOf ? { rerunOf: rerunOf.run_id } : {}),
+        },
         lease,
       );
       if (!run) return { ok: false, reason: "busy" };
