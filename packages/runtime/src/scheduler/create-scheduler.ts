@@ -570,6 +570,25 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     });
   };
 
+  // Waits of the catch-up loop, ended early by stop() so shutdown never waits a retry interval.
+  const wakers = new Set<() => void>();
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        wakers.delete(done);
+        clock.clearTimeout(h);
+        resolve();
+      };
+      const h = clock.setTimeout(done, ms);
+      wakers.add(done);
+    });
+
+  /**
+   * Apply the missed-run policy at start-up; resolves once regular timers may be armed. For
+   * `catch-up-once` that is only after the catch-up run holds the job's lease (or another replica
+   * claimed the catch-up slot): armed earlier, the first regular slot took the lease and the
+   * catch-up was recorded `skipped-overlap` (issue #21).
+   */
   const startMissed = async (e: JobEntry, now: number) => {
     const last = await lastClaimedSlot(driver, e.pack, e.def.name);
     if (last === null) return;
@@ -581,8 +600,68 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const count = more ? "1000+" : String(slots.length);
     log.info("job missed slots while no replica was up", fields(e, { missed: count, policy }));
     // Only the newest missed slot is recorded: a long outage must not flood history or the store.
-    if (policy === "catch-up-once") await runScheduled(e, latest, "run");
-    else await runScheduled(e, latest, "skip", `${count} slot(s) missed while no replica was running`);
+    if (policy !== "catch-up-once") {
+      await runScheduled(e, latest, "skip", `${count} slot(s) missed while no replica was running`);
+      return;
+    }
+    if (e.def.allowOverlap) {
+      // A lease per run: nothing can starve it.
+      track(runScheduled(e, latest, "run"));
+      return;
+    }
+    const slot = slotIso(latest);
+    const tickId = tickIdFor(e.pack, e.def.name, slot);
+    const runId = `run_${tickId.slice("tick_".length)}`;
+    const claimId = slotClaimId(e.pack, e.def.name, slot);
+    // Lease first, claim second: only the replica holding the lease claims the catch-up slot, so
+    // the claim never ends as `skipped-overlap` because of a regular slot. A dead run's lease can
+    // keep it busy for up to one TTL; after that (plus a renewal interval) give up waiting.
+    const giveUpAt = clock.now() + ttl + heartbeatMs;
+    const retryMs = Math.max(10, Math.min(heartbeatMs, 250));
+    while (!stopping) {
+      const lease = await driver.acquire(e.leaseKey, ttl);
+      if (lease) {
+        const claimedAt = await driver.now();
+        const won = await claimSlot(
+          driver,
+          {
+            pack: e.pack,
+            job: e.def.name,
+            slot,
+            run_id: runId,
+            replica: replicaId,
+            claimed_at: new Date(claimedAt).toISOString(),
+          },
+          "schedule",
+        );
+        if (!won) {
+          await driver.release(lease).catch(() => false);
+          return;
+        }
+        log.info("job catch-up run", fields(e, { slot, run_id: runId }));
+        // startRun returns once the run is recorded and started (its end is not awaited): regular
+        // timers arm now and find the lease busy while it runs.
+        await startRun(
+          e,
+          runRecordId(e.pack, e.def.name, latest, runId),
+          {
+            runId,
+            tickId,
+            slot,
+            trigger: "schedule",
+          },
+          lease,
+        );
+        return;
+      }
+      // Busy: another replica may hold it to run this very catch-up.
+      if (await driver.get(JOB_SLOTS_NS, claimId)) return;
+      if (clock.now() >= giveUpAt) {
+        await runScheduled(e, latest, "run");
+        return;
+      }
+      await pause(retryMs);
+    }
   };
 
   return {
@@ -595,8 +674,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       started = true;
       const now = clock.now();
       for (const e of jobs.values()) {
-        track(startMissed(e, now));
-        arm(e, now - graceMs);
+        if ((e.def.missed ?? "skip") === "catch-up-once") {
+          // Arm only once the catch-up holds the lease (see startMissed); slots that pass meanwhile
+          // are handled like a late wake-up.
+          track(startMissed(e, now).finally(() => arm(e, now - graceMs)));
+        } else {
+          track(startMissed(e, now));
+          arm(e, now - graceMs);
+        }
       }
       janitorTimer = clock.setTimeout(janitor, janitorMs);
     },
@@ -605,6 +690,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       stopping = true;
       for (const e of jobs.values()) if (e.timer !== undefined) clock.clearTimeout(e.timer);
       if (janitorTimer !== undefined) clock.clearTimeout(janitorTimer);
+      for (const wake of [...wakers]) wake();
       if (active.size > 0) {
         let deadline: TimerHandle | undefined;
         await Promise.race([
