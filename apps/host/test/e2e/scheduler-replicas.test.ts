@@ -119,7 +119,7 @@ function spawnReplica(id: string, backend: Backend, previous?: Replica): Promise
       VALHALLA_STORAGE: backend.url,
       VALHALLA_REPLICA_ID: id,
       VALHALLA_REPLICAS: String(backend.replicas),
-      VALHALLA_LEASE_TTL_MS: String(TTL),
+      VALHALLA_JOB_LEASE_MS: String(TTL),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
