@@ -72,4 +72,55 @@ describe("catch-up-once after every replica was down (S5, issue #21)", () => {
     }
     expect(tally.success).toBeGreaterThanOrEqual(10);
   });
+
+  it("should wait out a dead run's lease, then run the catch-up once before regular slots resume", async () => {
+    const r = rig(
+      [
+        {
+          name: "every-second",
+          cron: "* * * * * *",
+          missed: "catch-up-once",
+          run: () => sleep(r.clock, 300),
+        },
+      ],
+      { start: "2026-01-10T12:00:00.500Z", missedGraceMs: SECOND },
+    );
+    await r.scheduler.start();
+    await r.clock.advance(3 * SECOND);
+    await r.scheduler.stop();
+    await r.clock.advance(12 * SECOND);
+    // A run killed just before the outage still holds the job's 5 s lease at restart (12:00:15.5).
+    const dead = await r.driver.acquire("job:tasks:every-second", 5 * SECOND);
+    expect(dead).not.toBeNull();
+    const up = [r.replica("x", { missedGraceMs: SECOND }), r.replica("y", { missedGraceMs: SECOND })];
+    await Promise.all(up.map((s) => s.start()));
+    const restart = r.clock.now();
+    const since = async () =>
+      ((await up[0]!.runs("tasks", "every-second")) ?? []).filter((h) => Date.parse(h.started_at) >= restart);
+    await r.clock.advance(4 * SECOND);
+    // Still waiting for the dead lease: nothing claimed, nothing recorded since the restart.
+    expect(await since()).toEqual([]);
+    await r.clock.advance(4 * SECOND);
+    const done = Promise.all(up.map((s) => s.stop(5 * SECOND)));
+    await r.clock.advance(SECOND);
+    await done;
+    const history = (await since()).reverse();
+    // The catch-up (12:00:14) ran once, as soon as the dead lease expired, under the next fence;
+    // slots that passed while every replica waited are recorded once each as missed; the regular
+    // slot that collided with the catch-up is the one skipped; then every slot runs again.
+    expect(history.map((h) => `${h.slot.slice(17, 19)} ${h.outcome}`)).toEqual([
+      "14 success",
+      "15 skipped-missed",
+      "16 skipped-missed",
+      "17 skipped-missed",
+      "18 skipped-missed",
+      "19 skipped-missed",
+      "20 skipped-overlap",
+      "21 success",
+      "22 success",
+      "23 success",
+    ]);
+    expect(history[0]!.started_at).toBe(new Date(dead!.expiresAt).toISOString());
+    expect(history[0]!.fence).toBe(dead!.fence + 1);
+  });
 });
