@@ -36,6 +36,17 @@ interface Backend {
   /** Replicas passed to the registry: SQLite reports process-level locks, so it stays 1. */
   readonly replicas: number;
   readonly cleanup: () => Promise<void>;
+  /**
+   * Whether a (stopped) process holds a store transaction open right now. Keeping such a process
+   * stopped would block the other replicas (SQLite's write lock, Postgres row locks), so the harness
+   * resumes it and picks another moment. Redis needs none: its scripts are atomic.
+   */
+  readonly openTransaction?: () => Promise<TxProbe>;
+}
+
+interface TxProbe {
+  busy(): Promise<boolean>;
+  close(): Promise<void>;
 }
 
 const runTag = `e2e_${randomBytes(4).toString("hex")}`;
@@ -56,6 +67,26 @@ const backends: Backend[] = [
     url: `sqlite:${join(sqliteDir, "store.db")}`,
     replicas: 1,
     cleanup: async () => rmSync(sqliteDir, { recursive: true, force: true }),
+    openTransaction: async () => {
+      const Database = (await load("better-sqlite3")).default;
+      // timeout 0: fail at once instead of waiting for the lock.
+      const db = new Database(join(sqliteDir, "store.db"), { timeout: 0 });
+      return {
+        async busy() {
+          try {
+            db.exec("BEGIN IMMEDIATE");
+            db.exec("ROLLBACK");
+            return false;
+          } catch (err) {
+            if ((err as { code?: string }).code?.startsWith("SQLITE_BUSY")) return true;
+            throw err;
+          }
+        },
+        async close() {
+          db.close();
+        },
+      };
+    },
   },
   {
     name: "redis",
@@ -98,6 +129,27 @@ const backends: Backend[] = [
       } finally {
         await client.end();
       }
+    },
+    openTransaction: async () => {
+      const pg = await load("pg");
+      const client = new (pg.default ?? pg).Client({
+        connectionString: process.env.VALHALLA_TEST_POSTGRES_URL,
+      });
+      await client.connect();
+      return {
+        async busy() {
+          // A session of this run's schema left inside a transaction between two statements.
+          const { rows } = await client.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+             WHERE pid <> pg_backend_pid() AND state LIKE 'idle in transaction%' AND query LIKE $1`,
+            [`%"${runTag}"%`],
+          );
+          return rows[0].n > 0;
+        },
+        async close() {
+          await client.end();
+        },
+      };
     },
   },
 ];
@@ -207,7 +259,7 @@ async function inspect(store: Driver, run: Pick<RunRecord, "run_id" | "tick_id">
  * SIGSTOP `victim` while one of its runs is in progress, then check the store: keep it stopped only
  * if that run is still in progress and has no effect yet; else SIGCONT and try its next run.
  */
-async function stopRunWithoutEffect(victim: Replica, observer: Replica, store: Driver) {
+async function stopRunWithoutEffect(victim: Replica, observer: Replica, store: Driver, tx?: TxProbe) {
   const tried = new Set<string>();
   for (let attempt = 1; attempt <= 20; attempt++) {
     const run = await until(
@@ -219,6 +271,11 @@ async function stopRunWithoutEffect(victim: Replica, observer: Replica, store: D
       20_000,
     );
     victim.proc.kill("SIGSTOP");
+    if (await tx?.busy()) {
+      // Stopped inside a transaction: resume it at once and try again (same run or the next).
+      victim.proc.kill("SIGCONT");
+      continue;
+    }
     const seen = await inspect(store, run);
     if (seen.entry?.outcome === null && seen.effects === 0) return { run, attempts: attempt };
     tried.add(run.run_id);
@@ -246,6 +303,11 @@ describe("scheduler across replicas (S1–S3)", () => {
       const [a, b, c] = replicas as [Replica, Replica, Replica];
       const store = await createDriver(backend.url);
       await store.init();
+      const tx = await backend.openTransaction?.();
+      // Wall-clock time of each phase, reported only (never asserted).
+      const t0 = Date.now();
+      const phases: string[] = [];
+      const phase = (name: string) => phases.push(`${name}@${((Date.now() - t0) / 1000).toFixed(1)}s`);
       try {
         // Warm-up: every replica is scheduling once a few slots have completed.
         await until(
@@ -255,7 +317,9 @@ describe("scheduler across replicas (S1–S3)", () => {
         );
 
         // Kill phase (S2): SIGKILL `a` while its run is in progress with no effect yet.
-        const kill = await stopRunWithoutEffect(a, b, store);
+        phase("warm");
+        const kill = await stopRunWithoutEffect(a, b, store, tx);
+        phase("killed");
         const killed = kill.run;
         a.proc.kill("SIGKILL");
         const killedAt = await store.now();
@@ -276,7 +340,9 @@ describe("scheduler across replicas (S1–S3)", () => {
         // Pause phase (S3): SIGSTOP `b` mid-run (no effect yet) and keep it stopped until another
         // replica has fenced its lease and declared the run; then SIGCONT: its late effect write
         // and its completion must both be rejected.
-        const pause = await stopRunWithoutEffect(b, c, store);
+        phase("declared");
+        const pause = await stopRunWithoutEffect(b, c, store, tx);
+        phase("stopped");
         const paused = pause.run;
         const stoppedAt = Date.now();
         const pausedDeclared = await until(
@@ -289,6 +355,7 @@ describe("scheduler across replicas (S1–S3)", () => {
         );
         b.proc.kill("SIGCONT");
         const pausedForMs = Date.now() - stoppedAt;
+        phase("resumed");
         const discarded = await until(
           "b to notice it lost its lease",
           async () =>
@@ -312,6 +379,7 @@ describe("scheduler across replicas (S1–S3)", () => {
         );
 
         // Read everything back from one replica and from the store itself.
+        phase("done");
         const history = (await runs(c)).filter((r) => r.outcome !== null).reverse();
         const claims = (await store.list(JOB_SLOTS_NS, { limit: 10_000, order: "asc" })).map(
           (r) => JSON.parse(r.value) as { slot: string },
@@ -385,7 +453,7 @@ describe("scheduler across replicas (S1–S3)", () => {
           `[e2e ${backend.name}] slots=${expected.length} outcomes=${JSON.stringify(counts)} ` +
             `killAttempts=${kill.attempts} pauseAttempts=${pause.attempts} ` +
             `killed→interrupted=${interruptedAfterMs}ms (store clock) paused=${pausedForMs}ms ` +
-            `overlapSkipsAfterKill=${overlapSkips} effects=${effects.length}`,
+            `overlapSkipsAfterKill=${overlapSkips} effects=${effects.length} phases=${phases.join(",")}`,
         );
         if (process.env.VALHALLA_E2E_VERBOSE) {
           console.info(
@@ -404,6 +472,7 @@ describe("scheduler across replicas (S1–S3)", () => {
           }
         }
         await Promise.all(replicas.map((r) => exited(r.proc)));
+        await tx?.close();
         await store.close();
       }
     }, 180_000);
