@@ -193,6 +193,7 @@ async function serveCommand(
       cors: { origins: config.corsOrigins },
       rateLimit: config.rateLimit,
       timeoutMs: config.timeoutMs,
+      ...(config.jobLeaseMs !== undefined ? { scheduler: { leaseTtlMs: config.jobLeaseMs } } : {}),
     });
   } catch (err) {
     if (err instanceof RegistryError) {

@@ -23,6 +23,8 @@ export interface HostConfig {
   readonly timeoutMs: number;
   /** Pack config sections keyed by pack code. */
   readonly packConfig: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Job lease TTL in ms (`VALHALLA_JOB_LEASE_MS` / `jobLeaseMs`); heartbeat TTL/5, janitor TTL/10. */
+  readonly jobLeaseMs: number | undefined;
 }
 
 const FileSchema = v.strictObject({
@@ -45,6 +47,7 @@ const FileSchema = v.strictObject({
     ]),
   ),
   timeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100))),
+  jobLeaseMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(500))),
 });
 
 /** Read config from file and env; throws with the offending field on bad input. */
@@ -70,6 +73,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
           .map((s) => s.trim())
           .filter(Boolean)
       : (file.packs ?? []);
+  const jobLeaseMs =
+    env.VALHALLA_JOB_LEASE_MS !== undefined ? Number(env.VALHALLA_JOB_LEASE_MS) : file.jobLeaseMs;
+  if (jobLeaseMs !== undefined && !(Number.isInteger(jobLeaseMs) && jobLeaseMs >= 500))
+    throw new Error(
+      `[valhalla] [config] VALHALLA_JOB_LEASE_MS '${env.VALHALLA_JOB_LEASE_MS}' must be an integer ≥ 500`,
+    );
   return {
     port,
     host: env.HOST ?? file.host ?? "0.0.0.0",
@@ -95,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
         : { limit: file.rateLimit?.limit ?? 600, windowMs: file.rateLimit?.windowMs ?? 60_000 },
     timeoutMs: file.timeoutMs ?? 30_000,
     packConfig: file.config ?? {},
+    jobLeaseMs,
   };
 }
 

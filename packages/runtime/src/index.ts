@@ -91,6 +91,7 @@ export {
   type JobInfo,
   type Scheduler,
   type SchedulerOptions,
+  type TriggerOptions,
   type TriggerResult,
 } from "./scheduler/create-scheduler.js";
 export {
@@ -118,6 +119,7 @@ export type {
   DriverCapabilities,
   IndexValues,
   Lease,
+  LeaseWrites,
   ListQuery,
   StoredRecord,
   WriteRequest,

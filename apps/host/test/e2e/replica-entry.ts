@@ -3,6 +3,7 @@
  * {tick_id, fence, replica, started_at, ended_at} through its fenced ctx.storage. Started by
  * scheduler-replicas.test.ts with `node --import tsx --conditions=@valhalla/source`.
  */
+import { loadConfig } from "../../src/config.js";
 import { createHost } from "../../src/create-host.js";
 import { jsonLogger } from "../../src/log.js";
 import { recordingJob, tickerPack } from "../fixtures/ticker-pack.js";
@@ -15,7 +16,8 @@ const host = await createHost({
   replicaId: replica,
   replicas: Number(process.env.VALHALLA_REPLICAS ?? "1"),
   log: jsonLogger({ replica }),
-  scheduler: { leaseTtlMs: Number(process.env.VALHALLA_LEASE_TTL_MS ?? "5000"), historyLimit: 1000 },
+  // The lease TTL comes through the same setting `valhalla serve` reads (VALHALLA_JOB_LEASE_MS).
+  scheduler: { leaseTtlMs: loadConfig(process.env).jobLeaseMs ?? 5000, historyLimit: 1000 },
 });
 const { port } = await host.listen(0, "127.0.0.1");
 process.stdout.write(`${JSON.stringify({ ready: port, replica })}\n`);

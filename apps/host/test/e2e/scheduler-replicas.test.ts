@@ -1,8 +1,13 @@
 /**
  * S1–S3 (RELIABILITY.md): three host processes on one store run a `* * * * * *` job. Every slot
- * between the first and last observed has exactly one claim and one history entry; a SIGKILLed
- * replica's tick ends `interrupted` within the lease and nothing runs twice; a SIGSTOPped
- * replica's late writes are rejected by the fence.
+ * between the first and last observed has exactly one claim and one history entry, and its
+ * recorded `committed_writes` equals the effects found in the store; a SIGKILLed replica's tick
+ * ends `interrupted` and nothing runs twice; a SIGSTOPped replica's late writes are fenced.
+ *
+ * The harness never acts on a stale observation (issue #21): it SIGSTOPs the replica first, reads
+ * the run and its effects from the store while the process cannot move, and only kills (or keeps
+ * paused) a run that is still in progress with no effect yet; otherwise it SIGCONTs and picks the
+ * next run.
  *
  * Backends: the embedded SQLite file (shared by the 3 processes) always; Redis and Postgres when
  * VALHALLA_TEST_REDIS_URL / VALHALLA_TEST_POSTGRES_URL are set AND `createDriver` supports the
@@ -14,7 +19,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { JOB_SLOTS_NS, type RunRecord } from "@valhalla/runtime";
+import { type Driver, JOB_RUNS_NS, JOB_SLOTS_NS, type RunRecord } from "@valhalla/runtime";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDriver } from "../../src/storage/create-driver.js";
 
@@ -31,6 +36,17 @@ interface Backend {
   /** Replicas passed to the registry: SQLite reports process-level locks, so it stays 1. */
   readonly replicas: number;
   readonly cleanup: () => Promise<void>;
+  /**
+   * Whether a (stopped) process holds a store transaction open right now. Keeping such a process
+   * stopped would block the other replicas (SQLite's write lock, Postgres row locks), so the harness
+   * resumes it and picks another moment. Redis needs none: its scripts are atomic.
+   */
+  readonly openTransaction?: () => Promise<TxProbe>;
+}
+
+interface TxProbe {
+  busy(): Promise<boolean>;
+  close(): Promise<void>;
 }
 
 const runTag = `e2e_${randomBytes(4).toString("hex")}`;
@@ -51,6 +67,26 @@ const backends: Backend[] = [
     url: `sqlite:${join(sqliteDir, "store.db")}`,
     replicas: 1,
     cleanup: async () => rmSync(sqliteDir, { recursive: true, force: true }),
+    openTransaction: async () => {
+      const Database = (await load("better-sqlite3")).default;
+      // timeout 0: fail at once instead of waiting for the lock.
+      const db = new Database(join(sqliteDir, "store.db"), { timeout: 0 });
+      return {
+        async busy() {
+          try {
+            db.exec("BEGIN IMMEDIATE");
+            db.exec("ROLLBACK");
+            return false;
+          } catch (err) {
+            if ((err as { code?: string }).code?.startsWith("SQLITE_BUSY")) return true;
+            throw err;
+          }
+        },
+        async close() {
+          db.close();
+        },
+      };
+    },
   },
   {
     name: "redis",
@@ -94,6 +130,27 @@ const backends: Backend[] = [
         await client.end();
       }
     },
+    openTransaction: async () => {
+      const pg = await load("pg");
+      const client = new (pg.default ?? pg).Client({
+        connectionString: process.env.VALHALLA_TEST_POSTGRES_URL,
+      });
+      await client.connect();
+      return {
+        async busy() {
+          // A session of this run's schema left inside a transaction between two statements.
+          const { rows } = await client.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+             WHERE pid <> pg_backend_pid() AND state LIKE 'idle in transaction%' AND query LIKE $1`,
+            [`%"${runTag}"%`],
+          );
+          return rows[0].n > 0;
+        },
+        async close() {
+          await client.end();
+        },
+      };
+    },
   },
 ];
 
@@ -114,7 +171,7 @@ function spawnReplica(id: string, backend: Backend, previous?: Replica): Promise
       VALHALLA_STORAGE: backend.url,
       VALHALLA_REPLICA_ID: id,
       VALHALLA_REPLICAS: String(backend.replicas),
-      VALHALLA_LEASE_TTL_MS: String(TTL),
+      VALHALLA_JOB_LEASE_MS: String(TTL),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -160,7 +217,7 @@ async function runs(r: Replica): Promise<RunRecord[]> {
   return ((await res.json()) as { items: RunRecord[] }).items;
 }
 
-/** Poll `fn` every 25 ms until it returns a value. */
+/** Poll `fn` every 25 ms until it returns a value; `ms` only bounds a failing wait. */
 async function until<T>(what: string, fn: () => Promise<T | undefined>, ms: number): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -175,6 +232,57 @@ const exited = (p: ChildProcess) =>
   p.exitCode !== null || p.signalCode !== null
     ? Promise.resolve()
     : new Promise<void>((r) => p.once("exit", () => r()));
+
+interface Effect {
+  tick_id: string;
+  fence: number;
+  replica: string;
+  started_at: number;
+  ended_at: number;
+}
+
+/** A run's entry and its effects, read from the store itself (not through a replica). */
+async function inspect(store: Driver, run: Pick<RunRecord, "run_id" | "tick_id">) {
+  const entries = (await store.list(JOB_RUNS_NS, { limit: 10_000, order: "asc" })).map(
+    (r) => JSON.parse(r.value) as RunRecord,
+  );
+  const effects = (await store.list("ticker.effects", { limit: 10_000, order: "asc" })).map(
+    (r) => JSON.parse(r.value) as Effect,
+  );
+  return {
+    entry: entries.find((e) => e.run_id === run.run_id),
+    effects: effects.filter((e) => e.tick_id === run.tick_id).length,
+  };
+}
+
+/**
+ * SIGSTOP `victim` while one of its runs is in progress, then check the store: keep it stopped only
+ * if that run is still in progress and has no effect yet; else SIGCONT and try its next run.
+ */
+async function stopRunWithoutEffect(victim: Replica, observer: Replica, store: Driver, tx?: TxProbe) {
+  const tried = new Set<string>();
+  for (let attempt = 1; attempt <= 20; attempt++) {
+    const run = await until(
+      `a run in progress on ${victim.id}`,
+      async () =>
+        (await runs(observer)).find(
+          (r) => r.outcome === null && r.replica === victim.id && !tried.has(r.run_id),
+        ),
+      20_000,
+    );
+    victim.proc.kill("SIGSTOP");
+    if (await tx?.busy()) {
+      // Stopped inside a transaction: resume it at once and try again (same run or the next).
+      victim.proc.kill("SIGCONT");
+      continue;
+    }
+    const seen = await inspect(store, run);
+    if (seen.entry?.outcome === null && seen.effects === 0) return { run, attempts: attempt };
+    tried.add(run.run_id);
+    victim.proc.kill("SIGCONT");
+  }
+  throw new Error(`no run of ${victim.id} could be stopped before its effect in 20 attempts`);
+}
 
 describe("scheduler across replicas (S1–S3)", () => {
   afterAll(async () => {
@@ -193,64 +301,92 @@ describe("scheduler across replicas (S1–S3)", () => {
       }
       const replicas = await Promise.all(["a", "b", "c"].map((id) => spawnReplica(id, backend)));
       const [a, b, c] = replicas as [Replica, Replica, Replica];
+      const store = await createDriver(backend.url);
+      await store.init();
+      const tx = await backend.openTransaction?.();
+      // Wall-clock time of each phase, reported only (never asserted).
+      const t0 = Date.now();
+      const phases: string[] = [];
+      const phase = (name: string) => phases.push(`${name}@${((Date.now() - t0) / 1000).toFixed(1)}s`);
       try {
-        // Warm-up and steady state.
-        await sleep(10_000);
-
-        // Kill phase (S2): SIGKILL `a` while its run is in progress, restart it 3 s later.
-        const killed = await until(
-          "a run in progress on a",
-          async () => (await runs(b)).find((r) => r.outcome === null && r.replica === "a"),
-          20_000,
+        // Warm-up: every replica is scheduling once a few slots have completed.
+        await until(
+          "5 finished slots",
+          async () => ((await runs(c)).filter((r) => r.outcome !== null).length >= 5 ? true : undefined),
+          30_000,
         );
+
+        // Kill phase (S2): SIGKILL `a` while its run is in progress with no effect yet.
+        phase("warm");
+        const kill = await stopRunWithoutEffect(a, b, store, tx);
+        phase("killed");
+        const killed = kill.run;
         a.proc.kill("SIGKILL");
-        const killedAt = Date.now();
+        const killedAt = await store.now();
         await exited(a.proc);
+        // The scenario (S2): the replica stays down 3 s before it is restarted.
         await sleep(3000);
         const a2 = await spawnReplica("a", backend, a);
         replicas[0] = a2;
         const interrupted = await until(
-          "the killed run to be marked interrupted",
-          async () => (await runs(c)).find((r) => r.run_id === killed.run_id && r.outcome !== null),
-          TTL + 5000,
+          "the killed run to be declared",
+          async () => {
+            const { entry } = await inspect(store, killed);
+            return entry?.outcome ? entry : undefined;
+          },
+          3 * TTL,
         );
-        const interruptedAfterMs = Date.parse(interrupted.ended_at!) - killedAt;
-        await sleep(4000);
 
-        // Pause phase (S3): SIGSTOP `b` mid-run for 2×TTL, then SIGCONT.
-        const paused = await until(
-          "a run in progress on b",
-          async () => (await runs(c)).find((r) => r.outcome === null && r.replica === "b"),
-          20_000,
+        // Pause phase (S3): SIGSTOP `b` mid-run (no effect yet) and keep it stopped until another
+        // replica has fenced its lease and declared the run; then SIGCONT: its late effect write
+        // and its completion must both be rejected.
+        phase("declared");
+        const pause = await stopRunWithoutEffect(b, c, store, tx);
+        phase("stopped");
+        const paused = pause.run;
+        const stoppedAt = Date.now();
+        const pausedDeclared = await until(
+          "the paused run to be declared",
+          async () => {
+            const { entry } = await inspect(store, paused);
+            return entry?.outcome ? entry : undefined;
+          },
+          3 * TTL,
         );
-        b.proc.kill("SIGSTOP");
-        await sleep(2 * TTL);
         b.proc.kill("SIGCONT");
-        await sleep(4000);
+        const pausedForMs = Date.now() - stoppedAt;
+        phase("resumed");
         const discarded = await until(
           "b to notice it lost its lease",
-          async () => (b.log.some((l) => l.includes("job result discarded")) ? true : undefined),
-          5000,
+          async () =>
+            b.log.some((l) => l.includes("job result discarded") && l.includes(paused.run_id))
+              ? true
+              : undefined,
+          3 * TTL,
+        );
+        // Run on until every replica has had time to schedule again: 3 more successes after b
+        // resumed, and at least 30 slots in all.
+        await until(
+          "3 successes after the pause and 30 slots",
+          async () => {
+            const all = await runs(c);
+            const after = all.filter(
+              (r) => r.outcome === "success" && Date.parse(r.slot) > Date.parse(pausedDeclared.ended_at!),
+            );
+            return after.length >= 3 && all.length >= 32 ? true : undefined;
+          },
+          60_000,
         );
 
         // Read everything back from one replica and from the store itself.
+        phase("done");
         const history = (await runs(c)).filter((r) => r.outcome !== null).reverse();
-        const store = await createDriver(backend.url);
-        await store.init();
         const claims = (await store.list(JOB_SLOTS_NS, { limit: 10_000, order: "asc" })).map(
           (r) => JSON.parse(r.value) as { slot: string },
         );
         const effects = (await store.list("ticker.effects", { limit: 10_000, order: "asc" })).map(
-          (r) =>
-            JSON.parse(r.value) as {
-              tick_id: string;
-              fence: number;
-              replica: string;
-              started_at: number;
-              ended_at: number;
-            },
+          (r) => JSON.parse(r.value) as Effect,
         );
-        await store.close();
 
         // S1: every slot from first to last: exactly 1 history entry and 1 claim, no gaps.
         const first = Date.parse(history[0]!.slot);
@@ -262,16 +398,16 @@ describe("scheduler across replicas (S1–S3)", () => {
         const claimed = claims.map((cl) => cl.slot).filter((s) => s >= expected[0]! && s <= expected.at(-1)!);
         expect(claimed.sort()).toEqual(expected);
 
-        // Exactly one side effect per successful tick, none for skipped or interrupted ones.
-        const byTick = new Map<string, typeof effects>();
+        // Every slot: the effects in the store are exactly what its entry says it committed; a
+        // successful tick has exactly one, written under its own fence by its own replica.
+        const byTick = new Map<string, Effect[]>();
         for (const e of effects) byTick.set(e.tick_id, [...(byTick.get(e.tick_id) ?? []), e]);
         for (const h of history) {
           const got = byTick.get(h.tick_id) ?? [];
-          if (h.outcome === "success") {
+          expect(got.length, `${h.slot} ${h.outcome}`).toBe(h.committed_writes);
+          if (h.outcome === "success")
             expect(got.map((e) => [e.fence, e.replica])).toEqual([[h.fence, h.replica]]);
-          } else {
-            expect(got, `${h.slot} ${h.outcome}`).toEqual([]);
-          }
+          else if (h.outcome !== "interrupted") expect(got, `${h.slot} ${h.outcome}`).toEqual([]);
         }
         expect(Math.max(...[...byTick.values()].map((v) => v.length))).toBe(1);
 
@@ -283,23 +419,31 @@ describe("scheduler across replicas (S1–S3)", () => {
         for (let i = 1; i < intervals.length; i++)
           expect(intervals[i]!.started_at).toBeGreaterThanOrEqual(intervals[i - 1]!.ended_at);
 
-        // S2: the killed tick ended interrupted within the lease TTL of the kill (+ scheduling slack).
-        expect(interrupted.outcome).toBe("interrupted");
-        expect(interruptedAfterMs).toBeLessThanOrEqual(TTL + 150);
+        // S2: the killed tick was stopped with no effect, so it is interrupted with 0 committed
+        // writes and 0 effects; it was declared only after its lease copy expired (store clock).
+        expect(interrupted).toMatchObject({ outcome: "interrupted", replica: "a", committed_writes: 0 });
+        expect(byTick.get(killed.tick_id) ?? []).toEqual([]);
+        expect(Date.parse(interrupted.ended_at!)).toBeGreaterThanOrEqual(
+          Date.parse(interrupted.lease_expires_at!),
+        );
+        const interruptedAfterMs = Date.parse(interrupted.ended_at!) - killedAt;
         const afterKill = history.filter(
-          (h) => h.slot > killed.slot && Date.parse(h.slot) <= killedAt + TTL + 1000,
+          (h) => h.slot > killed.slot && Date.parse(h.slot) <= Date.parse(interrupted.ended_at!),
         );
         const overlapSkips = afterKill.filter((h) => h.outcome === "skipped-overlap").length;
+        // At most the slots of one lease.
         expect(overlapSkips).toBeLessThanOrEqual(Math.ceil(TTL / 1000));
 
-        // S3: the paused run is interrupted (not overwritten by its late completion) and wrote nothing.
+        // S3: the paused run is interrupted with 0 committed writes (not overwritten by its late
+        // completion), its late effect write was rejected, and b noticed.
         const pausedFinal = history.find((h) => h.run_id === paused.run_id)!;
-        expect(pausedFinal).toMatchObject({ outcome: "interrupted", replica: "b" });
+        expect(pausedFinal).toMatchObject({ outcome: "interrupted", replica: "b", committed_writes: 0 });
+        expect(pausedFinal).toEqual(pausedDeclared);
         expect(byTick.get(paused.tick_id) ?? []).toEqual([]);
         expect(discarded).toBe(true);
 
-        // Every tick after the pause ran again.
-        const tail = history.filter((h) => Date.parse(h.slot) > Date.parse(paused.slot) + 2 * TTL + 2000);
+        // Every tick once b was back ran again.
+        const tail = history.filter((h) => Date.parse(h.slot) > Date.parse(pausedDeclared.ended_at!) + 2000);
         expect(tail.length).toBeGreaterThan(0);
         expect(tail.every((h) => h.outcome === "success")).toBe(true);
 
@@ -307,10 +451,16 @@ describe("scheduler across replicas (S1–S3)", () => {
         for (const h of history) counts[h.outcome!] = (counts[h.outcome!] ?? 0) + 1;
         console.info(
           `[e2e ${backend.name}] slots=${expected.length} outcomes=${JSON.stringify(counts)} ` +
-            `killed→interrupted=${interruptedAfterMs}ms overlapSkipsAfterKill=${overlapSkips} effects=${effects.length}`,
+            `killAttempts=${kill.attempts} pauseAttempts=${pause.attempts} ` +
+            `killed→interrupted=${interruptedAfterMs}ms (store clock) paused=${pausedForMs}ms ` +
+            `overlapSkipsAfterKill=${overlapSkips} effects=${effects.length} phases=${phases.join(",")}`,
         );
         if (process.env.VALHALLA_E2E_VERBOSE) {
-          console.info(history.map((h) => `${h.slot} ${h.replica} ${h.outcome} ${h.error ?? ""}`).join("\n"));
+          console.info(
+            history
+              .map((h) => `${h.slot} ${h.replica} ${h.outcome} w=${h.committed_writes} ${h.error ?? ""}`)
+              .join("\n"),
+          );
           for (const r of replicas)
             console.info(r.log.filter((l) => /"level":"(warn|error)"/.test(l)).join("\n"));
         }
@@ -322,7 +472,9 @@ describe("scheduler across replicas (S1–S3)", () => {
           }
         }
         await Promise.all(replicas.map((r) => exited(r.proc)));
+        await tx?.close();
+        await store.close();
       }
-    }, 150_000);
+    }, 180_000);
   }
 });

@@ -34,14 +34,13 @@ async function host(
   return h;
 }
 
-async function waitFor<T>(fn: () => Promise<T | undefined>, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** History of one job through the route, once every run this host started has been recorded. */
+async function settledRuns(h: Host, job: string): Promise<Record<string, unknown>[]> {
+  // idle() resolves when the scheduler has no run or history write in flight: an event of the
+  // code under test, not a guess at how long the job takes.
+  await h.scheduler.idle();
+  const res = await get(h, `/jobs/ticker/${job}/runs`);
+  return ((await res.json()) as { items: Record<string, unknown>[] }).items;
 }
 
 describe("job routes", () => {
@@ -50,16 +49,20 @@ describe("job routes", () => {
       recordingJob("nightly", "30 2 * * *"),
       { ...recordingJob("ny", "0 9 * * 1"), timezone: "America/New_York" },
     ]);
+    const before = Date.now();
     const res = await get(h, "/jobs");
+    const after = Date.now();
     expect(res.status).toBe(200);
     const body = (await res.json()) as { items: Record<string, unknown>[] };
     expect(body.items.map((j) => [j.pack, j.name, j.cron, j.timezone, j.last_run])).toEqual([
       ["ticker", "nightly", "30 2 * * *", "Europe/Berlin", null],
       ["ticker", "ny", "0 9 * * 1", "America/New_York", null],
     ]);
+    // The next daily slot after the moment the host answered (somewhere in [before, after]); a
+    // local day lasts at most 25 h (DST), so this brackets it exactly, whatever the machine's speed.
     const next = Date.parse(String(body.items[0]!.next_run));
-    expect(next).toBeGreaterThan(Date.now());
-    expect(next - Date.now()).toBeLessThanOrEqual(25 * 3_600_000);
+    expect(next).toBeGreaterThan(before);
+    expect(next).toBeLessThanOrEqual(after + 25 * 3_600_000);
   });
 
   it("should answer 404 problem for an unknown job", async () => {
@@ -99,11 +102,7 @@ describe("job routes", () => {
       status: 409,
     });
 
-    const done = await waitFor(async () => {
-      const res = await get(h, "/jobs/ticker/nightly/runs");
-      const { items } = (await res.json()) as { items: Record<string, unknown>[] };
-      return items[0]?.outcome ? items : undefined;
-    });
+    const done = await settledRuns(h, "nightly");
     expect(done).toHaveLength(1);
     expect(done[0]).toMatchObject({
       run_id,
@@ -122,12 +121,7 @@ describe("job routes", () => {
       recordingJob("broken", "30 2 * * *", { minMs: 1, maxMs: 1, fail: "upstream down" }),
     ]);
     expect((await post(h, "/jobs/ticker/broken/run")).status).toBe(202);
-    const items = await waitFor(async () => {
-      const { items } = (await (await get(h, "/jobs/ticker/broken/runs")).json()) as {
-        items: Record<string, unknown>[];
-      };
-      return items[0]?.outcome ? items : undefined;
-    });
+    const items = await settledRuns(h, "broken");
     expect(items[0]).toMatchObject({ outcome: "failed", error: "upstream down" });
     expect((await get(h, "/healthz")).status).toBe(200);
   });
@@ -142,12 +136,10 @@ describe("job routes", () => {
       const responses = await Promise.all(replicas.map((r) => post(r, "/jobs/ticker/nightly/run")));
       const statuses = responses.map((r) => r.status).sort();
       expect(statuses).toEqual([202, 409, 409]);
-      await waitFor(async () => {
-        const { items } = (await (await get(replicas[0]!, "/jobs/ticker/nightly/runs")).json()) as {
-          items: Record<string, unknown>[];
-        };
-        return items.length === round + 1 && items[0]?.outcome === "success" ? true : undefined;
-      });
+      // Each host's scheduler is idle once the run it started (if any) is recorded.
+      for (const r of replicas) await r.scheduler.idle();
+      const items = await settledRuns(replicas[0]!, "nightly");
+      expect(items.map((i) => i.outcome)).toEqual(Array(round + 1).fill("success"));
     }
     const { items } = (await (await get(replicas[2]!, "/jobs/ticker/nightly/runs")).json()) as {
       items: { fence: number }[];

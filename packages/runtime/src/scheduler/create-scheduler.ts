@@ -66,10 +66,20 @@ export interface JobInfo {
   readonly last_run: RunRecord | null;
 }
 
+/** Options of a manual trigger. @public */
+export interface TriggerOptions {
+  /**
+   * Re-run an earlier run of the same job (typically one recorded `interrupted`) under its tick id,
+   * so effects keyed by `ctx.tickId` stay idempotent. Must be in the job's kept history, else the
+   * trigger fails with `unknown-run`.
+   */
+  readonly rerun?: string;
+}
+
 /** Result of a manual trigger. @public */
 export type TriggerResult =
   | { readonly ok: true; readonly runId: string; readonly done: Promise<RunRecord | null> }
-  | { readonly ok: false; readonly reason: "unknown-job" | "busy" | "stopping" };
+  | { readonly ok: false; readonly reason: "unknown-job" | "unknown-run" | "busy" | "stopping" };
 
 /** The running scheduler of one replica. @public */
 export interface Scheduler {
@@ -87,9 +97,16 @@ export interface Scheduler {
   jobs(): Promise<JobInfo[]>;
   /** History of one job, newest first; null for an unknown job. */
   runs(pack: string, name: string, limit?: number): Promise<RunRecord[] | null>;
-  /** Manual run through the same lease as scheduled ones; `busy` while a run is in progress. */
-  trigger(pack: string, name: string): Promise<TriggerResult>;
-  /** One janitor pass: mark runs whose lease expired as `interrupted`. Returns how many. */
+  /**
+   * Manual run through the same lease as scheduled ones; `busy` while a run is in progress. With
+   * `{ rerun: runId }` it reuses that run's tick id (see `TriggerOptions`).
+   */
+  trigger(pack: string, name: string, options?: TriggerOptions): Promise<TriggerResult>;
+  /**
+   * One janitor pass: for each run whose lease looks expired, take (or check) the real lease in the
+   * store first, so the run can no longer commit a guarded write, then mark it `interrupted` with its
+   * exact `committed_writes`. Returns how many runs it marked.
+   */
   sweep(): Promise<number>;
   /** Resolves once no claim, run or history write started by this replica is in flight. */
   idle(): Promise<void>;
@@ -291,6 +308,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         error,
         fence: null,
         lease_expires_at: null,
+        lease_key: null,
+        // Nothing ran, so nothing was written.
+        committed_writes: 0,
+        rerun_of: null,
       },
       0,
     );
@@ -304,7 +325,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const startRun = async (
     e: JobEntry,
     id: string,
-    base: { runId: string; tickId: string; slot: string; trigger: RunTrigger },
+    base: { runId: string; tickId: string; slot: string; trigger: RunTrigger; rerunOf?: string },
     lease: Lease,
   ): Promise<{ done: Promise<RunRecord | null> } | null> => {
     const startedAt = await driver.now();
@@ -323,6 +344,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       error: null,
       fence: lease.fence,
       lease_expires_at: new Date(lease.expiresAt).toISOString(),
+      lease_key: lease.key,
+      committed_writes: null,
+      rerun_of: base.rerunOf ?? null,
     };
     const first = await writeRun(driver, id, record, 0, lease);
     if (!first.ok) {
@@ -426,26 +450,31 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (outcome === "failed" || outcome === "timeout")
         log.error(`job ${outcome}`, fields(e, { run_id: base.runId, slot: base.slot, error }));
       const endedAt = await driver.now().catch(() => clock.now());
+      // Release first: once the token is cleared no guarded write of this run can commit (even one
+      // the job fires after an abort it ignores), so the count read next is final. A release that
+      // fails means the lease was taken over (janitor or next holder), which records the run itself.
+      const released = !lost && (await driver.release(lease).catch(() => false));
+      const committed = released ? await countWrites(lease.key, lease.fence) : null;
       const final: RunRecord = {
         ...record,
         ended_at: new Date(endedAt).toISOString(),
         duration_ms: Math.max(0, endedAt - startedAt),
         outcome,
         error,
+        committed_writes: committed,
       };
-      // Token- and fence-checked: a run that lost its lease cannot overwrite what the janitor or
-      // the next holder recorded.
-      const res = lost
+      // Compare-and-set on the entry's rev: if a janitor took the freed lease and recorded the run
+      // meanwhile (only possible once the entry's lease copy had expired), its record stands.
+      const res = !released
         ? { ok: false as const }
         : await serial(async () => {
-            const r = await writeRun(driver, id, final, rev, lease);
+            const r = await writeRun(driver, id, final, rev);
             if (r.ok) {
               rev = r.rev;
               record = final;
             }
             return r;
           }).catch(() => ({ ok: false as const }));
-      await driver.release(lease).catch(() => false);
       if (!res.ok) {
         log.warn("job result discarded: the run lost its lease", fields(e, { run_id: base.runId, outcome }));
         return null;
@@ -460,6 +489,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     active.add(entry);
     void done.finally(() => active.delete(entry));
     return { done: track(done) };
+  };
+
+  /** Counted writes under one grant, or null when the driver cannot say. */
+  const countWrites = async (key: string, fence: number): Promise<number | null> => {
+    if (!driver.leaseWrites) return null;
+    return driver.leaseWrites(key, fence).then(
+      (i) => i.writes,
+      () => null,
+    );
   };
 
   const maybePruneClaims = async (e: JobEntry, now: number) => {
@@ -481,17 +519,35 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     nextExpiry = Number.POSITIVE_INFINITY;
     let marked = 0;
     for (const { id, rev, run } of await listRunning(driver, 200)) {
+      // The entry's expiry is a copy the heartbeat updates after renewing the real lease, so it can
+      // only lag: it says when to look, never that the run is dead.
       const expires = run.lease_expires_at ? Date.parse(run.lease_expires_at) : Number.NaN;
       if (expires > now) nextExpiry = Math.min(nextExpiry, expires);
-      if (!(expires <= now)) continue;
+      if (!(expires <= now) || run.fence === null) continue;
+      const leaseKey = run.lease_key ?? `job:${run.pack}:${run.job}`;
+      // Fence before declaring: take the run's lease. Granted → the run's token and fence are dead,
+      // so none of its writes can commit from here on and its count is final.
+      const taken = await driver.acquire(leaseKey, ttl);
+      let committed: number | null;
+      if (taken) {
+        committed = await countWrites(leaseKey, run.fence);
+      } else {
+        // Busy: either the run still holds it (alive, e.g. its event loop stalled before it could
+        // update the copy) → leave it; or a later grant does → the run is fenced out for good.
+        const info = await driver.leaseWrites?.(leaseKey, run.fence).catch(() => null);
+        if (!info || info.currentFence <= run.fence) continue;
+        committed = info.writes;
+      }
       const final: RunRecord = {
         ...run,
         ended_at: new Date(now).toISOString(),
         duration_ms: Math.max(0, now - Date.parse(run.started_at)),
         outcome: "interrupted",
         error: `Lease expired: replica '${run.replica}' stopped renewing it`,
+        committed_writes: committed,
       };
-      const res = await writeRun(driver, id, final, rev);
+      const res = await writeRun(driver, id, final, rev, taken ?? undefined).catch(() => ({ ok: false }));
+      if (taken) await driver.release(taken).catch(() => false);
       if (res.ok) {
         marked++;
         log.warn("job run interrupted", {
@@ -516,6 +572,25 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     });
   };
 
+  // Waits of the catch-up loop, ended early by stop() so shutdown never waits a retry interval.
+  const wakers = new Set<() => void>();
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        wakers.delete(done);
+        clock.clearTimeout(h);
+        resolve();
+      };
+      const h = clock.setTimeout(done, ms);
+      wakers.add(done);
+    });
+
+  /**
+   * Apply the missed-run policy at start-up; resolves once regular timers may be armed. For
+   * `catch-up-once` that is only after the catch-up run holds the job's lease (or another replica
+   * claimed the catch-up slot): armed earlier, the first regular slot took the lease and the
+   * catch-up was recorded `skipped-overlap` (issue #21).
+   */
   const startMissed = async (e: JobEntry, now: number) => {
     const last = await lastClaimedSlot(driver, e.pack, e.def.name);
     if (last === null) return;
@@ -527,8 +602,68 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const count = more ? "1000+" : String(slots.length);
     log.info("job missed slots while no replica was up", fields(e, { missed: count, policy }));
     // Only the newest missed slot is recorded: a long outage must not flood history or the store.
-    if (policy === "catch-up-once") await runScheduled(e, latest, "run");
-    else await runScheduled(e, latest, "skip", `${count} slot(s) missed while no replica was running`);
+    if (policy !== "catch-up-once") {
+      await runScheduled(e, latest, "skip", `${count} slot(s) missed while no replica was running`);
+      return;
+    }
+    if (e.def.allowOverlap) {
+      // A lease per run: nothing can starve it.
+      track(runScheduled(e, latest, "run"));
+      return;
+    }
+    const slot = slotIso(latest);
+    const tickId = tickIdFor(e.pack, e.def.name, slot);
+    const runId = `run_${tickId.slice("tick_".length)}`;
+    const claimId = slotClaimId(e.pack, e.def.name, slot);
+    // Lease first, claim second: only the replica holding the lease claims the catch-up slot, so
+    // the claim never ends as `skipped-overlap` because of a regular slot. A dead run's lease can
+    // keep it busy for up to one TTL; after that (plus a renewal interval) give up waiting.
+    const giveUpAt = clock.now() + ttl + heartbeatMs;
+    const retryMs = Math.max(10, Math.min(heartbeatMs, 250));
+    while (!stopping) {
+      const lease = await driver.acquire(e.leaseKey, ttl);
+      if (lease) {
+        const claimedAt = await driver.now();
+        const won = await claimSlot(
+          driver,
+          {
+            pack: e.pack,
+            job: e.def.name,
+            slot,
+            run_id: runId,
+            replica: replicaId,
+            claimed_at: new Date(claimedAt).toISOString(),
+          },
+          "schedule",
+        );
+        if (!won) {
+          await driver.release(lease).catch(() => false);
+          return;
+        }
+        log.info("job catch-up run", fields(e, { slot, run_id: runId }));
+        // startRun returns once the run is recorded and started (its end is not awaited): regular
+        // timers arm now and find the lease busy while it runs.
+        await startRun(
+          e,
+          runRecordId(e.pack, e.def.name, latest, runId),
+          {
+            runId,
+            tickId,
+            slot,
+            trigger: "schedule",
+          },
+          lease,
+        );
+        return;
+      }
+      // Busy: another replica may hold it to run this very catch-up.
+      if (await driver.get(JOB_SLOTS_NS, claimId)) return;
+      if (clock.now() >= giveUpAt) {
+        await runScheduled(e, latest, "run");
+        return;
+      }
+      await pause(retryMs);
+    }
   };
 
   return {
@@ -541,8 +676,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       started = true;
       const now = clock.now();
       for (const e of jobs.values()) {
-        track(startMissed(e, now));
-        arm(e, now - graceMs);
+        if ((e.def.missed ?? "skip") === "catch-up-once") {
+          // Arm only once the catch-up holds the lease (see startMissed); slots that pass meanwhile
+          // are handled like a late wake-up.
+          track(startMissed(e, now).finally(() => arm(e, now - graceMs)));
+        } else {
+          track(startMissed(e, now));
+          arm(e, now - graceMs);
+        }
       }
       janitorTimer = clock.setTimeout(janitor, janitorMs);
     },
@@ -551,6 +692,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       stopping = true;
       for (const e of jobs.values()) if (e.timer !== undefined) clock.clearTimeout(e.timer);
       if (janitorTimer !== undefined) clock.clearTimeout(janitorTimer);
+      for (const wake of [...wakers]) wake();
       if (active.size > 0) {
         let deadline: TimerHandle | undefined;
         await Promise.race([
@@ -591,10 +733,17 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (!jobs.has(`${pack}\n${name}`)) return null;
       return (await listRuns(driver, pack, name, limit)).map((r) => r.run);
     },
-    async trigger(pack, name) {
+    async trigger(pack, name, options = {}) {
       const e = jobs.get(`${pack}\n${name}`);
       if (!e) return { ok: false, reason: "unknown-job" };
       if (stopping) return { ok: false, reason: "stopping" };
+      let rerunOf: RunRecord | undefined;
+      if (options.rerun !== undefined) {
+        rerunOf = (await listRuns(driver, pack, name, historyLimit)).find(
+          (r) => r.run.run_id === options.rerun,
+        )?.run;
+        if (!rerunOf) return { ok: false, reason: "unknown-run" };
+      }
       const runId = `run_${randomBytes(12).toString("hex")}`;
       const slot = `manual:${runId}`;
       const at = await driver.now();
@@ -615,7 +764,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const run = await startRun(
         e,
         runRecordId(pack, name, at, runId),
-        { runId, tickId: tickIdFor(pack, name, slot), slot, trigger: "manual" },
+        {
+          runId,
+          // A re-run keeps the tick id, so effects the job keys by `ctx.tickId` are not applied twice.
+          tickId: rerunOf?.tick_id ?? tickIdFor(pack, name, slot),
+          slot,
+          trigger: "manual",
+          ...(rerunOf ? { rerunOf: rerunOf.run_id } : {}),
+        },
         lease,
       );
       if (!run) return { ok: false, reason: "busy" };

@@ -43,8 +43,24 @@ export interface RunRecord {
   readonly error: string | null;
   /** Fencing number of the run's lease. */
   readonly fence: number | null;
-  /** When the run's lease expires unless renewed (store clock); the janitor reads it. */
+  /**
+   * A copy of the lease expiry (store clock), updated after each renewal, so it may lag the real
+   * lease. The janitor only uses it to decide when to look: it then takes or checks the real lease.
+   */
   readonly lease_expires_at: string | null;
+  /**
+   * Key of the run's lease in the store (`job:<pack>:<name>`, or per run for `allowOverlap` jobs);
+   * the janitor fences it before declaring the run interrupted. Absent in entries written before it.
+   */
+  readonly lease_key?: string | null;
+  /**
+   * Guarded writes (creates, updates, removes through `ctx.storage`) that committed under the run's
+   * lease, counted by the store in each write's own transaction. Set once the run ends (0 for skipped slots);
+   * null while it runs and when the driver cannot count (`Driver.leaseWrites` missing).
+   */
+  readonly committed_writes?: number | null;
+  /** For a manual re-run: the run whose tick id it reused. */
+  readonly rerun_of?: string | null;
 }
 
 /** A history record as stored, with its revision for compare-and-set. @internal */
@@ -83,7 +99,8 @@ export async function writeRun(
     record: { id, rev, value: JSON.stringify(run) },
     index: { job: jobKey(run.pack, run.job), state: run.outcome === null ? "running" : "done" },
     expectRev,
-    ...(guard ? { guard } : {}),
+    // History writes are bookkeeping: fenced, but not counted as the job's own effects.
+    ...(guard ? { guard, uncounted: true } : {}),
   });
   return { ...res, rev };
 }

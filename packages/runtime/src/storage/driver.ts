@@ -53,6 +53,25 @@ export interface WriteRequest {
   readonly expectRev: number;
   /** When set, the write commits only while this lease is still held (fencing). */
   readonly guard?: Lease;
+  /**
+   * Bookkeeping write (the scheduler's own history entry): fenced by `guard` like any other, but not
+   * added to the lease's write count (see `Driver.leaseWrites`). Guarded writes count by default.
+   */
+  readonly uncounted?: boolean;
+}
+
+/** What the store knows about the guarded writes of one grant of a lease key. @public */
+export interface LeaseWrites {
+  /**
+   * Fence of the key's latest grant (0 when never granted). A grant whose fence is lower can never
+   * commit a guarded write again, so its `writes` is final.
+   */
+  readonly currentFence: number;
+  /**
+   * Guarded writes and removes committed under the asked-for fence, counted in the same transaction
+   * (or Lua script) as the write itself. Counts of the 1000 grants before the latest are dropped.
+   */
+  readonly writes: number;
 }
 
 /** Outcome of a conditional write. @public */
@@ -96,6 +115,12 @@ export interface Driver {
   extend(lease: Lease, ttlMs: number): Promise<Lease | null>;
   /** Release a lease only when the token still holds it. */
   release(lease: Lease): Promise<boolean>;
+  /**
+   * How many counted guarded writes committed under grant `fence` of lease `key`, and the key's
+   * current fence. Optional: without it the scheduler records `committed_writes: null` (unknown) and
+   * its janitor can only take over leases that are free or expired.
+   */
+  leaseWrites?(key: string, fence: number): Promise<LeaseWrites>;
   /**
    * Atomically count one hit in a fixed window starting at the first hit (rate limits).
    * Returns the count including this hit and when the window resets (store clock, ms).

@@ -36,6 +36,9 @@ export function recordingDriver(inner: Driver): RecordingDriver {
     },
     extend: (lease, ttl) => inner.extend(lease, ttl),
     release: (lease) => inner.release(lease),
+    ...(inner.leaseWrites
+      ? { leaseWrites: (key: string, fence: number) => inner.leaseWrites!(key, fence) }
+      : {}),
     incr: (key, windowMs) => inner.incr(key, windowMs),
     now: () => inner.now(),
     close: () => inner.close(),

@@ -44,6 +44,14 @@ export default function memory(options: MemoryDriverOptions = {}): Driver {
   const spaces = new Map<string, Map<string, Entry>>();
   const locks = new Map<string, LockRow>();
   const counters = new Map<string, { count: number; resetAt: number }>();
+  // Lease key → fence → counted guarded writes under that grant.
+  const tallies = new Map<string, Map<number, number>>();
+  const tally = (guard: Lease | undefined, uncounted: boolean | undefined) => {
+    if (!guard || uncounted) return;
+    let t = tallies.get(guard.key);
+    if (!t) tallies.set(guard.key, (t = new Map()));
+    t.set(guard.fence, (t.get(guard.fence) ?? 0) + 1);
+  };
   const space = (ns: string) => {
     let s = spaces.get(ns);
     if (!s) spaces.set(ns, (s = new Map()));
@@ -70,6 +78,7 @@ export default function memory(options: MemoryDriverOptions = {}): Driver {
       const curRev = cur?.record.rev ?? 0;
       if (curRev !== req.expectRev) return { ok: false, reason: "conflict", currentRev: curRev };
       s.set(req.record.id, { record: req.record, index: { ...req.index } });
+      tally(req.guard, req.uncounted);
       return { ok: true };
     },
     async remove(ns, id, expectRev, guard) {
@@ -84,6 +93,7 @@ export default function memory(options: MemoryDriverOptions = {}): Driver {
         return { ok: false, reason: "conflict", currentRev: cur.record.rev };
       }
       s!.delete(id);
+      tally(guard, false);
       return { ok: true, removed: true };
     },
     async list(ns, q: ListQuery) {
@@ -114,6 +124,7 @@ export default function memory(options: MemoryDriverOptions = {}): Driver {
       if (row?.token && row.expiresAt > now) return null;
       const next: LockRow = { token: randomUUID(), fence: (row?.fence ?? 0) + 1, expiresAt: now + ttlMs };
       locks.set(key, next);
+      tallies.get(key)?.delete(next.fence - 1000);
       return { key, token: next.token!, fence: next.fence, expiresAt: next.expiresAt };
     },
     async extend(lease, ttlMs) {
@@ -129,6 +140,9 @@ export default function memory(options: MemoryDriverOptions = {}): Driver {
       row.token = null;
       row.expiresAt = 0;
       return true;
+    },
+    async leaseWrites(key, fence) {
+      return { currentFence: locks.get(key)?.fence ?? 0, writes: tallies.get(key)?.get(fence) ?? 0 };
     },
     async incr(key, windowMs) {
       const now = clock();

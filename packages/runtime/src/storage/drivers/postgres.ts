@@ -75,7 +75,8 @@ export default function postgres(options: PostgresDriverOptions): Driver {
         CREATE TABLE IF NOT EXISTS ${t("index")} (ns text COLLATE "C" NOT NULL, field text COLLATE "C" NOT NULL, value text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL, PRIMARY KEY (ns, field, value, id));
         CREATE INDEX IF NOT EXISTS index_by_id ON ${t("index")} (ns, id);
         CREATE TABLE IF NOT EXISTS ${t("locks")} (key text PRIMARY KEY, token text, fence bigint NOT NULL, expires_at bigint NOT NULL);
-        CREATE TABLE IF NOT EXISTS ${t("counters")} (key text PRIMARY KEY, count bigint NOT NULL, reset_at bigint NOT NULL);`);
+        CREATE TABLE IF NOT EXISTS ${t("counters")} (key text PRIMARY KEY, count bigint NOT NULL, reset_at bigint NOT NULL);
+        CREATE TABLE IF NOT EXISTS ${t("lease_writes")} (key text NOT NULL, fence bigint NOT NULL, writes bigint NOT NULL, PRIMARY KEY (key, fence));`);
       await c.query("COMMIT");
     } catch (err) {
       await c.query("ROLLBACK").catch(() => {});
@@ -110,6 +111,15 @@ export default function postgres(options: PostgresDriverOptions): Driver {
       [guard.key, guard.token, guard.fence],
     );
     return r.rowCount === 1;
+  };
+  // Counted inside the write's transaction, so the count commits exactly when the write does.
+  const tally = async (c: PoolClient, guard: Lease | undefined) => {
+    if (!guard) return;
+    await c.query(
+      `INSERT INTO ${t("lease_writes")} AS w (key, fence, writes) VALUES ($1, $2, 1)
+       ON CONFLICT (key, fence) DO UPDATE SET writes = w.writes + 1`,
+      [guard.key, guard.fence],
+    );
   };
   const currentRev = async (c: PoolClient, ns: string, id: string) => {
     const r = await c.query<{ rev: string }>(`SELECT rev FROM ${t("records")} WHERE ns = $1 AND id = $2`, [
@@ -166,6 +176,7 @@ export default function postgres(options: PostgresDriverOptions): Driver {
             [ns, id, fields, fields.map((f) => req.index[f])],
           );
         }
+        if (!req.uncounted) await tally(c, req.guard);
         return { ok: true } as const;
       });
     },
@@ -185,6 +196,7 @@ export default function postgres(options: PostgresDriverOptions): Driver {
           return { ok: false, reason: "conflict", currentRev: await currentRev(c, ns, id) } as const;
         }
         await c.query(`DELETE FROM ${t("index")} WHERE ns = $1 AND id = $2`, [ns, id]);
+        await tally(c, guard);
         return { ok: true, removed: true } as const;
       });
     },
@@ -227,7 +239,12 @@ export default function postgres(options: PostgresDriverOptions): Driver {
         [key, token, ttlMs],
       );
       const row = rows[0];
-      return row ? { key, token, fence: Number(row.fence), expiresAt: Number(row.expires_at) } : null;
+      if (!row) return null;
+      await q(`DELETE FROM ${t("lease_writes")} WHERE key = $1 AND fence <= $2`, [
+        key,
+        Number(row.fence) - 1000,
+      ]);
+      return { key, token, fence: Number(row.fence), expiresAt: Number(row.expires_at) };
     },
     async extend(lease, ttlMs) {
       const rows = await q<{ expires_at: string }>(
@@ -242,6 +259,14 @@ export default function postgres(options: PostgresDriverOptions): Driver {
         [lease.key, lease.token],
       );
       return rows.length === 1;
+    },
+    async leaseWrites(key, fence) {
+      const rows = await q<{ current: string | null; writes: string | null }>(
+        `SELECT (SELECT fence FROM ${t("locks")} WHERE key = $1) AS current,
+                (SELECT writes FROM ${t("lease_writes")} WHERE key = $1 AND fence = $2) AS writes`,
+        [key, fence],
+      );
+      return { currentFence: Number(rows[0]?.current ?? 0), writes: Number(rows[0]?.writes ?? 0) };
     },
     async incr(key, windowMs) {
       const rows = await q<{ count: string; reset_at: string }>(

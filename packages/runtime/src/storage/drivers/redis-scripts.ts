@@ -8,6 +8,7 @@
  * - `P n<len>:<ns>:i<len>:<field>:<value>`  sorted set of the ids with that index value
  * - `P namespaces`                sorted set of namespaces holding at least one record
  * - `P lock:<key>` (token, PX ttl) and `P fence:<key>` (counter that grows with every grant)
+ * - `P writes:<key>`              hash fence → guarded writes committed under that grant
  * - `P ctr:<key>`                 fixed-window counter with PX ttl
  * @module
  */
@@ -30,7 +31,10 @@ local function idx_key(nsPrefix, field, value)
 end
 `;
 
-/** KEYS: rec, all, namespaces, lock, fence. ARGV: ns, nsPrefix, id, rev, value, indexJson, expectRev, token, fence. */
+/**
+ * KEYS: rec, all, namespaces, lock, fence, writes. ARGV: ns, nsPrefix, id, rev, value, indexJson,
+ * expectRev, token, fence, counted ('1' adds the write to the grant's count in the same script).
+ */
 export const WRITE = `${GUARD}
 if not guard_ok(KEYS[4], KEYS[5], ARGV[8], ARGV[9]) then return {0, 'fenced'} end
 local cur = tonumber(redis.call('HGET', KEYS[1], 'rev') or '0')
@@ -43,10 +47,11 @@ for f, v in pairs(cjson.decode(ARGV[6])) do redis.call('ZADD', idx_key(ARGV[2], 
 redis.call('HSET', KEYS[1], 'rev', ARGV[4], 'value', ARGV[5], 'index', ARGV[6])
 redis.call('ZADD', KEYS[2], 0, ARGV[3])
 redis.call('ZADD', KEYS[3], 0, ARGV[1])
+if ARGV[8] ~= '' and ARGV[10] == '1' then redis.call('HINCRBY', KEYS[6], ARGV[9], 1) end
 return {1}
 `;
 
-/** KEYS: rec, all, namespaces, lock, fence. ARGV: ns, nsPrefix, id, expectRev ('' = any), token, fence. */
+/** KEYS: rec, all, namespaces, lock, fence, writes. ARGV: ns, nsPrefix, id, expectRev ('' = any), token, fence. */
 export const REMOVE = `${GUARD}
 if not guard_ok(KEYS[4], KEYS[5], ARGV[5], ARGV[6]) then return {0, 'fenced'} end
 local cur = tonumber(redis.call('HGET', KEYS[1], 'rev') or '0')
@@ -59,6 +64,7 @@ end
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[3])
 if redis.call('ZCARD', KEYS[2]) == 0 then redis.call('ZREM', KEYS[3], ARGV[1]) end
+if ARGV[5] ~= '' then redis.call('HINCRBY', KEYS[6], ARGV[6], 1) end
 return {1, 1}
 `;
 
@@ -111,10 +117,11 @@ if limit < 0 then return {n} end
 return out
 `;
 
-/** KEYS: lock, fence. ARGV: token, ttlMs. Returns {fence, expiresAt} or {0}. */
+/** KEYS: lock, fence, writes. ARGV: token, ttlMs. Returns {fence, expiresAt} or {0}. */
 export const ACQUIRE = `${NOW}
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
 local fence = redis.call('INCR', KEYS[2])
+redis.call('HDEL', KEYS[3], tostring(fence - 1000))
 return {fence, now + tonumber(ARGV[2])}
 `;
 
@@ -130,6 +137,11 @@ export const RELEASE = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1])
 return 1
+`;
+
+/** KEYS: fence, writes. ARGV: fence. Returns {currentFence, writes}. */
+export const LEASE_WRITES = `
+return {tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')}
 `;
 
 /** KEYS: counter. ARGV: windowMs. Returns {count, resetAt}. */

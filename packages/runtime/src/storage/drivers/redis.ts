@@ -29,6 +29,7 @@ type Scripted = RedisClient & {
   vRemove(...args: (string | number)[]): Promise<[number, (string | number)?, number?]>;
   vList(...args: (string | number)[]): Promise<string[] | [number]>;
   vAcquire(...args: (string | number)[]): Promise<[number, number?]>;
+  vLeaseWrites(...args: (string | number)[]): Promise<[number, number]>;
   vExtend(...args: (string | number)[]): Promise<number>;
   vRelease(...args: (string | number)[]): Promise<number>;
   vIncr(...args: (string | number)[]): Promise<[number, number]>;
@@ -50,6 +51,7 @@ export default function redis(options: RedisDriverOptions): Driver {
   const nsPrefix = (ns: string) => `${prefix}n${ns.length}:${ns}:`;
   const lockKey = (key: string) => `${prefix}lock:${key}`;
   const fenceKey = (key: string) => `${prefix}fence:${key}`;
+  const writesKey = (key: string) => `${prefix}writes:${key}`;
   const nsSet = `${prefix}namespaces`;
 
   const connect = (): Scripted => {
@@ -63,10 +65,11 @@ export default function redis(options: RedisDriverOptions): Driver {
     const c = new Redis(options.url, { maxRetriesPerRequest: 3, lazyConnect: false, ...options.redis });
     const define = (name: string, numberOfKeys: number, lua: string) =>
       c.defineCommand(name, { numberOfKeys, lua });
-    define("vWrite", 5, lua.WRITE);
-    define("vRemove", 5, lua.REMOVE);
+    define("vWrite", 6, lua.WRITE);
+    define("vRemove", 6, lua.REMOVE);
     define("vList", 0, lua.LIST);
-    define("vAcquire", 2, lua.ACQUIRE);
+    define("vAcquire", 3, lua.ACQUIRE);
+    define("vLeaseWrites", 2, lua.LEASE_WRITES);
     define("vExtend", 1, lua.EXTEND);
     define("vRelease", 1, lua.RELEASE);
     define("vIncr", 1, lua.INCR);
@@ -81,6 +84,7 @@ export default function redis(options: RedisDriverOptions): Driver {
     nsSet,
     lockKey(guard?.key ?? ""),
     fenceKey(guard?.key ?? ""),
+    writesKey(guard?.key ?? ""),
   ];
   const toRecords = (flat: string[]): StoredRecord[] => {
     const out: StoredRecord[] = [];
@@ -117,6 +121,7 @@ export default function redis(options: RedisDriverOptions): Driver {
         JSON.stringify(req.index),
         req.expectRev,
         ...guardArgs(req.guard),
+        req.uncounted ? "0" : "1",
       );
       return res[0] === 1 ? { ok: true } : failure(res);
     },
@@ -155,7 +160,13 @@ export default function redis(options: RedisDriverOptions): Driver {
     },
     async acquire(key, ttlMs) {
       const token = randomUUID();
-      const [fence, expiresAt] = await connect().vAcquire(lockKey(key), fenceKey(key), token, ttlMs);
+      const [fence, expiresAt] = await connect().vAcquire(
+        lockKey(key),
+        fenceKey(key),
+        writesKey(key),
+        token,
+        ttlMs,
+      );
       return fence ? { key, token, fence: Number(fence), expiresAt: Number(expiresAt) } : null;
     },
     async extend(lease, ttlMs) {
@@ -164,6 +175,10 @@ export default function redis(options: RedisDriverOptions): Driver {
     },
     async release(lease) {
       return (await connect().vRelease(lockKey(lease.key), lease.token)) === 1;
+    },
+    async leaseWrites(key, fence) {
+      const [current, writes] = await connect().vLeaseWrites(fenceKey(key), writesKey(key), fence);
+      return { currentFence: Number(current), writes: Number(writes) };
     },
     async incr(key, windowMs) {
       const [count, resetAt] = await connect().vIncr(`${prefix}ctr:${key}`, windowMs);

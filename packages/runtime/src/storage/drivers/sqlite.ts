@@ -21,6 +21,8 @@ export interface SqliteDriverOptions {
   readonly path?: string;
   /** How long a writer waits for another process's transaction, in ms. @default 5000 */
   readonly busyTimeoutMs?: number;
+  /** Clock for lease expiry and `now()`; tests pass a manual one. @default Date.now */
+  readonly now?: () => number;
 }
 
 const DRIVER_NAME = "sqlite";
@@ -44,6 +46,7 @@ CREATE TABLE IF NOT EXISTS v_index (ns TEXT NOT NULL, field TEXT NOT NULL, value
 CREATE INDEX IF NOT EXISTS v_index_by_id ON v_index (ns, id);
 CREATE TABLE IF NOT EXISTS v_counters (key TEXT PRIMARY KEY, count INTEGER NOT NULL, reset_at INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS v_locks (key TEXT PRIMARY KEY, token TEXT, fence INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS v_lease_writes (key TEXT NOT NULL, fence INTEGER NOT NULL, writes INTEGER NOT NULL, PRIMARY KEY (key, fence)) WITHOUT ROWID;
 `;
 
 /**
@@ -57,6 +60,7 @@ CREATE TABLE IF NOT EXISTS v_locks (key TEXT PRIMARY KEY, token TEXT, fence INTE
  */
 export default function sqlite(options: SqliteDriverOptions = {}): Driver {
   const path = options.path ?? "./data/valhalla.db";
+  const clock = options.now ?? Date.now;
   let db: BetterSqlite3.Database | undefined;
   let stmts: ReturnType<typeof _prepare> | undefined;
   let counters:
@@ -100,7 +104,7 @@ export default function sqlite(options: SqliteDriverOptions = {}): Driver {
   const guardOk = (s: ReturnType<typeof _prepare>, guard: Lease | undefined) => {
     if (!guard) return true;
     const row = s.getLock.get(guard.key) as LockRow | undefined;
-    return !!row && row.token === guard.token && row.fence === guard.fence && row.expires_at > Date.now();
+    return !!row && row.token === guard.token && row.fence === guard.fence && row.expires_at > clock();
   };
 
   const driver: Driver & { readonly database: () => BetterSqlite3.Database } = {
@@ -131,6 +135,8 @@ export default function sqlite(options: SqliteDriverOptions = {}): Driver {
         s.clearIndex.run(ns, req.record.id);
         for (const [field, value] of Object.entries(req.index))
           s.addIndex.run(ns, field, value, req.record.id);
+        // Counted in the write's own transaction: the count can never miss or invent a write.
+        if (req.guard && !req.uncounted) s.tally.run(req.guard.key, req.guard.fence);
         return { ok: true };
       });
     },
@@ -145,6 +151,7 @@ export default function sqlite(options: SqliteDriverOptions = {}): Driver {
         if (!cur) return { ok: true, removed: false } as const;
         s.del.run(ns, id);
         s.clearIndex.run(ns, id);
+        if (guard) s.tally.run(guard.key, guard.fence);
         return { ok: true, removed: true } as const;
       });
     },
@@ -176,7 +183,7 @@ export default function sqlite(options: SqliteDriverOptions = {}): Driver {
     async acquire(key, ttlMs) {
       const s = open();
       return tx(() => {
-        const now = Date.now();
+        const now = clock();
         const row = s.getLock.get(key) as LockRow | undefined;
         if (row?.token && row.expires_at > now) return null;
         const lease: Lease = {
@@ -186,13 +193,14 @@ export default function sqlite(options: SqliteDriverOptions = {}): Driver {
           expiresAt: now + ttlMs,
         };
         s.putLock.run(key, lease.token, lease.fence, lease.expiresAt);
+        s.pruneTally.run(key, lease.fence - 1000);
         return lease;
       });
     },
     async extend(lease, ttlMs) {
       const s = open();
       return tx(() => {
-        const now = Date.now();
+        const now = clock();
         const row = s.getLock.get(lease.key) as LockRow | undefined;
         if (!row || row.token !== lease.token || row.expires_at <= now) return null;
         s.putLock.run(lease.key, lease.token, row.fence, now + ttlMs);
@@ -203,12 +211,18 @@ export default function sqlite(options: SqliteDriverOptions = {}): Driver {
       const s = open();
       return tx(() => s.releaseLock.run(lease.key, lease.token).changes === 1);
     },
+    async leaseWrites(key, fence) {
+      const s = open();
+      const lock = s.getLock.get(key) as LockRow | undefined;
+      const row = s.getTally.get(key, fence) as { writes: number } | undefined;
+      return { currentFence: lock?.fence ?? 0, writes: row?.writes ?? 0 };
+    },
     async incr(key, windowMs) {
       open();
       const c = counters!;
       return c.db
         .transaction(() => {
-          const now = Date.now();
+          const now = clock();
           const row = c.get.get(key) as { count: number; reset_at: number } | undefined;
           const next =
             !row || row.reset_at <= now
@@ -220,7 +234,7 @@ export default function sqlite(options: SqliteDriverOptions = {}): Driver {
         .immediate();
     },
     async now() {
-      return Date.now();
+      return clock();
     },
     async close() {
       if (counters && counters.db !== db) counters.db.close();
@@ -256,6 +270,11 @@ function _prepare(db: BetterSqlite3.Database) {
     ),
     getCounter: db.prepare("SELECT count, reset_at FROM v_counters WHERE key = ?"),
     putCounter: db.prepare(COUNTER_UPSERT),
+    tally: db.prepare(
+      "INSERT INTO v_lease_writes (key, fence, writes) VALUES (?, ?, 1) ON CONFLICT (key, fence) DO UPDATE SET writes = writes + 1",
+    ),
+    getTally: db.prepare("SELECT writes FROM v_lease_writes WHERE key = ? AND fence = ?"),
+    pruneTally: db.prepare("DELETE FROM v_lease_writes WHERE key = ? AND fence <= ?"),
     releaseLock: db.prepare("UPDATE v_locks SET token = NULL, expires_at = 0 WHERE key = ? AND token = ?"),
   };
 }

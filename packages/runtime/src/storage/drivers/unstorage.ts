@@ -42,6 +42,15 @@ export default function unstorageDriver(options: UnstorageDriverOptions): Driver
   const { storage } = options;
   const locks = new Map<string, { token: string | null; fence: number; expiresAt: number }>();
   const counters = new Map<string, { count: number; resetAt: number }>();
+  // Lease key → fence → counted guarded writes. Bumped in the same serialized step as the write,
+  // as exact as this adapter's guard check itself (both are in-process only).
+  const tallies = new Map<string, Map<number, number>>();
+  const tally = (guard: Lease | undefined) => {
+    if (!guard) return;
+    let t = tallies.get(guard.key);
+    if (!t) tallies.set(guard.key, (t = new Map()));
+    t.set(guard.fence, (t.get(guard.fence) ?? 0) + 1);
+  };
   // One write at a time: the read-check-write of a conditional write must not interleave.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -94,6 +103,7 @@ export default function unstorageDriver(options: UnstorageDriverOptions): Driver
         if (cur !== req.expectRev) return { ok: false, reason: "conflict", currentRev: cur };
         const env: Envelope = { rev: req.record.rev, value: req.record.value, index: req.index };
         await storage.setItemRaw(key(ns, req.record.id), JSON.stringify(env));
+        if (!req.uncounted) tally(req.guard);
         return { ok: true };
       });
     },
@@ -106,6 +116,7 @@ export default function unstorageDriver(options: UnstorageDriverOptions): Driver
         }
         if (cur === 0) return { ok: true, removed: false } as const;
         await storage.removeItem(key(ns, id));
+        tally(guard);
         return { ok: true, removed: true } as const;
       });
     },
@@ -136,6 +147,7 @@ export default function unstorageDriver(options: UnstorageDriverOptions): Driver
       if (row?.token && row.expiresAt > now) return null;
       const next = { token: randomUUID(), fence: (row?.fence ?? 0) + 1, expiresAt: now + ttlMs };
       locks.set(key, next);
+      tallies.get(key)?.delete(next.fence - 1000);
       return { key, token: next.token, fence: next.fence, expiresAt: next.expiresAt };
     },
     async extend(lease, ttlMs) {
@@ -150,6 +162,9 @@ export default function unstorageDriver(options: UnstorageDriverOptions): Driver
       row.token = null;
       row.expiresAt = 0;
       return true;
+    },
+    async leaseWrites(key, fence) {
+      return { currentFence: locks.get(key)?.fence ?? 0, writes: tallies.get(key)?.get(fence) ?? 0 };
     },
     async incr(key, windowMs) {
       const now = Date.now();

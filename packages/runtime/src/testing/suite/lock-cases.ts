@@ -109,6 +109,32 @@ export function lockCases(ctx: SuiteContext): void {
       expect((await d.get("t.items", made.id))!.rev).toBe(1);
     });
 
+    it("should count committed guarded writes per grant, leaving out uncounted and rejected ones", async () => {
+      const d = ctx.driver();
+      // Every bundled driver counts; a third-party one without leaseWrites fails here on purpose.
+      expect(d.leaseWrites).toBeTypeOf("function");
+      if (!d.leaseWrites) return;
+      const first = (await d.acquire("tally", 5000))!;
+      const w = (id: string, rev: number, guard = first, uncounted = false) =>
+        d.write("t.items", { record: raw(id, rev), index: {}, expectRev: rev - 1, guard, uncounted });
+      expect(await w("c1", 1)).toEqual({ ok: true });
+      expect(await w("c1", 2)).toEqual({ ok: true });
+      expect((await w("c1", 1)).ok).toBe(false); // conflict: not committed, not counted
+      expect(await w("c2", 1, first, true)).toEqual({ ok: true }); // bookkeeping write
+      expect(await d.remove("t.items", "c2", undefined, first)).toMatchObject({ ok: true, removed: true });
+      expect(await d.remove("t.items", "c2", undefined, first)).toMatchObject({ ok: true, removed: false });
+      expect(await d.leaseWrites("tally", first.fence)).toEqual({ currentFence: first.fence, writes: 3 });
+      await d.release(first);
+      // Released: the grant's count is final, later writes under it are fenced and not counted.
+      expect((await w("c3", 1)).ok).toBe(false);
+      const second = (await d.acquire("tally", 5000))!;
+      expect(await w("c4", 1, second)).toEqual({ ok: true });
+      expect(await d.leaseWrites("tally", first.fence)).toEqual({ currentFence: second.fence, writes: 3 });
+      expect(await d.leaseWrites("tally", second.fence)).toEqual({ currentFence: second.fence, writes: 1 });
+      expect(await d.leaseWrites("never-taken", 1)).toEqual({ currentFence: 0, writes: 0 });
+      await d.release(second);
+    });
+
     it.skipIf(!ctx.options.connect || ctx.options.capabilities.locks !== "cluster")(
       "should exclude holders on another connection to the same store",
       async () => {
