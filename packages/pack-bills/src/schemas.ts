@@ -1,8 +1,17 @@
 import { currency, decimalString, isoDate, requiredText, text } from "@valhalla/runtime";
 import * as v from "valibot";
 import { CADENCES, WEEKEND_ADJUSTMENTS } from "./due-dates.js";
+import { OCCURRENCE_STATUSES, TIMINGS } from "./occurrence-status.js";
 
 export const BILL_STATUSES = ["active", "paused", "archived"] as const;
+
+/**
+ * What a variable bill's payments must reach for an occurrence to count as paid: its `min`imum
+ * or its `expected` amount (the middle of the range). Fixed bills always need their amount.
+ */
+export const VARIABLE_PAID_AT = ["min", "expected"] as const;
+export type VariablePaidAt = (typeof VARIABLE_PAID_AT)[number];
+const variablePaidAt = v.picklist(VARIABLE_PAID_AT, `must be one of ${VARIABLE_PAID_AT.join(", ")}`);
 
 /** The seven autopay set-up steps of the seed (P-BILLS-4), in order. */
 export const AUTOPAY_STEPS = [
@@ -57,6 +66,21 @@ export const Bill = v.object({
    * the bill is not active). Indexed: `upcoming` reads only the bills due in its window.
    */
   next_open_due: v.nullable(v.string()),
+  // The three fields below came with 1.2. They are optional so records written by earlier code
+  // (imports, seeds) still type-check; `withDueIndex` fills them and migration 2 backfills them.
+  /**
+   * Minor units paid per occurrence (nominal date → sum of its payments), kept in step with the
+   * payments ledger under the bill's lock. `paid` is derived from it: the occurrences whose sum
+   * reaches the amount due.
+   */
+  paid_by_occurrence: v.optional(v.record(v.string(), minor)),
+  /**
+   * Whether, on the day it was computed, the bill had a tracked open occurrence past its due date
+   * but within its grace period. Indexed: `GET /bills/overdue` reads only these bills.
+   */
+  overdue: v.optional(v.boolean()),
+  /** Variable bills only: what payments must reach (null: the pack config's `variable_paid_at`). */
+  variable_paid_at: v.optional(v.nullable(variablePaidAt)),
 });
 export type Bill = v.InferOutput<typeof Bill>;
 
@@ -114,6 +138,7 @@ const billFields = {
   notes: optionalText(4000),
   grace_days: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(90))), null),
   tracked_from: v.optional(isoDate),
+  variable_paid_at: v.optional(v.nullable(variablePaidAt), null),
 };
 
 /** POST /bills body. */
@@ -140,6 +165,7 @@ export const PatchBillBody = v.pipe(
     notes: v.optional(v.nullable(text(4000))),
     grace_days: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(90)))),
     tracked_from: v.optional(isoDate),
+    variable_paid_at: v.optional(v.nullable(variablePaidAt)),
   }),
   v.check((o) => Object.keys(o).length > 0, "must change at least one field"),
 );
@@ -155,6 +181,11 @@ export const PaidBody = v.strictObject({
     v.regex(/^[A-Za-z0-9._:-]{1,128}$/, "must be 1-128 letters, digits or . _ : -"),
   ),
   notes: optionalText(2000),
+  /**
+   * Nominal date of the occurrence the payment is for; when left out, the open occurrence due
+   * nearest to `date`.
+   */
+  occurrence: v.optional(isoDate),
 });
 
 /** POST /bills/:id/skip body. */
@@ -166,6 +197,8 @@ export const BillsConfig = v.object({
   reminder_days_ahead: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(90)), 7),
   /** Default grace period before an unpaid occurrence is missed. */
   grace_days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(90)), 3),
+  /** What a variable bill's payments must reach to settle an occurrence, unless the bill says. */
+  variable_paid_at: v.optional(variablePaidAt, "min"),
 });
 export type BillsConfig = v.InferOutput<typeof BillsConfig>;
 
@@ -182,6 +215,80 @@ const Obligation = v.object({
   expected_minor: minor,
   currency: v.string(),
   autopay: v.boolean(),
+  /** `upcoming`, `due`, `overdue`, `missed`, or `partly_paid` once something is paid. */
+  status: v.picklist(OCCURRENCE_STATUSES),
+  paid_minor: minor,
+  remaining_minor: minor,
+});
+
+/** An occurrence past due: how long its grace period is and how late it is. */
+const LateObligation = v.object({
+  ...Obligation.entries,
+  grace_days: v.number(),
+  /** Last day of the grace period; unpaid after it, the occurrence is missed. */
+  grace_until: v.string(),
+  days_overdue: v.number(),
+});
+
+/** GET /bills/missed response. */
+export const MissedResponse = v.object({
+  /** Tracked occurrences not paid in full past their grace period, oldest first. */
+  items: v.array(LateObligation),
+});
+
+/** GET /bills/overdue response. */
+export const OverdueResponse = v.object({
+  as_of: v.string(),
+  /** Tracked occurrences past due, within their grace period, not paid in full; oldest first. */
+  items: v.array(LateObligation),
+});
+
+/** One occurrence of a bill with its status and what its payments settled. */
+export const OccurrenceView = v.object({
+  bill_id: v.string(),
+  name: v.string(),
+  nominal_date: v.string(),
+  due_date: v.string(),
+  status: v.picklist(OCCURRENCE_STATUSES),
+  /** By date alone (`upcoming`, `due`, `overdue`, `missed`); null once paid or skipped. */
+  timing: v.nullable(v.picklist(TIMINGS)),
+  /** Due on or after the bill's `tracked_from`: only these are reported as overdue or missed. */
+  tracked: v.boolean(),
+  days_until: v.number(),
+  grace_until: v.string(),
+  /** What payments must reach for the occurrence to be paid. */
+  amount_due_minor: minor,
+  expected_minor: minor,
+  paid_minor: minor,
+  remaining_minor: minor,
+  /** Paid above the fixed amount (or the top of a variable bill's range). */
+  overpaid_minor: minor,
+  currency: v.string(),
+  /** The same in words, amounts formatted ("Rent due 2026-12-01: partly paid, 800.00 USD left"). */
+  label: v.string(),
+});
+
+/** GET /bills/:id/occurrences response. */
+export const OccurrencesResponse = v.object({
+  bill_id: v.string(),
+  as_of: v.string(),
+  from: v.string(),
+  to: v.string(),
+  grace_days: v.number(),
+  /** Every occurrence due in [from, to], skipped ones included, by due date. */
+  items: v.array(OccurrenceView),
+});
+
+/** POST /bills/:id/paid response: the payment, and the occurrence it went to as it stands now. */
+export const PaidResponse = v.object({
+  ...Payment.entries,
+  id: v.string(),
+  rev: v.number(),
+  created_at: v.string(),
+  updated_at: v.string(),
+  /** True when this `client_key` was recorded before and nothing new was written. */
+  replayed: v.boolean(),
+  occurrence_status: OccurrenceView,
 });
 
 /** GET /bills/upcoming response. */

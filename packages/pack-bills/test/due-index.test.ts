@@ -2,7 +2,7 @@ import { addDays } from "@valhalla/runtime";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { billsHost, countingDriver, rent } from "./helpers.js";
-import { refMissed, refUpcoming, scheduleArb, snapshot } from "./reference.js";
+import { refMissed, refOverdue, refUpcoming, scheduleArb, snapshot } from "./reference.js";
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -75,7 +75,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 describe("due-date index", () => {
-  it("should answer upcoming and missed exactly like a full scan after any mix of writes and days passing", async () => {
+  it("should answer upcoming, overdue and missed exactly like a full scan after any mix of writes and days passing", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 4, maxLength: 14 }), async (ops) => {
         await close?.();
@@ -147,6 +147,9 @@ describe("due-date index", () => {
           }
           const missed = await call("GET", "/bills/missed?lookback_days=120");
           expect(missed.body.items).toMatchObject(refMissed(snap, today, 120));
+          // Past due but within grace: found through the overdue flag and the slack, never a scan.
+          const overdue = await call("GET", "/bills/overdue");
+          expect(overdue.body.items).toMatchObject(refOverdue(snap, today));
           // Summaries read the bills' own `paid` lists: never the payments ledger.
           expect(counting.of("bills.payments").lists).toBe(0);
         }

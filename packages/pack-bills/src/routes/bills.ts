@@ -14,6 +14,7 @@ import {
   billFromInput,
   billView,
   billWrite,
+  configOf,
   skipOccurrence,
   todayOf,
 } from "../service.js";
@@ -33,7 +34,7 @@ export const createBill = route({
   handler: async ({ body, ctx }) => {
     const bill = await billWrite(ctx, async () => ({
       before: null,
-      after: await ctx.storage.bills.create(billFromInput(body, todayOf(ctx))),
+      after: await ctx.storage.bills.create(billFromInput(body, todayOf(ctx), configOf(ctx))),
     }));
     return replyRecord(201, await billView(ctx, bill), { location: `/bills/${bill.id}` });
   },
@@ -95,7 +96,7 @@ export const patchBill = route({
             )
               merged.day_of_month = null;
           }
-          return billFromInput(merged, todayOf(ctx), cur);
+          return billFromInput(merged, todayOf(ctx), configOf(ctx), cur);
         },
         { ifRev },
       );
