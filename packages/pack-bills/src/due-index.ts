@@ -94,8 +94,9 @@ async function rollBill(ctx: BillsContext, b: Stored<Bill>, today: string) {
   await ctx.storage.bills.update(b.id, (cur) => withDueIndex(cur, today, settings));
 }
 
-/** What the keys were computed with: a config change re-keys every bill once. */
-const indexConfig = (s: StatusSettings) => `grace=${s.grace_days};variable_paid_at=${s.variable_paid_at}`;
+/** The settings keys and summaries are computed with: a config change re-keys every bill once. */
+export const indexConfig = (s: StatusSettings): string =>
+  `grace=${s.grace_days};variable_paid_at=${s.variable_paid_at}`;
 
 /**
  * Make sure no active bill's key is older than `today - SLACK_DAYS`: roll the keys of the days

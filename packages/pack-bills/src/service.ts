@@ -13,7 +13,7 @@ import {
 import { expectedMinor, formatAmount } from "./amount-due.js";
 import { configOf } from "./config-of.js";
 import { describeCadence, isNominalDate, type Occurrence, type Schedule } from "./due-dates.js";
-import { openBetween, openInWindow, overdueItems, withDueIndex } from "./due-index.js";
+import { indexConfig, openBetween, openInWindow, overdueItems, withDueIndex } from "./due-index.js";
 import { estimatedWrite, readEstimate } from "./estimate.js";
 import { graceOf, occurrenceStatus, type StatusSettings } from "./occurrence-status.js";
 import type { BillObligation, BillsEstimate } from "./refs.js";
@@ -227,7 +227,8 @@ export async function upcomingPage(
   // Reads only the bills due in the window; cached per write generation, day and query on top.
   const page = await cachedSummary(
     ctx,
-    `upcoming:${today}:${opts.days}:${opts.limit}`,
+    // The config is part of the key: another host on this store may run with other settings.
+    `upcoming:${today}:${opts.days}:${opts.limit}:${indexConfig(configOf(ctx))}`,
     (p) => p.items.length,
     async () => {
       const { items, more } = await openInWindow(ctx, today, addDays(today, opts.days), opts.limit);
@@ -271,7 +272,7 @@ export async function overdue(ctx: BillsContext): Promise<LateObligation[]> {
   const today = todayOf(ctx);
   const items = await cachedSummary(
     ctx,
-    `overdue:${today}`,
+    `overdue:${today}:${indexConfig(configOf(ctx))}`,
     (list) => list.length,
     async () => {
       const settings = configOf(ctx);
