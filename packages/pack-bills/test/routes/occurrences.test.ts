@@ -206,3 +206,34 @@ describe("GET /bills/:id/occurrences", () => {
     expect((await call("GET", "/bills/bill_missing/occurrences")).status).toBe(404);
   });
 });
+
+describe("API reference", () => {
+  it("should document the success schema of every route this change added or touched", async () => {
+    const { call } = await setup("2026-12-01T12:00:00Z");
+    const doc = (await call("GET", "/openapi.json")).body;
+    const schema = (path: string, method: string, status: string) =>
+      doc.paths[path][method].responses[status].content["application/json"].schema;
+    const occurrences = schema("/bills/{id}/occurrences", "get", "200");
+    expect(occurrences.properties.items.items.properties.status.enum).toEqual([
+      "upcoming",
+      "due",
+      "overdue",
+      "missed",
+      "paid",
+      "partly_paid",
+      "skipped",
+    ]);
+    expect(Object.keys(schema("/bills/overdue", "get", "200").properties.items.items.properties)).toEqual(
+      expect.arrayContaining(["status", "paid_minor", "remaining_minor", "grace_until", "days_overdue"]),
+    );
+    expect(
+      schema("/bills/missed", "get", "200").properties.items.items.properties.remaining_minor,
+    ).toBeDefined();
+    expect(
+      schema("/bills/{id}/paid", "post", "201").properties.occurrence_status.properties.label,
+    ).toBeDefined();
+    expect(schema("/bills/upcoming", "get", "200").properties.items.items.properties.status).toBeDefined();
+    const query = doc.paths["/bills/{id}/occurrences"].get.parameters.map((p: { name: string }) => p.name);
+    expect(query).toEqual(["id", "from", "to", "status"]);
+  });
+});
