@@ -9,7 +9,8 @@ import {
   occurrenceStatus,
   type StatusSettings,
 } from "./occurrence-status.js";
-import type { Bill, OccurrenceView } from "./schemas.js";
+import type { OccurrenceView } from "./responses.js";
+import type { Bill } from "./schemas.js";
 import { fieldProblem, todayOf } from "./service.js";
 import type { BillsContext } from "./storage.js";
 

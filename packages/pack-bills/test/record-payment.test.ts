@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { afterEach, describe, expect, it } from "vitest";
-import { PaidResponse } from "../src/schemas.js";
+import { BillResponse, BillsPage, PaidResponse } from "../src/responses.js";
 import { billsHost, rent } from "./helpers.js";
 
 let close: (() => Promise<void>) | undefined;
@@ -57,6 +57,8 @@ describe("POST /bills/:id/paid", () => {
       next_open_due: "2027-01-01",
     });
     expect(bill.next_due).toEqual({ nominal: "2027-01-01", due: "2027-01-01" });
+    expect(v.safeParse(BillResponse, bill).success).toBe(true);
+    expect(v.safeParse(BillsPage, (await call("GET", "/bills")).body).success).toBe(true);
     const est = (await call("GET", "/bills/estimate?month=2027-01")).body;
     expect(est.by_currency.USD).toMatchObject({ expected_minor: 150000, count: 1 });
 

@@ -2,7 +2,7 @@ import { idParam, isoDate, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
 import { listOccurrences } from "../list-occurrences.js";
 import { OCCURRENCE_STATUSES } from "../occurrence-status.js";
-import { OccurrencesResponse, OverdueResponse } from "../schemas.js";
+import { OccurrencesResponse, OverdueResponse } from "../responses.js";
 import { overdue, todayOf } from "../service.js";
 import type { BillsContext } from "../storage.js";
 

@@ -3,7 +3,8 @@ import * as v from "valibot";
 import { configOf } from "../config-of.js";
 import { occurrenceView } from "../list-occurrences.js";
 import { recordPayment } from "../record-payment.js";
-import { MissedResponse, PaidBody, PaidResponse } from "../schemas.js";
+import { MissedResponse, PaidResponse } from "../responses.js";
+import { PaidBody } from "../schemas.js";
 import { missed, todayOf } from "../service.js";
 import type { BillsContext } from "../storage.js";
 

@@ -1,7 +1,7 @@
 import { memory } from "@valhalla/runtime";
 import * as v from "valibot";
 import { afterEach, describe, expect, it } from "vitest";
-import { OccurrencesResponse, OverdueResponse } from "../../src/schemas.js";
+import { OccurrencesResponse, OverdueResponse } from "../../src/responses.js";
 import { billsHost, rent } from "../helpers.js";
 
 let close: (() => Promise<void>) | undefined;
@@ -233,6 +233,16 @@ describe("API reference", () => {
       schema("/bills/{id}/paid", "post", "201").properties.occurrence_status.properties.label,
     ).toBeDefined();
     expect(schema("/bills/upcoming", "get", "200").properties.items.items.properties.status).toBeDefined();
+    for (const [path, method, status] of [
+      ["/bills", "post", "201"],
+      ["/bills", "get", "200"],
+      ["/bills/{id}", "get", "200"],
+      ["/bills/{id}", "patch", "200"],
+      ["/bills/{id}/skip", "post", "200"],
+    ] as const)
+      expect(JSON.stringify(schema(path, method, status)), `${method} ${path}`).toContain(
+        "paid_by_occurrence",
+      );
     const query = doc.paths["/bills/{id}/occurrences"].get.parameters.map((p: { name: string }) => p.name);
     expect(query).toEqual(["id", "from", "to", "status"]);
   });
