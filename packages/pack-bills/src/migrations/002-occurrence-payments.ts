@@ -27,6 +27,9 @@ export const occurrencePayments: MigrationDef<BillsContext> = {
       const paid = Object.fromEntries(
         Object.entries(sums.get(b.id) ?? {}).sort(([x], [y]) => (x < y ? -1 : 1)),
       );
+      // Records already written by 1.2 code (seeds through `withDueIndex`) are left as they are.
+      const next = withDueIndex({ ...b, paid_by_occurrence: paid }, today, settings);
+      if (JSON.stringify(next) === JSON.stringify(b)) continue;
       await ctx.storage.bills.update(b.id, (cur) =>
         withDueIndex({ ...cur, paid_by_occurrence: paid }, today, settings),
       );

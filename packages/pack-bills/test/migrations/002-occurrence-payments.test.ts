@@ -1,5 +1,6 @@
 import { memory } from "@valhalla/runtime";
 import { afterEach, describe, expect, it } from "vitest";
+import { withDueIndex } from "../../src/index.js";
 import { billsHost } from "../helpers.js";
 
 let close: (() => Promise<void>) | undefined;
@@ -59,6 +60,11 @@ describe("migration 002-occurrence-payments", () => {
       autopay: "b:false",
       next_open_due: "s:2026-03-10",
     });
+    // Seeded by 1.2 code through withDueIndex: already complete, so the migration leaves it alone.
+    const seeded = withDueIndex({ ...oldBill, id: "bill_new1", paid: [] } as never, "2026-02-12") as {
+      id: string;
+    };
+    await put("bills.bills", seeded, { status: "s:active" });
     await put("bills.payments", payment("pay_jan", "2026-01-10", 150000), { bill_id: "s:bill_old2" });
     await put("bills.payments", payment("pay_feb", "2026-02-10", 70000), { bill_id: "s:bill_old2" });
     await put(
@@ -79,6 +85,7 @@ describe("migration 002-occurrence-payments", () => {
 
     const { host, call } = await billsHost({ now: "2026-02-12T12:00:00Z", storage: driver });
     close = () => host.close();
+    expect((await call("GET", "/bills/bill_new1")).body).toMatchObject({ rev: 1, paid_by_occurrence: {} });
     const bill = (await call("GET", "/bills/bill_old2")).body;
     expect(bill).toMatchObject({
       paid: ["2026-01-10"],
