@@ -45,7 +45,11 @@ async function syncPaid(ctx: BillsContext, billId: string): Promise<Stored<Bill>
   );
 }
 
-/** The occurrence a payment is for: the one named, or the open one due nearest to the payment. */
+/**
+ * The occurrence a payment is for: the one named; else the oldest partly paid one due by the
+ * payment date (a payment after a partial one most likely finishes it); else the open one due
+ * nearest to the payment.
+ */
 function targetOf(bill: Stored<Bill>, input: PaymentInput): Occurrence | undefined {
   if (input.occurrence !== undefined) {
     const nominal = input.occurrence;
@@ -59,6 +63,8 @@ function targetOf(bill: Stored<Bill>, input: PaymentInput): Occurrence | undefin
     return { nominal, due: adjustForWeekend(nominal, bill.weekend_adjustment) };
   }
   const open = openBetween(bill, addDays(input.date, -400), addDays(input.date, 400));
+  const unfinished = open.find((o) => o.due <= input.date && (bill.paid_by_occurrence?.[o.nominal] ?? 0) > 0);
+  if (unfinished) return unfinished;
   return open.sort(
     (p, q) =>
       Math.abs(daysBetween(input.date, p.due)) - Math.abs(daysBetween(input.date, q.due)) ||
@@ -67,8 +73,9 @@ function targetOf(bill: Stored<Bill>, input: PaymentInput): Occurrence | undefin
 }
 
 /**
- * Record a payment against one occurrence: the one named, else the nearest one not yet paid in
- * full (a partly paid occurrence stays open until its payments reach the amount due). The id
+ * Record a payment against one occurrence: the one named, else the oldest partly paid one due by
+ * then, else the nearest one not paid in full (a partly paid occurrence stays open until its
+ * payments reach the amount due). The id
  * derives from bill and client key, so a retried post returns the first payment
  * (`created: false`) instead of paying twice.
  */

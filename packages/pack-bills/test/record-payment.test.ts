@@ -81,6 +81,19 @@ describe("POST /bills/:id/paid", () => {
     });
   });
 
+  it("should let a later payment finish a partly paid occurrence before paying the nearest one", async () => {
+    const { call } = await setup("2026-12-20T12:00:00Z");
+    const b = (await call("POST", "/bills", monthlyRent)).body;
+    const pay = (amount: string, key: string, occurrence?: string) =>
+      call("POST", `/bills/${b.id}/paid`, { amount, date: "2026-12-20", client_key: key, occurrence });
+    expect((await pay("1500", "nov", "2026-11-01")).body.occurrence).toBe("2026-11-01");
+    expect((await pay("700", "dec-1", "2026-12-01")).body.occurrence_status.status).toBe("partly_paid");
+    // 2027-01-01 is nearer to 12-20, but December still has 800.00 to go.
+    const rest = await pay("800", "dec-2");
+    expect(rest.body).toMatchObject({ occurrence: "2026-12-01", occurrence_status: { status: "paid" } });
+    expect((await pay("1500", "jan")).body.occurrence).toBe("2027-01-01");
+  });
+
   it("should report a partly paid occurrence past its grace period as missed with what remains", async () => {
     const { call, setNow } = await setup("2026-12-02T12:00:00Z");
     const b = (await call("POST", "/bills", monthlyRent)).body;
