@@ -30,7 +30,7 @@ const CHUNK_DAYS = 400;
 const MAX_CHUNKS = 100;
 const ROLL_ID = "roll";
 
-/** Open (unpaid, unskipped) occurrences of a bill due in [from, to], from the bill record alone. */
+/** Open (not paid in full, not skipped) occurrences of a bill due in [from, to], from the record alone. */
 export function openBetween(b: Bill, from: string, to: string): Occurrence[] {
   const paid = new Set(b.paid);
   return occurrencesBetween(b, from, to, { skipped: b.skipped }).filter((o) => !paid.has(o.nominal));
@@ -94,6 +94,9 @@ async function rollBill(ctx: BillsContext, b: Stored<Bill>, today: string) {
   await ctx.storage.bills.update(b.id, (cur) => withDueIndex(cur, today, settings));
 }
 
+/** Stores, configs and days this process re-keyed every bill for (see `ensureRolled`). */
+const rekeyedToday = new Set<string>();
+
 /** The settings keys and summaries are computed with: a config change re-keys every bill once. */
 export const indexConfig = (s: StatusSettings): string =>
   `grace=${s.grace_days};variable_paid_at=${s.variable_paid_at}`;
@@ -101,12 +104,16 @@ export const indexConfig = (s: StatusSettings): string =>
 /**
  * Make sure no active bill's key is older than `today - SLACK_DAYS`: roll the keys of the days
  * since the last roll forward (once per day and store, under a lock), or index every bill when
- * the store was never indexed. Returns the day the index is rolled through.
+ * the store was never indexed or was indexed with another config. Returns the day the index is
+ * rolled through.
  */
 export async function ensureRolled(ctx: BillsContext, today: string): Promise<string> {
   const config = indexConfig(configOf(ctx));
-  const fresh = (s: { rolled_through: string; index_config?: string | undefined } | null) =>
-    s !== null && s.rolled_through >= today && s.index_config === config;
+  type State = Stored<{ rolled_through: string; index_config?: string | undefined }>;
+  // A store's `roll` record is created once, so its creation time tells stores apart in-process.
+  const rekeyKey = (s: State) => `${s.created_at}|${config}|${today}`;
+  const sameConfig = (s: State) => s.index_config === config || rekeyedToday.has(rekeyKey(s));
+  const fresh = (s: State | null) => s !== null && s.rolled_through >= today && sameConfig(s);
   const seen = await ctx.storage.state.get(ROLL_ID);
   if (seen && fresh(seen)) return seen.rolled_through;
   return ctx.locks.withLock(
@@ -116,8 +123,12 @@ export async function ensureRolled(ctx: BillsContext, today: string): Promise<st
       const cur = await ctx.storage.state.get(ROLL_ID);
       if (cur && fresh(cur)) return cur.rolled_through;
       // Keys computed with another grace period or paid rule may be wrong in any direction.
-      if (!cur || cur.index_config !== config) await reindexAll(ctx, today);
-      else {
+      if (!cur || !sameConfig(cur)) {
+        await reindexAll(ctx, today);
+        // Replicas left running with another config would otherwise re-key on every read, each
+        // undoing the other; this way each re-keys at most once a day.
+        if (cur) rekeyedToday.add(rekeyKey(cur));
+      } else {
         for (let d = addDays(cur.rolled_through, -SLACK_DAYS); d < today; d = addDays(d, 1))
           for await (const b of ctx.storage.bills.iterate({ where: { next_open_due: d }, order: "asc" }))
             await rollBill(ctx, b, today);
