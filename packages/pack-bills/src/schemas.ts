@@ -9,6 +9,7 @@ export const BILL_STATUSES = ["active", "paused", "archived"] as const;
  * or its `expected` amount (the middle of the range). Fixed bills always need their amount.
  */
 export const VARIABLE_PAID_AT = ["min", "expected"] as const;
+/** One of `VARIABLE_PAID_AT`. */
 export type VariablePaidAt = (typeof VARIABLE_PAID_AT)[number];
 const variablePaidAt = v.picklist(VARIABLE_PAID_AT, `must be one of ${VARIABLE_PAID_AT.join(", ")}`);
 

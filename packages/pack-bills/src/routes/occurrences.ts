@@ -8,6 +8,7 @@ import type { BillsContext } from "../storage.js";
 
 const route = routeFor<BillsContext>();
 
+/** `GET /bills/overdue`: what is late but not yet missed, for reminders and the brief. */
 export const listOverdue = route({
   method: "GET",
   path: "/overdue",
@@ -20,6 +21,7 @@ export const listOverdue = route({
   handler: async ({ ctx }) => ({ as_of: todayOf(ctx), items: await overdue(ctx) }),
 });
 
+/** `GET /bills/:id/occurrences`: one bill's occurrences of any period, each with its status. */
 export const listBillOccurrences = route({
   method: "GET",
   path: "/:id/occurrences",
