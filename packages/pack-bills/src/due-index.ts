@@ -1,5 +1,13 @@
 import { addDays, ConflictError, type Stored } from "@valhalla/runtime";
+import { configOf } from "./config-of.js";
 import { type Occurrence, occurrencesBetween } from "./due-dates.js";
+import {
+  amountDueOf,
+  DEFAULT_SETTINGS,
+  graceOf,
+  type StatusSettings,
+  settledOccurrences,
+} from "./occurrence-status.js";
 import type { Bill } from "./schemas.js";
 import type { BillsContext } from "./storage.js";
 
@@ -8,6 +16,12 @@ import type { BillsContext } from "./storage.js";
 // and a window [today, to] only needs the bills whose key lies in [rolled_through - SLACK, to].
 // Keys fall behind as days pass; once a day the keys before today are rolled forward, so reads
 // never look back further than the slack.
+//
+// `overdue` flags the bills that had a tracked open occurrence past due but within its grace
+// period on the day they were computed. A bill with such an occurrence on `today` was either
+// computed after its due date (so it is flagged) or before it (so its `next_open_due` is before
+// today and the roll recomputes it, or it lies within the slack). The roll also recomputes every
+// flagged bill, which clears the flag once the grace period is over.
 
 /** Days before `rolled_through` still read: a replica whose clock lags the roll may write them. */
 const SLACK_DAYS = 1;
@@ -16,10 +30,19 @@ const CHUNK_DAYS = 400;
 const MAX_CHUNKS = 100;
 const ROLL_ID = "roll";
 
-/** Open (unpaid, unskipped) occurrences of a bill due in [from, to], from the bill record alone. */
+/** Open (not paid in full, not skipped) occurrences of a bill due in [from, to], from the record alone. */
 export function openBetween(b: Bill, from: string, to: string): Occurrence[] {
   const paid = new Set(b.paid);
   return occurrencesBetween(b, from, to, { skipped: b.skipped }).filter((o) => !paid.has(o.nominal));
+}
+
+/**
+ * Tracked open occurrences past due on `today` but within the bill's grace period, by due date.
+ * Like `missed`, only occurrences due on or after `tracked_from` count.
+ */
+export function overdueOn(b: Bill, today: string, graceDays: number): Occurrence[] {
+  const from = addDays(today, -graceDays);
+  return openBetween(b, [b.tracked_from, from].sort()[1]!, addDays(today, -1));
 }
 
 /** Due date of the bill's first open occurrence due on or after `from`, or null when there is none. */
@@ -33,40 +56,86 @@ export function nextOpenDue(b: Bill, from: string): string | null {
 }
 
 /**
- * The bill as the pack stores it on `today`: with `next_open_due` recomputed (null unless active).
- * Every bill write goes through this; records written outside the pack must too.
+ * The bill as the pack stores it on `today`: `paid` derived from `paid_by_occurrence` (a record
+ * without it, written before 1.2, keeps its `paid` list as paid in full), `next_open_due` and
+ * `overdue` recomputed (null and false unless active). Every bill write goes through this; records
+ * written outside the pack must too, with the pack's config as `settings`.
  *
+ * @param settings - `grace_days` and `variable_paid_at` of the pack config
+ * @default settings `{ grace_days: 3, variable_paid_at: "min" }` (the config defaults)
  * @example withDueIndex({ ...bill, status: "active", paid: [] }, "2026-01-15").next_open_due // "2026-01-31"
+ * @public
  */
-export function withDueIndex<B extends Bill>(b: B, today: string): B {
-  return { ...b, next_open_due: b.status === "active" ? nextOpenDue(b, today) : null };
+export function withDueIndex<B extends Bill>(
+  b: B,
+  today: string,
+  settings: StatusSettings = DEFAULT_SETTINGS,
+): B {
+  const paid_by_occurrence =
+    b.paid_by_occurrence ?? Object.fromEntries(b.paid.map((n) => [n, amountDueOf(b, settings)]));
+  const settled = { ...b, paid_by_occurrence, variable_paid_at: b.variable_paid_at ?? null };
+  const next = { ...settled, paid: settledOccurrences(settled, settings) };
+  const active = b.status === "active";
+  return {
+    ...next,
+    next_open_due: active ? nextOpenDue(next, today) : null,
+    overdue: active && overdueOn(next, today, graceOf(next, settings)).length > 0,
+  };
 }
 
+/** The fields `withDueIndex` derives, to tell whether a record needs rewriting. */
+const derived = (b: Bill) =>
+  JSON.stringify([b.paid, b.next_open_due, b.overdue ?? null, b.paid_by_occurrence ?? null]);
+
 async function rollBill(ctx: BillsContext, b: Stored<Bill>, today: string) {
-  if (b.next_open_due === withDueIndex(b, today).next_open_due) return;
+  const settings = configOf(ctx);
+  if (derived(b) === derived(withDueIndex(b, today, settings))) return;
   // Recomputed from the record being replaced, so a payment or patch racing the roll is kept.
-  await ctx.storage.bills.update(b.id, (cur) => withDueIndex(cur, today));
+  await ctx.storage.bills.update(b.id, (cur) => withDueIndex(cur, today, settings));
 }
+
+/** Stores, configs and days this process re-keyed every bill for (see `ensureRolled`). */
+const rekeyedToday = new Set<string>();
+
+/** The settings keys and summaries are computed with: a config change re-keys every bill once. */
+export const indexConfig = (s: StatusSettings): string =>
+  `grace=${s.grace_days};variable_paid_at=${s.variable_paid_at}`;
 
 /**
  * Make sure no active bill's key is older than `today - SLACK_DAYS`: roll the keys of the days
  * since the last roll forward (once per day and store, under a lock), or index every bill when
- * the store was never indexed. Returns the day the index is rolled through.
+ * the store was never indexed or was indexed with another config. Returns the day the index is
+ * rolled through.
  */
 export async function ensureRolled(ctx: BillsContext, today: string): Promise<string> {
+  const config = indexConfig(configOf(ctx));
+  type State = Stored<{ rolled_through: string; index_config?: string | undefined }>;
+  // A store's `roll` record is created once, so its creation time tells stores apart in-process.
+  const rekeyKey = (s: State) => `${s.created_at}|${config}|${today}`;
+  const sameConfig = (s: State) => s.index_config === config || rekeyedToday.has(rekeyKey(s));
+  const fresh = (s: State | null) => s !== null && s.rolled_through >= today && sameConfig(s);
   const seen = await ctx.storage.state.get(ROLL_ID);
-  if (seen && seen.rolled_through >= today) return seen.rolled_through;
+  if (seen && fresh(seen)) return seen.rolled_through;
   return ctx.locks.withLock(
     "index-roll",
     60_000,
     async () => {
       const cur = await ctx.storage.state.get(ROLL_ID);
-      if (cur && cur.rolled_through >= today) return cur.rolled_through;
-      if (!cur) await reindexAll(ctx, today);
-      else
+      if (cur && fresh(cur)) return cur.rolled_through;
+      // Keys computed with another grace period or paid rule may be wrong in any direction.
+      if (!cur || !sameConfig(cur)) {
+        await reindexAll(ctx, today);
+        // Replicas left running with another config would otherwise re-key on every read, each
+        // undoing the other; this way each re-keys at most once a day.
+        if (cur) rekeyedToday.add(rekeyKey(cur));
+      } else {
         for (let d = addDays(cur.rolled_through, -SLACK_DAYS); d < today; d = addDays(d, 1))
           for await (const b of ctx.storage.bills.iterate({ where: { next_open_due: d }, order: "asc" }))
             await rollBill(ctx, b, today);
+        // A flag stays while an occurrence is overdue and clears once its grace period is over.
+        for await (const b of ctx.storage.bills.iterate({ where: { overdue: true }, order: "asc" }))
+          await rollBill(ctx, b, today);
+      }
       await markRolled(ctx, today);
       return today;
     },
@@ -79,16 +148,20 @@ export async function reindexAll(ctx: BillsContext, today: string): Promise<void
   for await (const b of ctx.storage.bills.iterate({ order: "asc" })) await rollBill(ctx, b, today);
 }
 
-/** Record that every key is computed on or after `today`. */
+/** Record that every key is computed on or after `today`, with the current config. */
 export async function markRolled(ctx: BillsContext, today: string): Promise<void> {
+  const index_config = indexConfig(configOf(ctx));
   if (await ctx.storage.state.get(ROLL_ID))
-    await ctx.storage.state.update(ROLL_ID, (cur) =>
-      cur.rolled_through >= today ? cur : { rolled_through: today },
-    );
+    await ctx.storage.state.update(ROLL_ID, (cur) => ({
+      rolled_through: cur.rolled_through >= today ? cur.rolled_through : today,
+      index_config,
+    }));
   else
-    await ctx.storage.state.create({ rolled_through: today }, { id: ROLL_ID }).catch((err: unknown) => {
-      if (!(err instanceof ConflictError)) throw err;
-    });
+    await ctx.storage.state
+      .create({ rolled_through: today, index_config }, { id: ROLL_ID })
+      .catch((err: unknown) => {
+        if (!(err instanceof ConflictError)) throw err;
+      });
 }
 
 /** One open occurrence found in a window, with its bill. */
@@ -151,3 +224,31 @@ export async function openInWindow(
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Tracked open occurrences of active bills past due on `today` but within their grace period,
+ * oldest first (same day: by name, then bill id). Reads only the bills flagged overdue, plus
+ * those whose due-date key fell behind within the slack.
+ */
+export async function overdueItems(ctx: BillsContext, today: string): Promise<WindowItem[]> {
+  const rolled = await ensureRolled(ctx, today);
+  const settings = configOf(ctx);
+  const found: WindowItem[] = [];
+  const seen = new Set<string>();
+  const take = (b: Stored<Bill>) => {
+    if (seen.has(b.id) || b.status !== "active") return;
+    seen.add(b.id);
+    for (const occurrence of overdueOn(b, today, graceOf(b, settings))) found.push({ bill: b, occurrence });
+  };
+  for await (const b of ctx.storage.bills.iterate({ where: { overdue: true }, order: "asc" })) take(b);
+  // Keyed by a replica whose clock lagged: computed before the occurrence fell due.
+  const first = addDays(rolled < today ? rolled : today, -SLACK_DAYS);
+  for (let d = first; d < today; d = addDays(d, 1))
+    for await (const b of ctx.storage.bills.iterate({ where: { next_open_due: d }, order: "asc" })) take(b);
+  return found.sort(
+    (p, q) =>
+      cmp(p.occurrence.due, q.occurrence.due) ||
+      p.bill.name.localeCompare(q.bill.name) ||
+      cmp(p.bill.id, q.bill.id),
+  );
+}

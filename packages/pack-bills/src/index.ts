@@ -1,6 +1,7 @@
 /**
  * @module @valhalla/pack-bills — recurring bills, due dates, payments, missed detection, reminders.
  */
+export { formatAmount } from "./amount-due.js";
 export {
   adjustForWeekend,
   CADENCES,
@@ -18,6 +19,13 @@ export {
   weekdayOf,
 } from "./due-dates.js";
 export { withDueIndex } from "./due-index.js";
+export {
+  OCCURRENCE_STATUSES,
+  type OccurrenceStatus,
+  type StatusSettings,
+  TIMINGS,
+  type Timing,
+} from "./occurrence-status.js";
 export { bills, bills as default } from "./pack.js";
 export {
   type BillObligation,
@@ -32,4 +40,6 @@ export {
   BillsConfig,
   type Payment,
   type Reminder,
+  VARIABLE_PAID_AT,
+  type VariablePaidAt,
 } from "./schemas.js";

@@ -1,17 +1,28 @@
 import { definePack } from "@valhalla/runtime";
+import { billsBrief } from "./brief.js";
 import { dueIndex } from "./migrations/001-due-index.js";
+import { occurrencePayments } from "./migrations/002-occurrence-payments.js";
 import { billsService } from "./refs.js";
 import * as billRoutes from "./routes/bills.js";
+import * as occurrences from "./routes/occurrences.js";
 import * as payments from "./routes/payments.js";
 import * as schedule from "./routes/schedule.js";
 import { BillsConfig } from "./schemas.js";
-import { configOf, missed, monthlyEstimate, pushReminders, remindersSince, upcoming } from "./service.js";
+import {
+  configOf,
+  missed,
+  monthlyEstimate,
+  overdue,
+  pushReminders,
+  remindersSince,
+  upcoming,
+} from "./service.js";
 import { storage } from "./storage.js";
 
 /** Bills: recurring bills, due dates, payments, missed detection and reminders. */
 export const bills = definePack({
   code: "bills",
-  version: "1.1.0",
+  version: "1.2.0",
   description: "Recurring bills with exact due dates, payments, missed detection and idempotent reminders",
   provides: [billsService],
   services: (ctx) => ({
@@ -30,6 +41,7 @@ export const bills = definePack({
     billRoutes.listBills,
     schedule.listUpcoming,
     payments.listMissed,
+    occurrences.listOverdue,
     schedule.pushRemindersRoute,
     schedule.listReminders,
     schedule.getEstimate,
@@ -38,6 +50,7 @@ export const bills = definePack({
     billRoutes.skipBill,
     payments.markPaid,
     payments.listPayments,
+    occurrences.listBillOccurrences,
     billRoutes.getAutopayChecklist,
     billRoutes.markAutopayStep,
   ],
@@ -58,30 +71,16 @@ export const bills = definePack({
       hint: "Register your recurring bills with POST /bills.",
     },
   ],
-  brief: async (ctx) => {
-    const soon = await upcoming(ctx, { days: 7, limit: 10 });
-    const late = await missed(ctx, { lookbackDays: 90 });
-    return {
-      title: "Bills",
-      items: [
-        ...soon.map((o) => ({
-          label: `${o.name} due ${o.due_date}`,
-          value: o.expected_minor,
-          href: `/bills/${o.bill_id}`,
-        })),
-        { label: "Missed", value: late.length, href: "/bills/missed" },
-      ],
-      data: { upcoming: soon, missed: late },
-    };
-  },
+  brief: billsBrief,
   daily: async (ctx) => {
     const reminders = await pushReminders(ctx, configOf(ctx).reminder_days_ahead);
     const late = await missed(ctx, { lookbackDays: 90 });
     return {
       reminders_created: reminders.created,
       reminders_existing: reminders.existing,
+      overdue: (await overdue(ctx)).length,
       missed: late.length,
     };
   },
-  migrations: [dueIndex],
+  migrations: [dueIndex, occurrencePayments],
 });

@@ -1,4 +1,5 @@
 import { serviceRef } from "@valhalla/runtime";
+import type { OccurrenceStatus } from "./occurrence-status.js";
 
 /** One open occurrence of a bill. */
 export interface BillObligation {
@@ -18,6 +19,12 @@ export interface BillObligation {
   readonly expected_minor: number;
   readonly currency: string;
   readonly autopay: boolean;
+  /** `upcoming`, `due`, `overdue` or `missed` while nothing is paid; `partly_paid` once something is. */
+  readonly status: OccurrenceStatus;
+  /** Paid so far towards this occurrence. */
+  readonly paid_minor: number;
+  /** Still owed before it counts as paid. */
+  readonly remaining_minor: number;
 }
 
 /** A reminder the bills pack created for an upcoming occurrence. */

@@ -4,6 +4,15 @@ import { CADENCES, WEEKEND_ADJUSTMENTS } from "./due-dates.js";
 
 export const BILL_STATUSES = ["active", "paused", "archived"] as const;
 
+/**
+ * What a variable bill's payments must reach for an occurrence to count as paid: its `min`imum
+ * or its `expected` amount (the middle of the range). Fixed bills always need their amount.
+ */
+export const VARIABLE_PAID_AT = ["min", "expected"] as const;
+/** One of `VARIABLE_PAID_AT`. */
+export type VariablePaidAt = (typeof VARIABLE_PAID_AT)[number];
+const variablePaidAt = v.picklist(VARIABLE_PAID_AT, `must be one of ${VARIABLE_PAID_AT.join(", ")}`);
+
 /** The seven autopay set-up steps of the seed (P-BILLS-4), in order. */
 export const AUTOPAY_STEPS = [
   "log_in",
@@ -16,7 +25,8 @@ export const AUTOPAY_STEPS = [
 ] as const;
 export type AutopayStep = (typeof AUTOPAY_STEPS)[number];
 
-const minor = v.pipe(v.number(), v.safeInteger());
+/** Integer minor units. */
+export const minor = v.pipe(v.number(), v.safeInteger());
 const dayOfMonth = v.union(
   [v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(31)), v.literal("last")],
   'must be a day from 1 to 31 or "last"',
@@ -57,6 +67,21 @@ export const Bill = v.object({
    * the bill is not active). Indexed: `upcoming` reads only the bills due in its window.
    */
   next_open_due: v.nullable(v.string()),
+  // The three fields below came with 1.2. They are optional so records written by earlier code
+  // (imports, seeds) still type-check; `withDueIndex` fills them and migration 2 backfills them.
+  /**
+   * Minor units paid per occurrence (nominal date → sum of its payments), kept in step with the
+   * payments ledger under the bill's lock. `paid` is derived from it: the occurrences whose sum
+   * reaches the amount due.
+   */
+  paid_by_occurrence: v.optional(v.record(v.string(), minor)),
+  /**
+   * Whether, on the day it was computed, the bill had a tracked open occurrence past its due date
+   * but within its grace period. Indexed: `GET /bills/overdue` reads only these bills.
+   */
+  overdue: v.optional(v.boolean()),
+  /** Variable bills only: what payments must reach (null: the pack config's `variable_paid_at`). */
+  variable_paid_at: v.optional(v.nullable(variablePaidAt)),
 });
 export type Bill = v.InferOutput<typeof Bill>;
 
@@ -114,6 +139,7 @@ const billFields = {
   notes: optionalText(4000),
   grace_days: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(90))), null),
   tracked_from: v.optional(isoDate),
+  variable_paid_at: v.optional(v.nullable(variablePaidAt), null),
 };
 
 /** POST /bills body. */
@@ -140,6 +166,7 @@ export const PatchBillBody = v.pipe(
     notes: v.optional(v.nullable(text(4000))),
     grace_days: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(90)))),
     tracked_from: v.optional(isoDate),
+    variable_paid_at: v.optional(v.nullable(variablePaidAt)),
   }),
   v.check((o) => Object.keys(o).length > 0, "must change at least one field"),
 );
@@ -155,6 +182,11 @@ export const PaidBody = v.strictObject({
     v.regex(/^[A-Za-z0-9._:-]{1,128}$/, "must be 1-128 letters, digits or . _ : -"),
   ),
   notes: optionalText(2000),
+  /**
+   * Nominal date of the occurrence the payment is for; when left out, the open occurrence due
+   * nearest to `date`.
+   */
+  occurrence: v.optional(isoDate),
 });
 
 /** POST /bills/:id/skip body. */
@@ -166,51 +198,7 @@ export const BillsConfig = v.object({
   reminder_days_ahead: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(90)), 7),
   /** Default grace period before an unpaid occurrence is missed. */
   grace_days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(90)), 3),
+  /** What a variable bill's payments must reach to settle an occurrence, unless the bill says. */
+  variable_paid_at: v.optional(variablePaidAt, "min"),
 });
 export type BillsConfig = v.InferOutput<typeof BillsConfig>;
-
-const Obligation = v.object({
-  bill_id: v.string(),
-  name: v.string(),
-  payee: v.string(),
-  nominal_date: v.string(),
-  due_date: v.string(),
-  days_until: v.number(),
-  amount_minor: v.nullable(minor),
-  min_minor: v.nullable(minor),
-  max_minor: v.nullable(minor),
-  expected_minor: minor,
-  currency: v.string(),
-  autopay: v.boolean(),
-});
-
-/** GET /bills/upcoming response. */
-export const UpcomingResponse = v.object({
-  as_of: v.string(),
-  /** At most `limit` open occurrences, soonest first. */
-  items: v.array(Obligation),
-  /** Whether the window holds more open occurrences than `items`. */
-  has_more: v.boolean(),
-});
-
-/** GET /bills/estimate response. */
-export const EstimateResponse = v.object({
-  month: v.string(),
-  /** Totals over every active bill's occurrences in the month. */
-  by_currency: v.record(
-    v.string(),
-    v.object({ expected_minor: minor, min_minor: minor, max_minor: minor, count: v.number() }),
-  ),
-  /** The first `limit` occurrences, soonest first. */
-  items: v.array(
-    v.object({
-      bill_id: v.string(),
-      name: v.string(),
-      due_date: v.string(),
-      expected_minor: minor,
-      currency: v.string(),
-    }),
-  ),
-  /** How many occurrences the month holds in all. */
-  items_total: v.number(),
-});

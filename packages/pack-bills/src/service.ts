@@ -10,26 +10,19 @@ import {
   type Stored,
   todayIn,
 } from "@valhalla/runtime";
-import * as v from "valibot";
+import { expectedMinor, formatAmount } from "./amount-due.js";
+import { configOf } from "./config-of.js";
 import { describeCadence, isNominalDate, type Occurrence, type Schedule } from "./due-dates.js";
-import { openBetween, openInWindow, withDueIndex } from "./due-index.js";
+import { indexConfig, openBetween, openInWindow, overdueItems, withDueIndex } from "./due-index.js";
 import { estimatedWrite, readEstimate } from "./estimate.js";
+import { graceOf, occurrenceStatus, type StatusSettings } from "./occurrence-status.js";
 import type { BillObligation, BillsEstimate } from "./refs.js";
-import {
-  AUTOPAY_STEPS,
-  type Bill,
-  BillsConfig,
-  type CreateBillBody,
-  type Payment,
-  type Reminder,
-} from "./schemas.js";
+import { AUTOPAY_STEPS, type Bill, type CreateBillBody, type Reminder } from "./schemas.js";
 import type { BillsContext } from "./storage.js";
 import { afterWrite, cachedSummary } from "./summary-cache.js";
 
-/** The pack's config with defaults applied. */
-export function configOf(ctx: Pick<BillsContext, "config">): BillsConfig {
-  return v.parse(BillsConfig, ctx.config);
-}
+export { expectedMinor } from "./amount-due.js";
+export { configOf } from "./config-of.js";
 
 /** Today in the host's time zone. */
 export const todayOf = (ctx: Pick<BillsContext, "timezone" | "now">): string =>
@@ -65,6 +58,7 @@ const parseOptional = (field: string, raw: string | null | undefined, currency: 
 export function billFromInput(
   body: Omit<CreateBillBody, "tracked_from"> & { tracked_from?: string | undefined },
   today: string,
+  settings: StatusSettings,
   current?: Bill,
 ): Bill {
   const amount_minor = parseOptional("amount", body.amount, body.currency);
@@ -116,8 +110,12 @@ export function billFromInput(
       autopay_steps_done: current?.autopay_steps_done ?? [],
       paid: current?.paid ?? [],
       next_open_due: null,
+      // A changed amount re-decides which occurrences the recorded payments settle.
+      ...(current?.paid_by_occurrence ? { paid_by_occurrence: current.paid_by_occurrence } : {}),
+      variable_paid_at: body.variable_paid_at,
     },
     today,
+    settings,
   );
 }
 
@@ -142,6 +140,7 @@ export function billAsInput(b: Bill): CreateBillBody & { tracked_from: string } 
     notes: b.notes,
     grace_days: b.grace_days,
     tracked_from: b.tracked_from,
+    variable_paid_at: b.variable_paid_at ?? null,
   };
 }
 
@@ -149,13 +148,6 @@ const minorToDecimal = (amount_minor: number, currency: string) => formatMoney({
 
 /** The schedule part of a bill. */
 export const scheduleOf = (b: Bill): Schedule => b;
-
-/** Expected amount of one occurrence: the fixed amount or the middle of the variable range. */
-export function expectedMinor(b: Bill): number {
-  if (b.amount_minor !== null) return b.amount_minor;
-  if (b.min_minor !== null && b.max_minor !== null) return Math.round((b.min_minor + b.max_minor) / 2);
-  return b.max_minor ?? b.min_minor ?? 0;
-}
 
 const shortHash = (...parts: string[]) =>
   createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 40);
@@ -166,39 +158,58 @@ export const paymentId = (billId: string, clientKey: string) => `pay_${shortHash
 export const reminderId = (billId: string, nominal: string, leadDays: number) =>
   `rem_${shortHash(billId, nominal, String(leadDays))}`;
 
-/**
- * Nominal dates the payments ledger settled for one bill. Only writes read it (under the bill's
- * lock); summaries use the bill's own `paid` list, which each payment write brings in step.
- */
-async function ledgerPaid(ctx: BillsContext, billId: string): Promise<string[]> {
-  const paid = new Set<string>();
-  for await (const p of ctx.storage.payments.iterate({ where: { bill_id: billId } })) paid.add(p.occurrence);
-  return [...paid].sort();
-}
+const obligation = (
+  b: Stored<Bill>,
+  o: Occurrence,
+  today: string,
+  settings: StatusSettings,
+): BillObligation => {
+  const { status, settlement } = occurrenceStatus(b, o, today, settings);
+  return {
+    bill_id: b.id,
+    name: b.name,
+    payee: b.payee,
+    nominal_date: o.nominal,
+    due_date: o.due,
+    days_until: daysBetween(today, o.due),
+    amount_minor: b.amount_minor,
+    min_minor: b.min_minor,
+    max_minor: b.max_minor,
+    expected_minor: expectedMinor(b),
+    currency: b.currency,
+    autopay: b.autopay,
+    status,
+    paid_minor: settlement.paid_minor,
+    remaining_minor: settlement.remaining_minor,
+  };
+};
 
-/** Bring the bill's `paid` list (and so its due-date key) in step with the payments ledger. */
-async function syncPaid(ctx: BillsContext, billId: string): Promise<void> {
-  const paid = await ledgerPaid(ctx, billId);
-  const today = todayOf(ctx);
-  const cur = await ctx.storage.bills.require(billId);
-  if (cur.paid.join() === paid.join()) return;
-  await ctx.storage.bills.update(billId, (b) => withDueIndex({ ...b, paid }, today));
-}
+/** An overdue or missed occurrence: with its grace period and how late it is. */
+export type LateObligation = BillObligation & {
+  grace_days: number;
+  /** Last day of the grace period: the day after it, an unpaid occurrence is missed. */
+  grace_until: string;
+  days_overdue: number;
+};
 
-const obligation = (b: Stored<Bill>, o: Occurrence, today: string): BillObligation => ({
-  bill_id: b.id,
-  name: b.name,
-  payee: b.payee,
-  nominal_date: o.nominal,
-  due_date: o.due,
-  days_until: daysBetween(today, o.due),
-  amount_minor: b.amount_minor,
-  min_minor: b.min_minor,
-  max_minor: b.max_minor,
-  expected_minor: expectedMinor(b),
-  currency: b.currency,
-  autopay: b.autopay,
-});
+const late = (b: Stored<Bill>, o: Occurrence, today: string, settings: StatusSettings): LateObligation => {
+  const grace = graceOf(b, settings);
+  return {
+    ...obligation(b, o, today, settings),
+    grace_days: grace,
+    grace_until: addDays(o.due, grace),
+    days_overdue: daysBetween(o.due, today),
+  };
+};
+
+/** A brief line for people: name, date and the amount still owed, formatted ("1,500.00 USD"). */
+export function obligationLabel(o: BillObligation, when: string): string {
+  const owed =
+    o.status === "partly_paid"
+      ? `${formatAmount(o.remaining_minor, o.currency)} of ${formatAmount(o.paid_minor + o.remaining_minor, o.currency)} left`
+      : formatAmount(o.amount_minor ?? o.expected_minor, o.currency);
+  return `${o.name} ${when} — ${owed}`;
+}
 
 async function* activeBills(ctx: BillsContext) {
   yield* ctx.storage.bills.iterate({ where: { status: "active" }, order: "asc" });
@@ -216,11 +227,13 @@ export async function upcomingPage(
   // Reads only the bills due in the window; cached per write generation, day and query on top.
   const page = await cachedSummary(
     ctx,
-    `upcoming:${today}:${opts.days}:${opts.limit}`,
+    // The config is part of the key: another host on this store may run with other settings.
+    `upcoming:${today}:${opts.days}:${opts.limit}:${indexConfig(configOf(ctx))}`,
     (p) => p.items.length,
     async () => {
       const { items, more } = await openInWindow(ctx, today, addDays(today, opts.days), opts.limit);
-      return { items: items.map((i) => obligation(i.bill, i.occurrence, today)), more };
+      const settings = configOf(ctx);
+      return { items: items.map((i) => obligation(i.bill, i.occurrence, today, settings)), more };
     },
   );
   return { items: [...page.items], more: page.more };
@@ -234,110 +247,39 @@ export async function upcoming(
   return (await upcomingPage(ctx, opts)).items;
 }
 
-/** Unpaid, unskipped occurrences past their grace period (looking back at most `lookbackDays`). */
-export async function missed(ctx: BillsContext, opts: { lookbackDays: number }) {
+/**
+ * Tracked occurrences not paid in full past their grace period (looking back at most
+ * `lookbackDays`); partly paid ones keep status `partly_paid` and show what remains.
+ */
+export async function missed(ctx: BillsContext, opts: { lookbackDays: number }): Promise<LateObligation[]> {
   const cfg = configOf(ctx);
   const today = todayOf(ctx);
-  const out: (BillObligation & { grace_days: number; days_overdue: number })[] = [];
+  const out: LateObligation[] = [];
   for await (const b of activeBills(ctx)) {
-    const grace = b.grace_days ?? cfg.grace_days;
+    const grace = graceOf(b, cfg);
     const from = [b.tracked_from, addDays(today, -opts.lookbackDays)].sort()[1]!;
     const to = addDays(today, -grace - 1);
-    for (const o of openBetween(b, from, to))
-      out.push({ ...obligation(b, o, today), grace_days: grace, days_overdue: daysBetween(o.due, today) });
+    for (const o of openBetween(b, from, to)) out.push(late(b, o, today, cfg));
   }
   return out.sort((p, q) => (p.due_date < q.due_date ? -1 : p.due_date > q.due_date ? 1 : 0));
 }
 
 /**
- * Record a payment against the nearest open occurrence. The id derives from bill and client key,
- * so a retried post returns the first payment (`created: false`) instead of paying twice.
+ * Tracked occurrences past due but within their grace period and not paid in full, oldest
+ * first: the ones a reminder matters most for. Reads only the bills keyed as overdue.
  */
-export async function recordPayment(
-  ctx: BillsContext,
-  billId: string,
-  input: {
-    amount: string;
-    currency?: string | undefined;
-    date: string;
-    client_key: string;
-    notes: string | null;
-  },
-): Promise<{ payment: Stored<Payment>; created: boolean }> {
-  const bill = await ctx.storage.bills.require(billId);
-  const currency = input.currency ?? bill.currency;
-  if (currency !== bill.currency)
-    throw new ProblemError(
-      422,
-      "currency-mismatch",
-      `Bill '${bill.id}' is billed in ${bill.currency}, not ${currency}`,
-      {
-        errors: [{ pointer: "/body/currency", field: "currency", message: `must be ${bill.currency}` }],
-      },
-    );
-  const amount_minor = moneyField("amount", input.amount, currency, 1);
-  const id = paymentId(bill.id, input.client_key);
-  // One payment at a time per bill, so two keys never settle the same occurrence.
-  return ctx.locks.withLock(`bill:${bill.id}`, 10_000, () =>
-    afterWrite(ctx, async () => {
-      const prior = await ctx.storage.payments.get(id);
-      if (prior) {
-        // A retry also repairs a bill whose `paid` update was lost after the payment committed.
-        await syncPaid(ctx, bill.id);
-        return { payment: sameOrConflict(prior, amount_minor, input.date), created: false };
-      }
-      // The ledger, not the bill's copy, decides what is still open: it is the source of truth.
-      const current = { ...(await ctx.storage.bills.require(bill.id)), paid: await ledgerPaid(ctx, bill.id) };
-      const open = openBetween(current, addDays(input.date, -400), addDays(input.date, 400));
-      const nearest = open.sort(
-        (p, q) =>
-          Math.abs(daysBetween(input.date, p.due)) - Math.abs(daysBetween(input.date, q.due)) ||
-          (p.due < q.due ? -1 : 1),
-      )[0];
-      if (!nearest)
-        throw new ProblemError(
-          409,
-          "no-open-occurrence",
-          `Bill '${bill.id}' has no open occurrence near ${input.date}`,
-        );
-      try {
-        const payment = await ctx.storage.payments.create(
-          {
-            bill_id: bill.id,
-            occurrence: nearest.nominal,
-            due_date: nearest.due,
-            amount_minor,
-            currency,
-            paid_on: input.date,
-            client_key: input.client_key,
-            notes: input.notes,
-          },
-          { id },
-        );
-        await syncPaid(ctx, bill.id);
-        return { payment, created: true };
-      } catch (err) {
-        if (!(err instanceof ConflictError)) throw err;
-        await syncPaid(ctx, bill.id);
-        return {
-          payment: sameOrConflict(await ctx.storage.payments.require(id), amount_minor, input.date),
-          created: false,
-        };
-      }
-    }),
-  );
-}
-
-function sameOrConflict(prior: Stored<Payment>, amount: number, date: string): Stored<Payment> {
-  if (prior.amount_minor === amount && prior.paid_on === date) return prior;
-  throw new ProblemError(
-    422,
-    "idempotency-key-reused",
-    `client_key '${prior.client_key}' was already used for a different payment (${prior.paid_on}, ${prior.amount_minor} minor units)`,
-    {
-      errors: [{ pointer: "/body/client_key", field: "client_key", message: "was used for another payment" }],
+export async function overdue(ctx: BillsContext): Promise<LateObligation[]> {
+  const today = todayOf(ctx);
+  const items = await cachedSummary(
+    ctx,
+    `overdue:${today}:${indexConfig(configOf(ctx))}`,
+    (list) => list.length,
+    async () => {
+      const settings = configOf(ctx);
+      return (await overdueItems(ctx, today)).map((i) => late(i.bill, i.occurrence, today, settings));
     },
   );
+  return [...items];
 }
 
 /** Skip one occurrence by its nominal date (idempotent). */
@@ -356,7 +298,7 @@ export async function skipOccurrence(ctx: BillsContext, billId: string, date: st
         before = cur;
         return cur.skipped.includes(date)
           ? cur
-          : withDueIndex({ ...cur, skipped: [...cur.skipped, date].sort() }, today);
+          : withDueIndex({ ...cur, skipped: [...cur.skipped, date].sort() }, today, configOf(ctx));
       },
       { ifRev },
     );

@@ -2,15 +2,18 @@ import { collection, GenerationRecord, type PackContext } from "@valhalla/runtim
 import * as v from "valibot";
 import { Bill, Payment, Reminder } from "./schemas.js";
 
-/** Bookkeeping of the due-date index: record `roll` holds the day it was last rolled forward to. */
-export const BillsState = v.object({ rolled_through: v.string() });
+/**
+ * Bookkeeping of the due-date index: record `roll` holds the day it was last rolled forward to
+ * and the config its keys were computed with (grace period, paid rule).
+ */
+export const BillsState = v.object({ rolled_through: v.string(), index_config: v.optional(v.string()) });
 
 /** Namespaces of the bills pack. */
 export const storage = {
   bills: collection({
     prefix: "bill",
     schema: Bill,
-    indexes: ["status", "payee", "autopay", "next_open_due"],
+    indexes: ["status", "payee", "autopay", "next_open_due", "overdue"],
   }),
   payments: collection({ prefix: "pay", schema: Payment, indexes: ["bill_id"] }),
   reminders: collection({ prefix: "rem", schema: Reminder, indexes: ["bill_id", "created_on"] }),

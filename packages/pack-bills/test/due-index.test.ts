@@ -2,7 +2,7 @@ import { addDays } from "@valhalla/runtime";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { billsHost, countingDriver, rent } from "./helpers.js";
-import { refMissed, refUpcoming, scheduleArb, snapshot } from "./reference.js";
+import { refMissed, refOverdue, refUpcoming, scheduleArb, snapshot } from "./reference.js";
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -75,7 +75,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 describe("due-date index", () => {
-  it("should answer upcoming and missed exactly like a full scan after any mix of writes and days passing", async () => {
+  it("should answer upcoming, overdue and missed exactly like a full scan after any mix of writes and days passing", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 4, maxLength: 14 }), async (ops) => {
         await close?.();
@@ -147,6 +147,9 @@ describe("due-date index", () => {
           }
           const missed = await call("GET", "/bills/missed?lookback_days=120");
           expect(missed.body.items).toMatchObject(refMissed(snap, today, 120));
+          // Past due but within grace: found through the overdue flag and the slack, never a scan.
+          const overdue = await call("GET", "/bills/overdue");
+          expect(overdue.body.items).toMatchObject(refOverdue(snap, today));
           // Summaries read the bills' own `paid` lists: never the payments ledger.
           expect(counting.of("bills.payments").lists).toBe(0);
         }
@@ -241,5 +244,44 @@ describe("due-date index", () => {
     const view = (await call("GET", `/bills/${b.id}`)).body;
     expect(view.paid).toEqual(["2026-01-31", "2026-02-28"]);
     expect(view.next_due).toEqual({ nominal: "2026-03-31", due: "2026-03-31" });
+  });
+});
+
+describe("due-date index under two configs", () => {
+  it("should re-key at most once a day per replica when replicas disagree on the grace period", async () => {
+    const counting = countingDriver();
+    const a = await billsHost({ now: at("2026-12-03"), storage: counting.driver, config: { grace_days: 3 } });
+    const b = await billsHost({
+      now: at("2026-12-03"),
+      storage: counting.driver,
+      config: { grace_days: 10 },
+    });
+    close = async () => {
+      await a.host.close();
+      await b.host.close();
+    };
+    for (let i = 0; i < 30; i++)
+      await a.call("POST", "/bills", { ...rent, name: `Later ${i}`, anchor_date: "2027-06-01" });
+    const late = (
+      await a.call("POST", "/bills", { ...rent, anchor_date: "2026-11-25", tracked_from: "2026-11-01" })
+    ).body;
+    const read = async (h: typeof a) => {
+      // Any write bumps the summary generation, so each read below is computed, not cached.
+      await h.call("PATCH", `/bills/${late.id}`, { notes: String(Math.random()) });
+      return (await h.call("GET", "/bills/overdue")).body.items.map((i: { bill_id: string }) => i.bill_id);
+    };
+    // Each replica re-keys once when it first finds the other's config: b here, then a.
+    expect(await read(a)).toEqual([]);
+    expect(await read(b)).toEqual([late.id]);
+    counting.reset();
+    expect(await read(a)).toEqual([]);
+    expect(counting.of("bills.bills").rows).toBeGreaterThanOrEqual(31);
+    counting.reset();
+    for (let round = 0; round < 3; round++) {
+      expect(await read(a)).toEqual([]);
+      expect(await read(b)).toEqual([late.id]);
+    }
+    // A re-key reads all 31 bills; six reads stay well under one.
+    expect(counting.of("bills.bills").rows).toBeLessThan(31);
   });
 });

@@ -8,7 +8,11 @@ type Rec = Bill & { id: string };
 // The summaries as the pack computed them before the due-date index: every bill, and every
 // bill's payments from the ledger. Tests compare the pack's answers with these.
 
-/** Every bill and the paid occurrences of each, read over HTTP (the ledger, not the bill's copy). */
+/**
+ * Every bill and the occurrences its payments settle, read over HTTP (the ledger, not the bill's
+ * copy): an occurrence is paid once its payments reach the amount due (a fixed bill's amount, a
+ * variable bill's minimum under the default config).
+ */
 export async function snapshot(call: Call) {
   const bills: Rec[] = [];
   let cursor: string | null = null;
@@ -22,7 +26,11 @@ export async function snapshot(call: Call) {
   const paid = new Map<string, Set<string>>();
   for (const b of bills) {
     const list = await call("GET", `/bills/${b.id}/payments?limit=200`);
-    paid.set(b.id, new Set(list.body.items.map((p: { occurrence: string }) => p.occurrence)));
+    const sums = new Map<string, number>();
+    for (const p of list.body.items as { occurrence: string; amount_minor: number }[])
+      sums.set(p.occurrence, (sums.get(p.occurrence) ?? 0) + p.amount_minor);
+    const due = b.amount_minor ?? b.min_minor ?? 0;
+    paid.set(b.id, new Set([...sums].filter(([, sum]) => sum >= due).map(([n]) => n)));
   }
   return { bills, paid };
 }
@@ -71,6 +79,27 @@ export function refMissed(s: Snap, today: string, lookback: number, defaultGrace
     }));
   });
   return out.sort((p, q) => (p.due_date < q.due_date ? -1 : p.due_date > q.due_date ? 1 : 0));
+}
+
+/** `GET /bills/overdue` by a full scan: tracked open occurrences past due, within grace. */
+export function refOverdue(s: Snap, today: string, defaultGrace = 3) {
+  const out = active(s).flatMap((b) => {
+    const grace = b.grace_days ?? defaultGrace;
+    const from = [b.tracked_from, addDays(today, -grace)].sort()[1]!;
+    return open(s, b, from, addDays(today, -1)).map((o) => ({
+      bill_id: b.id,
+      name: b.name,
+      nominal_date: o.nominal,
+      due_date: o.due,
+      days_overdue: daysBetween(o.due, today),
+    }));
+  });
+  return out.sort(
+    (p, q) =>
+      (p.due_date < q.due_date ? -1 : p.due_date > q.due_date ? 1 : 0) ||
+      p.name.localeCompare(q.name) ||
+      (p.bill_id < q.bill_id ? -1 : 1),
+  );
 }
 
 /** `GET /bills/estimate` by a full scan. */

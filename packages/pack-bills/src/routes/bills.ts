@@ -1,5 +1,6 @@
 import { idParam, ProblemError, pageQuery, replyRecord, routeFor, type Stored } from "@valhalla/runtime";
 import * as v from "valibot";
+import { BillResponse, BillsPage } from "../responses.js";
 import {
   AUTOPAY_STEPS,
   BILL_STATUSES,
@@ -14,6 +15,7 @@ import {
   billFromInput,
   billView,
   billWrite,
+  configOf,
   skipOccurrence,
   todayOf,
 } from "../service.js";
@@ -29,11 +31,12 @@ export const createBill = route({
   summary: "Register a recurring bill",
   scope: "write",
   body: CreateBillBody,
-  response: { status: 201 },
+  response: { status: 201, schema: BillResponse },
+  errors: [400],
   handler: async ({ body, ctx }) => {
     const bill = await billWrite(ctx, async () => ({
       before: null,
-      after: await ctx.storage.bills.create(billFromInput(body, todayOf(ctx))),
+      after: await ctx.storage.bills.create(billFromInput(body, todayOf(ctx), configOf(ctx))),
     }));
     return replyRecord(201, await billView(ctx, bill), { location: `/bills/${bill.id}` });
   },
@@ -48,6 +51,7 @@ export const listBills = route({
     status: v.optional(v.picklist(BILL_STATUSES, `must be one of ${BILL_STATUSES.join(", ")}`)),
     ...pageQuery,
   }),
+  response: { status: 200, schema: BillsPage },
   handler: async ({ query, ctx }) => {
     const { cursor, limit, status } = query;
     return ctx.storage.bills.list({ where: { status }, cursor, limit });
@@ -60,6 +64,7 @@ export const getBill = route({
   summary: "Get a bill with its next open due date",
   scope: "read",
   params: IdParams,
+  response: { status: 200, schema: BillResponse },
   errors: [404],
   handler: async ({ params, ctx }) => {
     const bill = await ctx.storage.bills.require(params.id);
@@ -74,7 +79,8 @@ export const patchBill = route({
   scope: "write",
   params: IdParams,
   body: PatchBillBody,
-  errors: [404, 412],
+  response: { status: 200, schema: BillResponse },
+  errors: [400, 404, 412],
   handler: async ({ params, body, ctx, ifRev }) => {
     const patch = Object.fromEntries(Object.entries(body).filter(([, val]) => val !== undefined));
     const bill = await billWrite(ctx, async () => {
@@ -95,7 +101,7 @@ export const patchBill = route({
             )
               merged.day_of_month = null;
           }
-          return billFromInput(merged, todayOf(ctx), cur);
+          return billFromInput(merged, todayOf(ctx), configOf(ctx), cur);
         },
         { ifRev },
       );
@@ -112,7 +118,8 @@ export const skipBill = route({
   scope: "write",
   params: IdParams,
   body: SkipBody,
-  errors: [404, 412, 422],
+  response: { status: 200, schema: BillResponse },
+  errors: [400, 404, 412, 422],
   handler: async ({ params, body, ctx, ifRev }) => {
     const bill = await skipOccurrence(ctx, params.id, body.date, ifRev);
     return replyRecord(200, await billView(ctx, bill));

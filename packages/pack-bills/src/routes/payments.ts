@@ -1,7 +1,11 @@
 import { idParam, pageQuery, queryInt, reply, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
+import { configOf } from "../config-of.js";
+import { occurrenceView } from "../list-occurrences.js";
+import { recordPayment } from "../record-payment.js";
+import { MissedResponse, PaidResponse } from "../responses.js";
 import { PaidBody } from "../schemas.js";
-import { missed, recordPayment } from "../service.js";
+import { missed, todayOf } from "../service.js";
 import type { BillsContext } from "../storage.js";
 
 const route = routeFor<BillsContext>();
@@ -11,15 +15,23 @@ export const markPaid = route({
   method: "POST",
   path: "/:id/paid",
   summary:
-    "Record a payment against the nearest open occurrence; a retry with the same client_key is counted once",
+    "Record a payment against the named occurrence, or the nearest one not paid in full; a retry with the same client_key is counted once",
+  description:
+    "An occurrence is paid once its payments reach the amount due; before that it is partly_paid and stays open. `occurrence_status` shows where it stands after this payment.",
   scope: "write",
   params: IdParams,
   body: PaidBody,
-  response: { status: 201 },
-  errors: [404, 409, 422],
+  response: { status: 201, schema: PaidResponse },
+  errors: [400, 404, 409, 422],
   handler: async ({ params, body, ctx }) => {
-    const { payment, created } = await recordPayment(ctx, params.id, body);
-    return reply(created ? 201 : 200, { ...payment, replayed: !created }, { etag: `"${payment.rev}"` });
+    const { payment, created, bill } = await recordPayment(ctx, params.id, body);
+    const occurrence = { nominal: payment.occurrence, due: payment.due_date };
+    const occurrence_status = occurrenceView(bill, occurrence, todayOf(ctx), configOf(ctx));
+    return reply(
+      created ? 201 : 200,
+      { ...payment, replayed: !created, occurrence_status },
+      { etag: `"${payment.rev}"` },
+    );
   },
 });
 
@@ -44,9 +56,12 @@ export const listPayments = route({
 export const listMissed = route({
   method: "GET",
   path: "/missed",
-  summary: "Occurrences still unpaid past their grace period",
+  summary:
+    "Tracked occurrences not paid in full past their grace period (partly paid ones show what remains)",
   scope: "read",
   query: v.strictObject({ lookback_days: v.optional(queryInt(1, 3660)) }),
+  response: { status: 200, schema: MissedResponse },
+  errors: [400],
   handler: async ({ query, ctx }) => ({
     items: await missed(ctx, { lookbackDays: query.lookback_days ?? 90 }),
   }),

@@ -1,6 +1,6 @@
 import { isoDate, queryInt, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
-import { EstimateResponse, UpcomingResponse } from "../schemas.js";
+import { EstimateResponse, UpcomingResponse } from "../responses.js";
 import { monthlyEstimate, pushReminders, remindersSince, todayOf, upcomingPage } from "../service.js";
 import type { BillsContext } from "../storage.js";
 
