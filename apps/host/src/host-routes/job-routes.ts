@@ -59,17 +59,22 @@ export function jobRoutes(scheduler: () => Scheduler): HostRoute[] {
       method: "POST",
       path: "/jobs/:pack/:name/run",
       summary: "Run a job now (409 while a run of it is in progress on any replica)",
+      description:
+        "`?rerun=<run_id>` re-runs an interrupted run with its tick id, so effects keyed by tick id stay idempotent.",
       scope: "admin",
       params: JobParams,
+      query: v.strictObject({
+        rerun: v.optional(v.pipe(v.string(), v.regex(/^run_[A-Za-z0-9_-]{1,120}$/, "must be a run id"))),
+      }),
       response: {
         status: 202,
         schema: v.object({ run_id: v.string() }),
         description: "The run started; its outcome appears in the job's history",
       },
       errors: [401, 403, 404, 409, 503],
-      handler: async ({ params: { pack, name } }) => {
+      handler: async ({ params: { pack, name }, query }) => {
         known(pack, name);
-        const res = await scheduler().trigger(pack, name);
+        const res = await scheduler().trigger(pack, name, query.rerun ? { rerun: query.rerun } : {});
         if (res.ok) {
           return reply(
             202,
@@ -77,6 +82,12 @@ export function jobRoutes(scheduler: () => Scheduler): HostRoute[] {
             { location: `/jobs/${encodeURIComponent(pack)}/${encodeURIComponent(name)}/runs` },
           );
         }
+        if (res.reason === "unknown-run")
+          throw new ProblemError(
+            404,
+            "run-not-found",
+            `No run '${query.rerun}' of job '${pack}/${name}' in history`,
+          );
         if (res.reason === "stopping")
           throw new ProblemError(
             503,

@@ -116,6 +116,24 @@ describe("job routes", () => {
     expect(jobs.items[0]!.last_run.run_id).toBe(run_id);
   });
 
+  it("should re-run a run with its tick id on ?rerun=, and 404 an unknown run", async () => {
+    const h = await host();
+    const first = await post(h, "/jobs/ticker/nightly/run");
+    const { run_id } = (await first.json()) as { run_id: string };
+    await settledRuns(h, "nightly");
+    const again = await post(h, `/jobs/ticker/nightly/run?rerun=${run_id}`);
+    expect(again.status).toBe(202);
+    const runs = await settledRuns(h, "nightly");
+    const original = runs.find((r) => r.run_id === run_id)!;
+    const rerun = runs.find((r) => r.run_id !== run_id)!;
+    expect(rerun).toMatchObject({ tick_id: original.tick_id, rerun_of: run_id, outcome: "success" });
+    const unknown = await post(h, "/jobs/ticker/nightly/run?rerun=run_nope");
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { type: string }).type).toBe(
+      "https://valhalla.dev/problems/run-not-found",
+    );
+  });
+
   it("should keep serving when a job fails, with the error in its history", async () => {
     const h = await host([
       recordingJob("broken", "30 2 * * *", { minMs: 1, maxMs: 1, fail: "upstream down" }),
