@@ -1,0 +1,5 @@
+import { packSuite } from "@valhalla/runtime/testing";
+import { bills } from "../src/index.js";
+
+// The same conformance kit third parties run: contract, storage isolation, routes, jobs, brief.
+packSuite({ pack: bills });

@@ -1,0 +1,7 @@
+import { bills } from "@valhalla/pack-bills";
+import { wholesale } from "@valhalla/pack-wholesale";
+import { packSuite } from "@valhalla/runtime/testing";
+import { pipeline } from "../src/index.js";
+
+// The same conformance kit third parties run: contract, storage isolation, routes, jobs, brief.
+packSuite({ pack: pipeline, deps: [wholesale, bills] });
