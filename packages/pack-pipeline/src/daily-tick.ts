@@ -1,10 +1,12 @@
 import { addDays, formatMoney } from "@valhalla/runtime";
+import type { PipelineDeal } from "./contracts.js";
 import {
   configOf,
   createIfAbsent,
   digest,
   draftRun,
   INACTIVE_STAGES,
+  inactiveReason,
   pickTemplate,
   stopDealFollowups,
   today,
@@ -20,8 +22,10 @@ export interface DailyTickReport {
   readonly drafted: string[];
   /** Due follow-ups that already had a draft. */
   readonly already_drafted: string[];
-  /** Follow-ups stopped because their deal is dead, closed or gone. */
+  /** Follow-ups stopped because their deal is dead, closed or gone (due or not). */
   readonly stopped: string[];
+  /** Unsent drafts cancelled with them. */
+  readonly cancelled: string[];
   readonly skipped: { followup_id: string; reason: string }[];
   /** Due follow-ups left for the next tick because of `limit`. */
   deferred: number;
@@ -45,6 +49,7 @@ export async function dailyTick(
     drafted: [],
     already_drafted: [],
     stopped: [],
+    cancelled: [],
     skipped: [],
     deferred: 0,
   };
@@ -84,21 +89,31 @@ export async function dailyTick(
     }
   }
 
+  // One read per deal per tick, however many of its follow-ups are open.
+  const deals = new Map<string, Promise<PipelineDeal | null>>();
+  const dealOf = (id: string) => {
+    let deal = deals.get(id);
+    if (!deal) deals.set(id, (deal = ctx.deps.deals.get(id)));
+    return deal;
+  };
   for await (const fu of ctx.storage.followups.iterate({ where: { status: "open" }, order: "asc" })) {
-    if (fu.source !== "deal" || !fu.deal_id || fu.due_date > day) continue;
+    if (fu.source !== "deal" || !fu.deal_id) continue;
+    // The deal is checked before anything else: a drafted or not-yet-due follow-up of a dead deal
+    // must stop too, or it would be listed as due (and its draft as awaiting send) forever.
+    const deal = await dealOf(fu.deal_id);
+    if (!deal || INACTIVE_STAGES.has(deal.stage)) {
+      const out = await stopDealFollowups(ctx, fu.deal_id, inactiveReason(deal));
+      report.stopped.push(...out.stopped);
+      report.cancelled.push(...out.cancelled);
+      continue;
+    }
+    if (fu.due_date > day) continue;
     if (fu.draft_run_id) {
       report.already_drafted.push(fu.id);
       continue;
     }
     if (report.drafted.length >= limit) {
       report.deferred++;
-      continue;
-    }
-    const deal = await ctx.deps.deals.get(fu.deal_id);
-    if (!deal || INACTIVE_STAGES.has(deal.stage)) {
-      report.stopped.push(
-        ...(await stopDealFollowups(ctx, fu.deal_id, deal ? `deal_${deal.stage}` : "deal_missing")),
-      );
       continue;
     }
     const template = await pickTemplate(ctx, { channel: fu.channel, tone: fu.tone });

@@ -10,7 +10,10 @@ export const TONES = ["friendly", "professional", "firm"] as const;
 export const SEND_RESULTS = ["delivered", "no_answer", "left_voicemail", "replied", "bounced"] as const;
 /** Follow-up lifecycle. */
 export const FOLLOWUP_STATUSES = ["open", "done", "stopped"] as const;
-export const RUN_STATUSES = ["draft", "pending_approval", "sent"] as const;
+/** Run lifecycle: `cancelled` when its deal died, closed or was replied to, or its chain was superseded. */
+export const RUN_STATUSES = ["draft", "pending_approval", "sent", "cancelled"] as const;
+/** Run statuses that still wait for a send. */
+export const UNSENT_STATUSES: ReadonlySet<string> = new Set(["draft", "pending_approval"]);
 
 const channel = v.picklist(CHANNELS, `must be one of ${CHANNELS.join(", ")}`);
 const tone = v.picklist(TONES, `must be one of ${TONES.join(", ")}`);
@@ -51,6 +54,9 @@ export const Run = v.object({
   sent_at: v.nullable(v.string()),
   sent_channel: v.nullable(v.picklist(CHANNELS)),
   result: v.nullable(v.picklist(SEND_RESULTS)),
+  /** When and why an unsent draft was cancelled (deal dead/closed/missing, replied, superseded). */
+  cancelled_at: v.optional(v.nullable(v.string()), null),
+  cancel_reason: v.optional(v.nullable(v.string()), null),
 });
 export type Run = v.InferOutput<typeof Run>;
 

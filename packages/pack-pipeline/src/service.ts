@@ -12,6 +12,7 @@ import {
   type SEND_RESULTS,
   type Template,
   type TONES,
+  UNSENT_STATUSES,
 } from "./schemas.js";
 import type { PipelineContext } from "./storage.js";
 
@@ -92,6 +93,8 @@ export function draftRun(
     sent_at: null,
     sent_channel: null,
     result: null,
+    cancelled_at: null,
+    cancel_reason: null,
     ...extra,
   };
 }
@@ -111,19 +114,71 @@ export async function createIfAbsent<T>(
   }
 }
 
-/** Close open follow-ups of a deal (reply, dead or closed deal, superseded chain). */
+/** What stopping a deal's follow-ups did. */
+export interface StopResult {
+  /** Follow-ups moved from open to stopped. */
+  readonly stopped: string[];
+  /** Unsent drafts (draft or pending approval) moved to cancelled. */
+  readonly cancelled: string[];
+}
+
+/**
+ * Close open follow-ups of a deal (reply, dead or closed deal, superseded chain) and cancel the
+ * unsent drafts that would now go out for nothing: every unsent draft of the deal when the deal is
+ * over or the contact replied, only the drafts answering the stopped follow-ups when a new run
+ * supersedes the chain.
+ */
 export async function stopDealFollowups(
   ctx: PipelineContext,
   dealId: string,
   reason: string,
   exceptId?: string,
-): Promise<string[]> {
+): Promise<StopResult> {
   const stopped: string[] = [];
   for await (const fu of ctx.storage.followups.iterate({ where: { deal_id: dealId, status: "open" } })) {
     if (fu.id === exceptId) continue;
     if (await transition(ctx, fu.id, "stopped", reason)) stopped.push(fu.id);
   }
-  return stopped;
+  const everything = reason !== "superseded";
+  const cancelled = await cancelUnsentRuns(
+    ctx,
+    dealId,
+    reason,
+    (run) => everything || (run.for_followup_id !== null && stopped.includes(run.for_followup_id)),
+  );
+  return { stopped, cancelled };
+}
+
+const NOT_UNSENT = Symbol("not-unsent");
+
+/** Cancel a deal's unsent drafts chosen by `which`, each exactly once; returns the run ids. */
+async function cancelUnsentRuns(
+  ctx: PipelineContext,
+  dealId: string,
+  reason: string,
+  which: (run: Stored<Run>) => boolean,
+): Promise<string[]> {
+  const cancelled: string[] = [];
+  for await (const run of ctx.storage.runs.iterate({ where: { deal_id: dealId } })) {
+    if (!UNSENT_STATUSES.has(run.send_status) || !which(run)) continue;
+    try {
+      await ctx.storage.runs.update(run.id, (cur) => {
+        // Checked inside the retry loop: a draft marked sent meanwhile is history, not cancelled.
+        if (!UNSENT_STATUSES.has(cur.send_status)) throw NOT_UNSENT;
+        const { id: _i, rev: _r, created_at: _c, updated_at: _u, ...data } = cur;
+        return {
+          ...data,
+          send_status: "cancelled",
+          cancelled_at: ctx.now().toISOString(),
+          cancel_reason: reason,
+        };
+      });
+      cancelled.push(run.id);
+    } catch (err) {
+      if (err !== NOT_UNSENT) throw err;
+    }
+  }
+  return cancelled;
 }
 
 const NOT_OPEN = Symbol("not-open");
@@ -181,19 +236,23 @@ export async function completeFollowup(
   ctx: PipelineContext,
   id: string,
   opts: { replied: boolean },
-): Promise<{ followup: Stored<Followup>; next: Stored<Followup> | null; stopped: string[] } | null> {
+): Promise<({ followup: Stored<Followup>; next: Stored<Followup> | null } & StopResult) | null> {
   const done = await transition(ctx, id, "done", opts.replied ? "replied" : null);
   if (!done) return null;
-  if (done.source !== "deal" || !done.deal_id) return { followup: done, next: null, stopped: [] };
+  const nothing = { next: null, stopped: [], cancelled: [] };
+  if (done.source !== "deal" || !done.deal_id) return { followup: done, ...nothing };
   if (opts.replied) {
-    return { followup: done, next: null, stopped: await stopDealFollowups(ctx, done.deal_id, "replied") };
+    return { followup: done, next: null, ...(await stopDealFollowups(ctx, done.deal_id, "replied")) };
   }
   const deal = await ctx.deps.deals.get(done.deal_id);
   if (!deal || INACTIVE_STAGES.has(deal.stage)) {
-    const reason = deal ? `deal_${deal.stage}` : "deal_missing";
-    return { followup: done, next: null, stopped: await stopDealFollowups(ctx, done.deal_id, reason) };
+    return {
+      followup: done,
+      next: null,
+      ...(await stopDealFollowups(ctx, done.deal_id, inactiveReason(deal))),
+    };
   }
-  if (done.sequence >= configOf(ctx).max_followups) return { followup: done, next: null, stopped: [] };
+  if (done.sequence >= configOf(ctx).max_followups) return { followup: done, ...nothing };
   const next = await newFollowup(ctx, deal, {
     days: done.interval_days,
     sequence: done.sequence + 1,
@@ -201,7 +260,23 @@ export async function completeFollowup(
     channel: done.channel,
     tone: done.tone,
   });
-  return { followup: done, next, stopped: [] };
+  return { followup: done, next, stopped: [], cancelled: [] };
+}
+
+/** Why a deal's follow-ups stop: `deal_dead`, `deal_closed` or `deal_missing`. */
+export const inactiveReason = (deal: PipelineDeal | null): string =>
+  deal ? `deal_${deal.stage}` : "deal_missing";
+
+/** Refuse to act on a run whose draft was cancelled. */
+export function assertNotCancelled(run: Stored<Run>): void {
+  if (run.send_status === "cancelled") {
+    throw new ProblemError(
+      409,
+      "run-cancelled",
+      `Run '${run.id}' was cancelled (${run.cancel_reason ?? "no reason"}); draft a new one`,
+      { cancel_reason: run.cancel_reason ?? null },
+    );
+  }
 }
 
 /** Refuse to mark a draft sent inside the recipient's quiet hours. */
@@ -233,11 +308,13 @@ export async function applySent(
 ): Promise<Stored<Run>> {
   const current = await ctx.storage.runs.require(payload.run_id);
   if (current.send_status === "sent") return current;
+  assertNotCancelled(current);
   assertSendable(ctx, current);
   let run: Stored<Run>;
   try {
     run = await ctx.storage.runs.update(payload.run_id, (cur) => {
       if (cur.send_status === "sent") throw ALREADY_SENT;
+      assertNotCancelled(cur);
       const { id: _i, rev: _r, created_at: _c, updated_at: _u, ...data } = cur;
       return {
         ...data,

@@ -1,6 +1,7 @@
 import { idParam, ProblemError, queryInt, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
 import { dailyTick } from "../daily-tick.js";
+import { CompleteFollowupResponse, DailyTickResponse } from "../responses.js";
 import { CompleteFollowupBody, ListFollowupsQuery } from "../schemas.js";
 import { completeFollowup } from "../service.js";
 import type { PipelineContext } from "../storage.js";
@@ -37,7 +38,8 @@ export const completeFollowupRoute = route({
   scope: "write",
   params: v.object({ id: idParam }),
   body: CompleteFollowupBody,
-  errors: [404, 409],
+  response: { status: 200, schema: CompleteFollowupResponse },
+  errors: [400, 404, 409],
   handler: async ({ params, body, ctx }) => {
     const current = await ctx.storage.followups.require(params.id);
     const out = await completeFollowup(ctx, current.id, { replied: body.replied });
@@ -57,5 +59,7 @@ export const dailyTickRoute = route({
   summary: "Run the daily tick now (same code as the job): import reminders, draft due follow-ups",
   scope: "write",
   query: v.strictObject({ limit: v.optional(queryInt(1, 500)) }),
+  response: { status: 200, schema: DailyTickResponse },
+  errors: [400],
   handler: async ({ query, ctx }) => dailyTick(ctx, query.limit === undefined ? {} : { limit: query.limit }),
 });

@@ -1,7 +1,9 @@
 import { idParam, ProblemError, reply, replyRecord, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
+import { RunResponse } from "../responses.js";
 import { ListRunsQuery, MarkSentBody, RunDealBody } from "../schemas.js";
 import {
+  assertNotCancelled,
   assertSendable,
   configOf,
   draftRun,
@@ -101,10 +103,15 @@ export const markSent = route({
   scope: "write",
   params: IdParams,
   body: MarkSentBody,
-  response: { status: 200 },
+  response: {
+    status: 200,
+    schema: RunResponse,
+    description: "The run, marked sent (202 `{ status, approval_id, run }` in soft-launch mode)",
+  },
   errors: [400, 404, 409],
   handler: async ({ params, body, ctx }) => {
     const run = await ctx.storage.runs.require(params.id);
+    // 409 run-cancelled: its deal died, closed or replied, or a new run superseded its chain.
     if (run.send_status === "sent") {
       if (run.sent_channel === body.channel && run.result === body.result) return replyRecord(200, run);
       throw new ProblemError(
@@ -113,6 +120,7 @@ export const markSent = route({
         `Run '${run.id}' was already marked sent via ${run.sent_channel} (${run.result})`,
       );
     }
+    assertNotCancelled(run);
     assertSendable(ctx, run);
     const outcome = await ctx.outbound(
       "mark-sent",

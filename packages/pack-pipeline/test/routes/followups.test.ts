@@ -82,6 +82,53 @@ describe("pipeline follow-ups and daily tick", () => {
     });
   });
 
+  it("should stop a drafted follow-up of a dead deal at the next tick and cancel its draft (#17)", async () => {
+    const { deal, followup } = await dueFollowup();
+    const runId = (await call(host, "POST", "/pipeline/daily_tick")).body.drafted[0];
+    await call(host, "PATCH", `/wholesale/deals/${deal.id}`, { stage: "dead" });
+    c.advanceDays(1);
+    const res = await call(host, "POST", "/pipeline/daily_tick");
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ already_drafted: [], stopped: [followup.id] });
+    // The tick's draft and the manual run's draft that scheduled the follow-up: both unsent.
+    expect(res.body.cancelled).toHaveLength(2);
+    expect(res.body.cancelled).toContain(runId);
+    expect((await call(host, "GET", `/pipeline/followups/${followup.id}`)).body).toMatchObject({
+      status: "stopped",
+      stop_reason: "deal_dead",
+    });
+    expect((await call(host, "GET", `/pipeline/runs/${runId}`)).body).toMatchObject({
+      send_status: "cancelled",
+      cancel_reason: "deal_dead",
+      cancelled_at: "2026-05-07T15:00:00.000Z",
+    });
+    const brief = (await call(host, "GET", "/brief")).body.sections.find(
+      (s: { pack: string }) => s.pack === "pipeline",
+    );
+    expect(brief.data.due_followups).toEqual([]);
+    expect(brief.items).toContainEqual(expect.objectContaining({ label: "Drafts awaiting send", value: 0 }));
+    const sent = await call(host, "POST", `/pipeline/runs/${runId}/sent`, {
+      channel: "sms",
+      result: "delivered",
+    });
+    expect(sent.status).toBe(409);
+    expect(sent.body.type).toMatch(/run-cancelled$/);
+    // Nothing left to stop on later ticks.
+    expect((await call(host, "POST", "/pipeline/daily_tick")).body).toMatchObject({
+      stopped: [],
+      cancelled: [],
+    });
+  });
+
+  it("should stop a closed deal's follow-ups that are not due yet, with the manual draft", async () => {
+    const deal = await seedWithDeal(host);
+    const { run, followup } = (await call(host, "POST", `/pipeline/deal/${deal.id}/run`, {})).body;
+    await call(host, "PATCH", `/wholesale/deals/${deal.id}`, { stage: "closed" });
+    const res = await call(host, "POST", "/pipeline/daily_tick");
+    expect(res.body).toMatchObject({ stopped: [followup.id], cancelled: [run.id], drafted: [] });
+    expect((await call(host, "GET", `/pipeline/runs/${run.id}`)).body.cancel_reason).toBe("deal_closed");
+  });
+
   it("should not chain after completing when the deal closed, and 409 on a second completion", async () => {
     const { deal, followup } = await dueFollowup();
     await call(host, "PATCH", `/wholesale/deals/${deal.id}`, { stage: "closed" });

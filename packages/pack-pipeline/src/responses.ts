@@ -1,0 +1,42 @@
+import * as v from "valibot";
+import { Followup, Run, Template } from "./schemas.js";
+
+/**
+ * Response schemas of the pipeline routes, for OpenAPI: stored records carry `id`, `rev` and
+ * timestamps beside their own fields.
+ * @module
+ */
+
+const meta = {
+  id: v.string(),
+  rev: v.number(),
+  created_at: v.string(),
+  updated_at: v.string(),
+};
+
+/** A stored run as the API returns it. */
+export const RunResponse = v.object({ ...meta, ...Run.entries });
+/** A stored follow-up as the API returns it. */
+export const FollowupResponse = v.object({ ...meta, ...Followup.entries });
+/** A stored template as the API returns it. */
+export const TemplateResponse = v.object({ ...meta, ...Template.entries });
+
+/** What `POST /pipeline/daily_tick` and the `daily-tick` job report. */
+export const DailyTickResponse = v.object({
+  day: v.string(),
+  imported: v.array(v.string()),
+  drafted: v.array(v.string()),
+  already_drafted: v.array(v.string()),
+  stopped: v.array(v.string()),
+  cancelled: v.array(v.string()),
+  skipped: v.array(v.object({ followup_id: v.string(), reason: v.string() })),
+  deferred: v.number(),
+});
+
+/** What completing a follow-up did: the chained next one, and what a reply or dead deal stopped. */
+export const CompleteFollowupResponse = v.object({
+  followup: FollowupResponse,
+  next: v.nullable(FollowupResponse),
+  stopped: v.array(v.string()),
+  cancelled: v.array(v.string()),
+});
