@@ -80,6 +80,7 @@ export async function dailyTick(
               parent_id: null,
               draft_run_id: null,
               completed_at: null,
+              offer_price_minor: null,
             },
             { id },
           ),
@@ -125,11 +126,17 @@ export async function dailyTick(
     const { created } = await createIfAbsent(
       () =>
         ctx.storage.runs.create(
-          draftRun(ctx, deal, template, {
-            origin: "daily_tick",
-            for_followup_id: fu.id,
-            next_followup_id: null,
-          }),
+          draftRun(
+            ctx,
+            deal,
+            template,
+            {
+              origin: "daily_tick",
+              for_followup_id: fu.id,
+              next_followup_id: null,
+            },
+            fu.offer_price_minor ?? null,
+          ),
           { id: runId },
         ),
       () => ctx.storage.runs.get(runId),

@@ -2,6 +2,7 @@ import { definePack } from "@valhalla/runtime";
 import { pipelineBrief, pipelineReadiness, pipelineSeed } from "./brief.js";
 import { billsReminders, dealsService } from "./contracts.js";
 import { dailyTick } from "./daily-tick.js";
+import { defaultEmailOffer } from "./migrations/001-default-email-offer.js";
 import * as followups from "./routes/followups.js";
 import * as runs from "./routes/runs.js";
 import * as templates from "./routes/templates.js";
@@ -24,6 +25,7 @@ export const pipeline = definePack({
     templates.mergeFields,
     templates.getTemplate,
     templates.patchTemplate,
+    templates.previewTemplate,
     runs.runDeal,
     runs.listRuns,
     runs.getRun,
@@ -40,5 +42,5 @@ export const pipeline = definePack({
   readiness: pipelineReadiness,
   seed: pipelineSeed,
   outbound: { "mark-sent": (ctx, payload) => applySent(ctx, payload as Parameters<typeof applySent>[1]) },
-  migrations: [],
+  migrations: [defaultEmailOffer],
 });

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { Followup, Run, Template } from "./schemas.js";
+import { CHANNELS, Followup, Run, Template, TONES } from "./schemas.js";
 
 /**
  * Response schemas of the pipeline routes, for OpenAPI: stored records carry `id`, `rev` and
@@ -40,3 +40,17 @@ export const CompleteFollowupResponse = v.object({
   stopped: v.array(v.string()),
   cancelled: v.array(v.string()),
 });
+
+/** A rendered template: what a run with this deal would draft. */
+export const PreviewResponse = v.object({
+  template_id: v.string(),
+  deal_id: v.string(),
+  channel: v.picklist(CHANNELS),
+  tone: v.picklist(TONES),
+  subject: v.nullable(v.string()),
+  body: v.string(),
+  missing_fields: v.array(v.string()),
+});
+
+/** What `POST /pipeline/deal/:dealId/run` answers: the draft and the follow-up it scheduled. */
+export const RunDealResponse = v.object({ run: RunResponse, followup: FollowupResponse });

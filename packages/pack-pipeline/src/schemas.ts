@@ -1,4 +1,4 @@
-import { idParam, isoDate, pageQuery, requiredText, text, timeZone } from "@valhalla/runtime";
+import { decimalString, idParam, isoDate, pageQuery, requiredText, text, timeZone } from "@valhalla/runtime";
 import * as v from "valibot";
 
 /** Channels a draft can go out on. */
@@ -78,6 +78,8 @@ export const Followup = v.object({
   parent_id: v.nullable(v.string()),
   draft_run_id: v.nullable(v.string()),
   completed_at: v.nullable(v.string()),
+  /** The offer the user chose when starting the chain (minor units of the deal's currency). */
+  offer_price_minor: v.optional(v.nullable(v.number()), null),
 });
 export type Followup = v.InferOutput<typeof Followup>;
 
@@ -103,6 +105,17 @@ export const PatchTemplateBody = v.pipe(
   v.check((o) => Object.keys(o).length > 0, "must change at least one field"),
 );
 
+/** The offer quoted to the seller, in the deal's currency; kept for the whole follow-up chain. */
+const offer_price = v.optional(
+  v.pipe(
+    decimalString,
+    v.check((s) => !s.startsWith("-"), "must not be negative"),
+    v.description(
+      "The offer quoted to the seller as a decimal string in the deal's currency ({{deal.offer_price}}); kept for the follow-up chain",
+    ),
+  ),
+);
+
 /** POST /pipeline/deal/:dealId/run body (all optional). */
 export const RunDealBody = v.optional(
   v.strictObject({
@@ -110,9 +123,13 @@ export const RunDealBody = v.optional(
     channel: v.optional(channel),
     tone: v.optional(tone),
     followup_days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365))),
+    offer_price,
   }),
   {},
 );
+
+/** POST /pipeline/templates/:id/preview body. */
+export const PreviewTemplateBody = v.strictObject({ deal_id: idParam, offer_price });
 
 /** POST /pipeline/runs/:id/sent body. */
 export const MarkSentBody = v.strictObject({
@@ -153,5 +170,19 @@ export const PipelineConfig = v.object({
   reminder_lookback_days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(90)), 7),
   /** Follow-ups one daily tick drafts at most. */
   tick_limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500)), 50),
+  /** Who signs the messages: `{{sender.name}}`, `{{sender.company}}`, `{{sender.phone}}`, `{{sender.email}}`. */
+  sender: v.optional(
+    v.strictObject({
+      name: requiredText(120),
+      company: v.optional(requiredText(200)),
+      phone: v.optional(
+        v.pipe(
+          v.string(),
+          v.regex(/^\+?[0-9 ().-]{5,30}$/, "must be a phone number such as '+1 555 010 0199'"),
+        ),
+      ),
+      email: v.optional(v.pipe(v.string(), v.email("must be an email address"), v.maxLength(254))),
+    }),
+  ),
 });
 export type PipelineConfig = v.InferOutput<typeof PipelineConfig>;

@@ -1,5 +1,14 @@
 import { createHash } from "node:crypto";
-import { addDays, ConflictError, isTimeZone, ProblemError, type Stored, todayIn } from "@valhalla/runtime";
+import {
+  addDays,
+  ConflictError,
+  isTimeZone,
+  MoneyError,
+  ProblemError,
+  parseMoney,
+  type Stored,
+  todayIn,
+} from "@valhalla/runtime";
 import * as v from "valibot";
 import type { PipelineDeal } from "./contracts.js";
 import { dealAddress, renderTemplate } from "./merge-fields.js";
@@ -66,24 +75,54 @@ export async function pickTemplate(
   return any.items[0] ?? null;
 }
 
+/** Fill a template from a deal, the chosen offer and the configured sender (nothing stored). */
+export function renderDraft(
+  ctx: PipelineContext,
+  deal: PipelineDeal,
+  template: Pick<Template, "subject" | "body">,
+  offer_price_minor: number | null,
+): { subject: string | null; body: string; missing_fields: string[] } {
+  const source = { deal, offer_price_minor, sender: configOf(ctx).sender };
+  const body = renderTemplate(template.body, source);
+  const subject = template.subject ? renderTemplate(template.subject, source) : null;
+  return {
+    subject: subject?.text ?? null,
+    body: body.text,
+    missing_fields: [...new Set([...(subject?.missing ?? []), ...body.missing])],
+  };
+}
+
+/**
+ * Parse a decimal-string amount of the request body in `currency`.
+ * @throws ProblemError 400 naming the field (e.g. too many decimals for JPY)
+ */
+export function moneyField(field: string, value: string, currency: string): number {
+  try {
+    return parseMoney(value, currency).amount_minor;
+  } catch (err) {
+    if (!(err instanceof MoneyError)) throw err;
+    throw new ProblemError(400, "validation-failed", `Invalid body: '${field}' ${err.message}`, {
+      errors: [{ pointer: `/body/${field}`, field, message: err.message }],
+    });
+  }
+}
+
 /** Build a draft run record from a deal and template (not stored). */
 export function draftRun(
   ctx: PipelineContext,
   deal: PipelineDeal,
   template: Stored<Template>,
   extra: Pick<Run, "origin" | "for_followup_id" | "next_followup_id">,
+  offer_price_minor: number | null = null,
 ): Run {
-  const body = renderTemplate(template.body, deal);
-  const subject = template.subject ? renderTemplate(template.subject, deal) : null;
+  const draft = renderDraft(ctx, deal, template, offer_price_minor);
   const zone = recipientZone(ctx, deal);
   return {
     deal_id: deal.id,
     template_id: template.id,
     channel: template.channel,
     tone: template.tone,
-    subject: subject?.text ?? null,
-    body: body.text,
-    missing_fields: [...new Set([...(subject?.missing ?? []), ...body.missing])],
+    ...draft,
     day: today(ctx),
     recipient_timezone: zone,
     // Never schedule an outbound draft inside the recipient's quiet hours.
@@ -207,7 +246,14 @@ async function transition(
 export function newFollowup(
   ctx: PipelineContext,
   deal: PipelineDeal,
-  opts: { days: number; sequence: number; parent_id: string | null; channel: Channel; tone: Tone },
+  opts: {
+    days: number;
+    sequence: number;
+    parent_id: string | null;
+    channel: Channel;
+    tone: Tone;
+    offer_price_minor: number | null;
+  },
 ): Promise<Stored<Followup>> {
   return ctx.storage.followups.create({
     deal_id: deal.id,
@@ -224,6 +270,7 @@ export function newFollowup(
     parent_id: opts.parent_id,
     draft_run_id: null,
     completed_at: null,
+    offer_price_minor: opts.offer_price_minor,
   });
 }
 
@@ -259,6 +306,7 @@ export async function completeFollowup(
     parent_id: done.id,
     channel: done.channel,
     tone: done.tone,
+    offer_price_minor: done.offer_price_minor ?? null,
   });
   return { followup: done, next, stopped: [], cancelled: [] };
 }

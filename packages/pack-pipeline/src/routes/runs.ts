@@ -1,6 +1,6 @@
 import { idParam, ProblemError, reply, replyRecord, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
-import { RunResponse } from "../responses.js";
+import { RunDealResponse, RunResponse } from "../responses.js";
 import { ListRunsQuery, MarkSentBody, RunDealBody } from "../schemas.js";
 import {
   assertNotCancelled,
@@ -8,6 +8,7 @@ import {
   configOf,
   draftRun,
   INACTIVE_STAGES,
+  moneyField,
   newFollowup,
   pickTemplate,
   requireDeal,
@@ -23,11 +24,11 @@ export const runDeal = route({
   path: "/deal/:dealId/run",
   summary: "Draft a message for a deal and schedule its follow-up",
   description:
-    "Builds a draft from a template and the deal, and creates a follow-up due in `followup_days` (config default). An earlier open follow-up chain of the deal is superseded.",
+    "Builds a draft from a template and the deal, and creates a follow-up due in `followup_days` (config default). `offer_price` is the offer quoted to the seller (`{{deal.offer_price}}`), kept for the whole chain. An earlier open follow-up chain of the deal is superseded.",
   scope: "write",
   params: v.object({ dealId: idParam }),
   body: RunDealBody,
-  response: { status: 201 },
+  response: { status: 201, schema: RunDealResponse },
   errors: [400, 404, 409, 422],
   handler: async ({ params, body, ctx }) => {
     const deal = await requireDeal(ctx, params.dealId);
@@ -52,21 +53,32 @@ export const runDeal = route({
           });
     }
     const days = body.followup_days ?? configOf(ctx).followup_days;
+    const offer =
+      body.offer_price === undefined
+        ? null
+        : moneyField("offer_price", body.offer_price, deal.currency ?? "USD");
     const followup = await newFollowup(ctx, deal, {
       days,
       sequence: 1,
       parent_id: null,
       channel: template.channel,
       tone: template.tone,
+      offer_price_minor: offer,
     });
     // One chain per deal: a fresh manual run replaces whatever was still scheduled.
     await stopDealFollowups(ctx, deal.id, "superseded", followup.id);
     const run = await ctx.storage.runs.create(
-      draftRun(ctx, deal, template, {
-        origin: "manual",
-        for_followup_id: null,
-        next_followup_id: followup.id,
-      }),
+      draftRun(
+        ctx,
+        deal,
+        template,
+        {
+          origin: "manual",
+          for_followup_id: null,
+          next_followup_id: followup.id,
+        },
+        offer,
+      ),
     );
     return reply(201, { run, followup }, { location: `/pipeline/runs/${run.id}` });
   },

@@ -28,9 +28,10 @@ describe("pipeline run routes", () => {
       recipient_timezone: "America/New_York",
       send_after: "2026-05-04T15:00:00.000Z",
       next_followup_id: res.body.followup.id,
-      missing_fields: [],
+      missing_fields: ["deal.offer_price", "sender.name", "sender.company", "sender.phone", "sender.email"],
     });
-    expect(res.body.run.body).toContain("up to 125000.00 USD");
+    // The default email quotes the offer (none chosen here), never the MAO.
+    expect(res.body.run.body).not.toContain("125000.00");
     expect(res.body.followup).toMatchObject({
       deal_id: deal.id,
       due_date: "2026-05-09",
@@ -40,6 +41,41 @@ describe("pipeline run routes", () => {
     expect(res.headers.get("location")).toBe(`/pipeline/runs/${res.body.run.id}`);
     const runs = await call(host, "GET", `/pipeline/runs?deal_id=${deal.id}`);
     expect(runs.body.items.map((r: { id: string }) => r.id)).toEqual([res.body.run.id]);
+  });
+
+  it("should quote the chosen offer and sign with the configured sender, for the whole chain (#17)", async () => {
+    await host.close();
+    host = await pipelineHost({
+      now: c.now,
+      timezone: "America/New_York",
+      config: {
+        pipeline: { sender: { name: "Sam Buyer", company: "Acme Homes", phone: "+1 555 010 0199" } },
+      },
+    });
+    const deal = await seedWithDeal(host);
+    const res = await call(host, "POST", `/pipeline/deal/${deal.id}/run`, {
+      channel: "email",
+      offer_price: "98000",
+      followup_days: 1,
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.run.body).toBe(
+      "Hi Ada,\n\nI wanted to follow up on 12 Elm St. Our offer is 98000.00 USD. Would you like to talk this week?\n\nSam Buyer\nAcme Homes\n+1 555 010 0199",
+    );
+    expect(res.body.run.missing_fields).toEqual(["sender.email"]);
+    expect(res.body.followup.offer_price_minor).toBe(9_800_000);
+    c.advanceDays(1);
+    const tick = await call(host, "POST", "/pipeline/daily_tick");
+    const drafted = await call(host, "GET", `/pipeline/runs/${tick.body.drafted[0]}`);
+    expect(drafted.body.body).toContain("Our offer is 98000.00 USD.");
+  });
+
+  it("should answer 400 naming offer_price when it is not an amount of the deal's currency", async () => {
+    const deal = await seedWithDeal(host);
+    const res = await call(host, "POST", `/pipeline/deal/${deal.id}/run`, { offer_price: "98000.123" });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    expect(res.body.errors[0]).toMatchObject({ field: "offer_price", pointer: "/body/offer_price" });
   });
 
   it("should answer 404 for an unknown deal and 409 for a dead one", async () => {
