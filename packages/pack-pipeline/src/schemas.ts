@@ -135,6 +135,14 @@ export const PreviewTemplateBody = v.strictObject({ deal_id: idParam, offer_pric
 export const MarkSentBody = v.strictObject({
   channel,
   result: v.picklist(SEND_RESULTS, `must be one of ${SEND_RESULTS.join(", ")}`),
+  /** When the user sent it (default now); quiet hours do not apply to a send already made. */
+  sent_at: v.optional(
+    v.pipe(
+      v.string(),
+      v.isoTimestamp("must be an ISO 8601 instant such as '2026-05-04T22:30:00Z'"),
+      v.description("When the message went out (default now); any hour is accepted"),
+    ),
+  ),
 });
 
 /** POST /pipeline/followups/:id/complete body. */

@@ -12,7 +12,7 @@ import {
 import * as v from "valibot";
 import type { PipelineDeal } from "./contracts.js";
 import { dealAddress, renderTemplate } from "./merge-fields.js";
-import { inSendWindow, nextSendTime } from "./quiet-hours.js";
+import { nextSendTime } from "./quiet-hours.js";
 import {
   type Channel,
   type Followup,
@@ -327,37 +327,21 @@ export function assertNotCancelled(run: Stored<Run>): void {
   }
 }
 
-/** Refuse to mark a draft sent inside the recipient's quiet hours. */
-export function assertSendable(ctx: PipelineContext, run: Stored<Run>): void {
-  const now = ctx.now();
-  if (now.getTime() < Date.parse(run.send_after) || !inSendWindow(now, run.recipient_timezone)) {
-    const next = nextSendTime(
-      now.getTime() < Date.parse(run.send_after) ? new Date(run.send_after) : now,
-      run.recipient_timezone,
-    );
-    throw new ProblemError(
-      409,
-      "quiet-hours",
-      `Run '${run.id}' may be sent from 08:00 to 21:00 in ${run.recipient_timezone}; next at ${next.toISOString()}`,
-      { send_after: next.toISOString() },
-    );
-  }
-}
-
 const ALREADY_SENT = Symbol("already-sent");
 
 /**
- * The outbound action behind "mark sent": record channel and result on the run, complete the
+ * The outbound action behind "mark sent": record that the user sent the draft themselves — at any
+ * hour: quiet hours shape when a draft is scheduled (`send_after`), never the record of a send
+ * that already happened — with channel and result on the run, complete the
  * follow-up it answered (which chains the next one), and stop the chain on a reply. Idempotent.
  */
 export async function applySent(
   ctx: PipelineContext,
-  payload: { run_id: string; channel: Channel; result: SendResult },
+  payload: { run_id: string; channel: Channel; result: SendResult; sent_at?: string | undefined },
 ): Promise<Stored<Run>> {
   const current = await ctx.storage.runs.require(payload.run_id);
   if (current.send_status === "sent") return current;
   assertNotCancelled(current);
-  assertSendable(ctx, current);
   let run: Stored<Run>;
   try {
     run = await ctx.storage.runs.update(payload.run_id, (cur) => {
@@ -367,7 +351,7 @@ export async function applySent(
       return {
         ...data,
         send_status: "sent",
-        sent_at: ctx.now().toISOString(),
+        sent_at: payload.sent_at ?? ctx.now().toISOString(),
         sent_channel: payload.channel,
         result: payload.result,
       };

@@ -75,17 +75,14 @@ describe("pipeline in soft-launch mode", () => {
     expect((await call(host, "GET", `/pipeline/runs/${run.id}`)).body.sent_at).toBeNull();
   });
 
-  it("should keep an approval pending when approved inside quiet hours", async () => {
+  it("should act when approved inside quiet hours: it records a send already made (#17)", async () => {
     const run = await draftedRun();
     const { approval_id } = (
       await call(host, "POST", `/pipeline/runs/${run.id}/sent`, { channel: "sms", result: "delivered" })
     ).body;
     c.set("2026-05-05T03:00:00Z"); // 23:00 in New York
     const res = await call(host, "POST", `/approvals/${approval_id}/approve`);
-    expect(res.status).toBe(409);
-    expect(res.body.type).toMatch(/quiet-hours$/);
-    expect(
-      (await call(host, "GET", "/approvals?status=pending")).body.items.map((a: { id: string }) => a.id),
-    ).toEqual([approval_id]);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: "approved", result: { id: run.id, send_status: "sent" } });
   });
 });

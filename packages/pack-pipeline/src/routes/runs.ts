@@ -4,7 +4,6 @@ import { RunDealResponse, RunResponse } from "../responses.js";
 import { ListRunsQuery, MarkSentBody, RunDealBody } from "../schemas.js";
 import {
   assertNotCancelled,
-  assertSendable,
   configOf,
   draftRun,
   INACTIVE_STAGES,
@@ -109,9 +108,10 @@ export const getRun = route({
 export const markSent = route({
   method: "POST",
   path: "/runs/:id/sent",
-  summary: "Mark a run sent with channel and result (idempotent; an approval in soft-launch mode)",
+  summary:
+    "Record that a run was sent, with channel and result (idempotent; an approval in soft-launch mode)",
   description:
-    "Outbound: in soft-launch mode this answers 202 with an approval id and acts when approved. Refused with 409 `quiet-hours` outside 08:00–21:00 in the recipient's zone.",
+    "Records a send the user made themselves, at any hour: quiet hours only decide a draft's `send_after`. `sent_at` (ISO instant, not in the future) says when it went out; default now. Outbound: in soft-launch mode this answers 202 with an approval id and acts when approved. 409 `already-sent` for a different result, `run-cancelled` for a cancelled draft.",
   scope: "write",
   params: IdParams,
   body: MarkSentBody,
@@ -133,10 +133,20 @@ export const markSent = route({
       );
     }
     assertNotCancelled(run);
-    assertSendable(ctx, run);
+    const sentAt = body.sent_at === undefined ? undefined : new Date(body.sent_at);
+    if (sentAt && sentAt.getTime() > ctx.now().getTime()) {
+      throw new ProblemError(400, "validation-failed", "Invalid body: 'sent_at' must not be in the future", {
+        errors: [{ pointer: "/body/sent_at", field: "sent_at", message: "must not be in the future" }],
+      });
+    }
     const outcome = await ctx.outbound(
       "mark-sent",
-      { run_id: run.id, channel: body.channel, result: body.result },
+      {
+        run_id: run.id,
+        channel: body.channel,
+        result: body.result,
+        ...(sentAt ? { sent_at: sentAt.toISOString() } : {}),
+      },
       {
         key: `mark-sent:${run.id}`,
         recordId: run.id,

@@ -153,23 +153,51 @@ describe("pipeline run routes", () => {
   });
 
   describe("quiet hours", () => {
-    it("should schedule a late-night draft for 08:00 in the recipient's zone and refuse to mark it sent before", async () => {
+    it("should schedule a late-night draft for 08:00 in the recipient's zone", async () => {
       const deal = await seedWithDeal(host, { timezone: "America/Los_Angeles" });
       c.set("2026-05-05T05:30:00Z"); // 22:30 PDT on May 4
       const run = (await call(host, "POST", `/pipeline/deal/${deal.id}/run`, {})).body.run;
       expect(run.send_after).toBe("2026-05-05T15:00:00.000Z"); // 08:00 PDT
-      const early = await call(host, "POST", `/pipeline/runs/${run.id}/sent`, {
+    });
+
+    it("should record a send the user made in quiet hours instead of refusing it (#17)", async () => {
+      const deal = await seedWithDeal(host, { timezone: "America/Los_Angeles" });
+      c.set("2026-05-05T05:30:00Z"); // 22:30 PDT on May 4
+      const run = (await call(host, "POST", `/pipeline/deal/${deal.id}/run`, {})).body.run;
+      const late = await call(host, "POST", `/pipeline/runs/${run.id}/sent`, {
         channel: "sms",
         result: "delivered",
       });
-      expect(early.status).toBe(409);
-      expect(early.body.type).toMatch(/quiet-hours$/);
-      expect(early.body.send_after).toBe("2026-05-05T15:00:00.000Z");
-      c.set("2026-05-05T15:00:00Z");
-      expect(
-        (await call(host, "POST", `/pipeline/runs/${run.id}/sent`, { channel: "sms", result: "delivered" }))
-          .status,
-      ).toBe(200);
+      expect(late.status).toBe(200);
+      expect(late.body).toMatchObject({ send_status: "sent", sent_at: "2026-05-05T05:30:00.000Z" });
+    });
+
+    it("should take when it was sent from sent_at, and refuse a future or malformed one naming it", async () => {
+      const deal = await seedWithDeal(host);
+      const run = (await call(host, "POST", `/pipeline/deal/${deal.id}/run`, {})).body.run;
+      const future = await call(host, "POST", `/pipeline/runs/${run.id}/sent`, {
+        channel: "sms",
+        result: "delivered",
+        sent_at: "2026-05-04T16:00:00Z",
+      });
+      expect(future.status).toBe(400);
+      expect(future.body.errors).toEqual([
+        { pointer: "/body/sent_at", field: "sent_at", message: "must not be in the future" },
+      ]);
+      const junk = await call(host, "POST", `/pipeline/runs/${run.id}/sent`, {
+        channel: "sms",
+        result: "delivered",
+        sent_at: "yesterday",
+      });
+      expect(junk.status).toBe(400);
+      expect(junk.body.errors[0].field).toBe("sent_at");
+      const ok = await call(host, "POST", `/pipeline/runs/${run.id}/sent`, {
+        channel: "sms",
+        result: "delivered",
+        sent_at: "2026-05-04T02:10:00Z", // 22:10 the evening before in New York
+      });
+      expect(ok.status).toBe(200);
+      expect(ok.body.sent_at).toBe("2026-05-04T02:10:00.000Z");
     });
 
     it("should fall back to the configured recipient zone when the deal has none", async () => {
