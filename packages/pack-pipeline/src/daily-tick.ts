@@ -27,6 +27,8 @@ export interface DailyTickReport {
   /** Unsent drafts cancelled with them. */
   readonly cancelled: string[];
   readonly skipped: { followup_id: string; reason: string }[];
+  /** Drafts made differently from the follow-up's wish (its tone had no active template). */
+  readonly warnings: { followup_id: string; code: string; message: string }[];
   /** Due follow-ups left for the next tick because of `limit`. */
   deferred: number;
 }
@@ -51,6 +53,7 @@ export async function dailyTick(
     stopped: [],
     cancelled: [],
     skipped: [],
+    warnings: [],
     deferred: 0,
   };
 
@@ -117,7 +120,8 @@ export async function dailyTick(
       report.deferred++;
       continue;
     }
-    const template = await pickTemplate(ctx, { channel: fu.channel, tone: fu.tone });
+    const { template, warnings } = await pickTemplate(ctx, { channel: fu.channel, tone: fu.tone });
+    report.warnings.push(...warnings.map((w) => ({ followup_id: fu.id, code: w.code, message: w.message })));
     if (!template) {
       report.skipped.push({ followup_id: fu.id, reason: `no active ${fu.channel} template` });
       continue;

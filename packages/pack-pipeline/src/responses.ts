@@ -30,6 +30,7 @@ export const DailyTickResponse = v.object({
   stopped: v.array(v.string()),
   cancelled: v.array(v.string()),
   skipped: v.array(v.object({ followup_id: v.string(), reason: v.string() })),
+  warnings: v.array(v.object({ followup_id: v.string(), code: v.string(), message: v.string() })),
   deferred: v.number(),
 });
 
@@ -53,4 +54,9 @@ export const PreviewResponse = v.object({
 });
 
 /** What `POST /pipeline/deal/:dealId/run` answers: the draft and the follow-up it scheduled. */
-export const RunDealResponse = v.object({ run: RunResponse, followup: FollowupResponse });
+export const RunDealResponse = v.object({
+  run: RunResponse,
+  followup: FollowupResponse,
+  /** What was done differently from the request (`tone-fallback`) or left empty (`merge-fields-missing`). */
+  warnings: v.array(v.object({ code: v.string(), field: v.optional(v.string()), message: v.string() })),
+});

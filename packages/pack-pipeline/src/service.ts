@@ -56,12 +56,25 @@ export async function requireDeal(ctx: PipelineContext, id: string): Promise<Pip
   return deal;
 }
 
-/** The template to use: the one asked for, else the first active one for channel (and tone). */
+/** A note in a reply about something done differently from what was asked (the request still succeeded). */
+export interface Warning {
+  /** Stable code: `tone-fallback`, `merge-fields-missing`. */
+  readonly code: string;
+  /** The request field concerned, when there is one. */
+  readonly field?: string;
+  readonly message: string;
+}
+
+/**
+ * The template to use: the one asked for, else the first active one for channel and tone, else
+ * (when no template has that tone) the first active one for the channel — with a `tone-fallback`
+ * warning saying so, never silently.
+ */
 export async function pickTemplate(
   ctx: PipelineContext,
   want: { template_id?: string | undefined; channel: Channel; tone?: Tone | undefined },
-): Promise<Stored<Template> | null> {
-  if (want.template_id) return ctx.storage.templates.get(want.template_id);
+): Promise<{ template: Stored<Template> | null; warnings: Warning[] }> {
+  if (want.template_id) return { template: await ctx.storage.templates.get(want.template_id), warnings: [] };
   const where = { channel: want.channel, active: true } as const;
   if (want.tone) {
     const exact = await ctx.storage.templates.list({
@@ -69,10 +82,31 @@ export async function pickTemplate(
       limit: 1,
       order: "asc",
     });
-    if (exact.items[0]) return exact.items[0];
+    if (exact.items[0]) return { template: exact.items[0], warnings: [] };
   }
-  const any = await ctx.storage.templates.list({ where, limit: 1, order: "asc" });
-  return any.items[0] ?? null;
+  const any = (await ctx.storage.templates.list({ where, limit: 1, order: "asc" })).items[0] ?? null;
+  const warnings: Warning[] =
+    any && want.tone
+      ? [
+          {
+            code: "tone-fallback",
+            field: "tone",
+            message: `No active ${want.channel} template has tone '${want.tone}'; used '${any.id}' (${any.tone}) instead`,
+          },
+        ]
+      : [];
+  return { template: any, warnings };
+}
+
+/** A warning listing known merge fields that rendered empty in a draft, or none. */
+export function missingFieldsWarning(missing: readonly string[]): Warning[] {
+  if (missing.length === 0) return [];
+  return [
+    {
+      code: "merge-fields-missing",
+      message: `These merge fields had no value and rendered empty: ${missing.map((f) => `{{${f}}}`).join(", ")}`,
+    },
+  ];
 }
 
 /** Fill a template from a deal, the chosen offer and the configured sender (nothing stored). */

@@ -7,6 +7,7 @@ import {
   configOf,
   draftRun,
   INACTIVE_STAGES,
+  missingFieldsWarning,
   moneyField,
   newFollowup,
   pickTemplate,
@@ -39,7 +40,11 @@ export const runDeal = route({
       );
     }
     const channel = body.channel ?? "sms";
-    const template = await pickTemplate(ctx, { template_id: body.template_id, channel, tone: body.tone });
+    const { template, warnings } = await pickTemplate(ctx, {
+      template_id: body.template_id,
+      channel,
+      tone: body.tone,
+    });
     if (!template) {
       throw body.template_id
         ? new ProblemError(422, "unknown-template", `No template '${body.template_id}'`, {
@@ -79,7 +84,11 @@ export const runDeal = route({
         offer,
       ),
     );
-    return reply(201, { run, followup }, { location: `/pipeline/runs/${run.id}` });
+    return reply(
+      201,
+      { run, followup, warnings: [...warnings, ...missingFieldsWarning(run.missing_fields)] },
+      { location: `/pipeline/runs/${run.id}` },
+    );
   },
 });
 

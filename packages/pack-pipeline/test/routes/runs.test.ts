@@ -78,6 +78,40 @@ describe("pipeline run routes", () => {
     expect(res.body.errors[0]).toMatchObject({ field: "offer_price", pointer: "/body/offer_price" });
   });
 
+  it("should say so in warnings when the requested tone has no template (#17)", async () => {
+    const deal = await seedWithDeal(host);
+    const res = await call(host, "POST", `/pipeline/deal/${deal.id}/run`, { channel: "sms", tone: "firm" });
+    expect(res.status).toBe(201);
+    expect(res.body.run).toMatchObject({ template_id: "tpl_default_sms", tone: "friendly" });
+    expect(res.body.warnings).toEqual([
+      {
+        code: "tone-fallback",
+        field: "tone",
+        message: "No active sms template has tone 'firm'; used 'tpl_default_sms' (friendly) instead",
+      },
+    ]);
+    const firm = await call(host, "POST", "/pipeline/templates", {
+      name: "Firm sms",
+      channel: "sms",
+      tone: "firm",
+      body: "{{deal.seller_name}}, last call on {{deal.address}}.",
+    });
+    const exact = await call(host, "POST", `/pipeline/deal/${deal.id}/run`, { channel: "sms", tone: "firm" });
+    expect(exact.body.run.template_id).toBe(firm.body.id);
+    expect(exact.body.warnings).toEqual([]);
+  });
+
+  it("should warn about merge fields that rendered empty", async () => {
+    const deal = await seedWithDeal(host, { seller_name: null });
+    const res = await call(host, "POST", `/pipeline/deal/${deal.id}/run`, { channel: "sms" });
+    expect(res.body.warnings).toEqual([
+      {
+        code: "merge-fields-missing",
+        message: "These merge fields had no value and rendered empty: {{deal.seller_name}}",
+      },
+    ]);
+  });
+
   it("should answer 404 for an unknown deal and 409 for a dead one", async () => {
     const deal = await seedWithDeal(host);
     expect((await call(host, "POST", "/pipeline/deal/deal_nope/run", {})).status).toBe(404);
