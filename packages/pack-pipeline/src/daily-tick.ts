@@ -84,6 +84,7 @@ export async function dailyTick(
               draft_run_id: null,
               completed_at: null,
               offer_price_minor: null,
+              notes: null,
             },
             { id },
           ),

@@ -30,6 +30,7 @@ export const pipeline = definePack({
     runs.listRuns,
     runs.getRun,
     runs.markSent,
+    followups.createFollowup,
     followups.listFollowups,
     followups.getFollowup,
     followups.completeFollowupRoute,

@@ -63,7 +63,8 @@ export type Run = v.InferOutput<typeof Run>;
 /** Stored follow-up task. */
 export const Followup = v.object({
   deal_id: v.nullable(v.string()),
-  source: v.picklist(["deal", "bill_reminder"]),
+  /** `deal` follow-up, imported `bill_reminder`, or a personal `reminder` without a deal. */
+  source: v.picklist(["deal", "bill_reminder", "reminder"]),
   /** The upstream record (bill reminder id) for imported follow-ups. */
   source_id: v.nullable(v.string()),
   title: v.string(),
@@ -80,6 +81,7 @@ export const Followup = v.object({
   completed_at: v.nullable(v.string()),
   /** The offer the user chose when starting the chain (minor units of the deal's currency). */
   offer_price_minor: v.optional(v.nullable(v.number()), null),
+  notes: v.optional(v.nullable(v.string()), null),
 });
 export type Followup = v.InferOutput<typeof Followup>;
 
@@ -144,6 +146,34 @@ export const MarkSentBody = v.strictObject({
     ),
   ),
 });
+
+const notes = v.optional(v.nullable(text(2000)), null);
+
+/** POST /pipeline/followups body: a deal follow-up, or a personal reminder without a deal. */
+export const CreateFollowupBody = v.variant(
+  "kind",
+  [
+    v.strictObject({
+      kind: v.literal("deal"),
+      deal_id: idParam,
+      /** Default: today + `followup_days`. */
+      due_date: v.optional(isoDate),
+      title: v.optional(requiredText(200)),
+      channel: v.optional(channel, "sms"),
+      tone: v.optional(tone, "friendly"),
+      offer_price,
+      notes,
+    }),
+    v.strictObject({
+      kind: v.literal("reminder"),
+      title: requiredText(200),
+      due_date: isoDate,
+      notes,
+    }),
+  ],
+  "must be 'deal' or 'reminder'",
+);
+export type CreateFollowupBody = v.InferOutput<typeof CreateFollowupBody>;
 
 /** POST /pipeline/followups/:id/complete body. */
 export const CompleteFollowupBody = v.optional(

@@ -287,14 +287,18 @@ export function newFollowup(
     channel: Channel;
     tone: Tone;
     offer_price_minor: number | null;
+    /** Overrides `days` when given. */
+    due_date?: string | undefined;
+    title?: string | undefined;
+    notes?: string | null | undefined;
   },
 ): Promise<Stored<Followup>> {
   return ctx.storage.followups.create({
     deal_id: deal.id,
     source: "deal",
     source_id: null,
-    title: `Follow up on ${dealAddress(deal) ?? deal.id}`,
-    due_date: addDays(today(ctx), opts.days),
+    title: opts.title ?? `Follow up on ${dealAddress(deal) ?? deal.id}`,
+    due_date: opts.due_date ?? addDays(today(ctx), opts.days),
     status: "open",
     stop_reason: null,
     sequence: opts.sequence,
@@ -305,6 +309,7 @@ export function newFollowup(
     draft_run_id: null,
     completed_at: null,
     offer_price_minor: opts.offer_price_minor,
+    notes: opts.notes ?? null,
   });
 }
 

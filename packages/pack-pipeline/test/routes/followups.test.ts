@@ -174,4 +174,107 @@ describe("pipeline follow-ups and daily tick", () => {
     expect(tick.result.drafted).toEqual([`run_${followup.id}_20260506`]);
     expect((await call(host, "POST", "/pipeline/daily_tick")).body.drafted).toEqual([]);
   });
+
+  describe("POST /pipeline/followups (#17)", () => {
+    it("should create a personal reminder without a deal, listed in the brief when due and completable", async () => {
+      const res = await call(host, "POST", "/pipeline/followups", {
+        kind: "reminder",
+        title: "Renew the LLC filing",
+        due_date: "2026-05-05",
+        notes: "State portal",
+      });
+      expect(res.status).toBe(201);
+      expect(res.headers.get("location")).toBe(`/pipeline/followups/${res.body.id}`);
+      expect(res.body).toMatchObject({
+        source: "reminder",
+        deal_id: null,
+        title: "Renew the LLC filing",
+        due_date: "2026-05-05",
+        notes: "State portal",
+        status: "open",
+      });
+      c.advanceDays(1);
+      const tick = await call(host, "POST", "/pipeline/daily_tick");
+      expect(tick.body.drafted).toEqual([]);
+      const brief = (await call(host, "GET", "/brief")).body.sections.find(
+        (s: { pack: string }) => s.pack === "pipeline",
+      );
+      expect(brief.data.due_followups).toEqual([
+        expect.objectContaining({ id: res.body.id, source: "reminder", title: "Renew the LLC filing" }),
+      ]);
+      const done = await call(host, "POST", `/pipeline/followups/${res.body.id}/complete`, {});
+      expect(done.status).toBe(200);
+      expect(done.body).toMatchObject({ followup: { status: "done" }, next: null });
+    });
+
+    it("should create a deal follow-up the tick drafts, superseding the deal's open chain", async () => {
+      const deal = await seedWithDeal(host);
+      const first = (await call(host, "POST", `/pipeline/deal/${deal.id}/run`, {})).body;
+      const res = await call(host, "POST", "/pipeline/followups", {
+        kind: "deal",
+        deal_id: deal.id,
+        due_date: "2026-05-05",
+        channel: "email",
+        offer_price: "99000",
+        title: "Call back after the inspection",
+      });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({
+        source: "deal",
+        deal_id: deal.id,
+        title: "Call back after the inspection",
+        channel: "email",
+        tone: "friendly",
+        sequence: 1,
+        offer_price_minor: 9_900_000,
+      });
+      expect((await call(host, "GET", `/pipeline/followups/${first.followup.id}`)).body.stop_reason).toBe(
+        "superseded",
+      );
+      c.advanceDays(1);
+      const tick = await call(host, "POST", "/pipeline/daily_tick");
+      expect(tick.body.drafted).toEqual([`run_${res.body.id}_20260505`]);
+      const run = (await call(host, "GET", `/pipeline/runs/${tick.body.drafted[0]}`)).body;
+      expect(run).toMatchObject({ channel: "email", for_followup_id: res.body.id });
+      expect(run.body).toContain("Our offer is 99000.00 USD.");
+    });
+
+    it("should default a deal follow-up's due date to followup_days from today", async () => {
+      const deal = await seedWithDeal(host);
+      const res = await call(host, "POST", "/pipeline/followups", { kind: "deal", deal_id: deal.id });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({
+        due_date: "2026-05-07",
+        channel: "sms",
+        title: "Follow up on 12 Elm St",
+      });
+    });
+
+    it.each([
+      ["an unknown kind", { kind: "task", title: "x", due_date: "2026-05-05" }, "kind"],
+      ["a reminder without a title", { kind: "reminder", due_date: "2026-05-05" }, "title"],
+      ["a reminder without a due date", { kind: "reminder", title: "x" }, "due_date"],
+      ["a malformed due date", { kind: "reminder", title: "x", due_date: "05/05/2026" }, "due_date"],
+      ["a due date in the past", { kind: "reminder", title: "x", due_date: "2026-05-03" }, "due_date"],
+      ["a deal follow-up without a deal", { kind: "deal" }, "deal_id"],
+      ["an unknown field", { kind: "reminder", title: "x", due_date: "2026-05-05", deal_id: "d" }, "deal_id"],
+      ["a bad channel", { kind: "deal", deal_id: "deal_x", channel: "fax" }, "channel"],
+    ])("should answer 400 naming the field for %s", async (_what, body, field) => {
+      const res = await call(host, "POST", "/pipeline/followups", body);
+      expect(res.status).toBe(400);
+      expect(res.headers.get("content-type")).toContain("application/problem+json");
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    });
+
+    it("should answer 404 for an unknown deal and 409 for a dead one", async () => {
+      expect(
+        (await call(host, "POST", "/pipeline/followups", { kind: "deal", deal_id: "deal_nope" })).status,
+      ).toBe(404);
+      const deal = await seedWithDeal(host);
+      await call(host, "PATCH", `/wholesale/deals/${deal.id}`, { stage: "dead" });
+      const res = await call(host, "POST", "/pipeline/followups", { kind: "deal", deal_id: deal.id });
+      expect(res.status).toBe(409);
+      expect(res.body.type).toMatch(/deal-inactive$/);
+    });
+  });
 });
