@@ -1,14 +1,13 @@
 import { addDays, formatMoney } from "@valhalla/runtime";
 import type { PipelineDeal } from "./contracts.js";
+import { inactiveReason, stopDealFollowups } from "./followup-chain.js";
 import {
   configOf,
   createIfAbsent,
   digest,
   draftRun,
   INACTIVE_STAGES,
-  inactiveReason,
   pickTemplate,
-  stopDealFollowups,
   today,
 } from "./service.js";
 import type { PipelineContext } from "./storage.js";
@@ -83,6 +82,7 @@ export async function dailyTick(
               parent_id: null,
               draft_run_id: null,
               completed_at: null,
+              redrafts: 0,
               offer_price_minor: null,
               notes: null,
             },
@@ -127,7 +127,9 @@ export async function dailyTick(
       report.skipped.push({ followup_id: fu.id, reason: `no active ${fu.channel} template` });
       continue;
     }
-    const runId = `run_${fu.id}_${day.replaceAll("-", "")}`;
+    // A draft whose approval was rejected keeps its id; the next one counts on (`_r1`, `_r2` …).
+    const redrafts = fu.redrafts ?? 0;
+    const runId = `run_${fu.id}_${day.replaceAll("-", "")}${redrafts > 0 ? `_r${redrafts}` : ""}`;
     const { created } = await createIfAbsent(
       () =>
         ctx.storage.runs.create(

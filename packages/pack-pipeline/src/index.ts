@@ -1,6 +1,7 @@
 /**
  * @module @valhalla/pack-pipeline — deal→message drafts, follow-up chains and the daily tick.
  */
+export { applyApprovalRejected } from "./apply-sent.js";
 export {
   type BillReminder,
   type BillsRemindersApi,

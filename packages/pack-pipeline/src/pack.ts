@@ -1,4 +1,5 @@
 import { definePack } from "@valhalla/runtime";
+import { applyApprovalRejected, applySent } from "./apply-sent.js";
 import { pipelineBrief, pipelineReadiness, pipelineSeed } from "./brief.js";
 import { billsReminders, dealsService } from "./contracts.js";
 import { dailyTick } from "./daily-tick.js";
@@ -7,7 +8,6 @@ import * as followups from "./routes/followups.js";
 import * as runs from "./routes/runs.js";
 import * as templates from "./routes/templates.js";
 import { PipelineConfig } from "./schemas.js";
-import { applySent } from "./service.js";
 import { storage } from "./storage.js";
 
 /** Pipeline: deal → drafted messages, follow-up chains and the daily tick. */
@@ -30,6 +30,7 @@ export const pipeline = definePack({
     runs.listRuns,
     runs.getRun,
     runs.markSent,
+    runs.approvalRejected,
     followups.createFollowup,
     followups.listFollowups,
     followups.getFollowup,
@@ -42,6 +43,11 @@ export const pipeline = definePack({
   daily: (ctx) => dailyTick(ctx),
   readiness: pipelineReadiness,
   seed: pipelineSeed,
-  outbound: { "mark-sent": (ctx, payload) => applySent(ctx, payload as Parameters<typeof applySent>[1]) },
+  outbound: {
+    "mark-sent": (ctx, payload) => applySent(ctx, payload as Parameters<typeof applySent>[1]),
+    // Not an action of its own: the host calls `<kind>:rejected` when it rejects a `<kind>` approval.
+    "mark-sent:rejected": (ctx, payload) =>
+      applyApprovalRejected(ctx, payload as Parameters<typeof applyApprovalRejected>[1]),
+  },
   migrations: [defaultEmailOffer],
 });

@@ -60,3 +60,9 @@ export const RunDealResponse = v.object({
   /** What was done differently from the request (`tone-fallback`) or left empty (`merge-fields-missing`). */
   warnings: v.array(v.object({ code: v.string(), field: v.optional(v.string()), message: v.string() })),
 });
+
+/** What `POST /pipeline/runs/:id/approval_rejected` answers: the rejected run and the follow-up freed for a new draft. */
+export const ApprovalRejectedResponse = v.object({
+  run: RunResponse,
+  followup: v.nullable(FollowupResponse),
+});

@@ -10,8 +10,11 @@ export const TONES = ["friendly", "professional", "firm"] as const;
 export const SEND_RESULTS = ["delivered", "no_answer", "left_voicemail", "replied", "bounced"] as const;
 /** Follow-up lifecycle. */
 export const FOLLOWUP_STATUSES = ["open", "done", "stopped"] as const;
-/** Run lifecycle: `cancelled` when its deal died, closed or was replied to, or its chain was superseded. */
-export const RUN_STATUSES = ["draft", "pending_approval", "sent", "cancelled"] as const;
+/**
+ * Run lifecycle: `cancelled` when its deal died, closed or was replied to, or its chain was
+ * superseded; `rejected` when the approval its "mark sent" waited on was rejected.
+ */
+export const RUN_STATUSES = ["draft", "pending_approval", "sent", "cancelled", "rejected"] as const;
 /** Run statuses that still wait for a send. */
 export const UNSENT_STATUSES: ReadonlySet<string> = new Set(["draft", "pending_approval"]);
 
@@ -57,6 +60,9 @@ export const Run = v.object({
   /** When and why an unsent draft was cancelled (deal dead/closed/missing, replied, superseded). */
   cancelled_at: v.optional(v.nullable(v.string()), null),
   cancel_reason: v.optional(v.nullable(v.string()), null),
+  /** When and why the approval in `approval_id` was rejected. */
+  rejected_at: v.optional(v.nullable(v.string()), null),
+  reject_reason: v.optional(v.nullable(v.string()), null),
 });
 export type Run = v.InferOutput<typeof Run>;
 
@@ -82,6 +88,8 @@ export const Followup = v.object({
   /** The offer the user chose when starting the chain (minor units of the deal's currency). */
   offer_price_minor: v.optional(v.nullable(v.number()), null),
   notes: v.optional(v.nullable(v.string()), null),
+  /** Drafts of this follow-up whose approval was rejected; the next draft's id counts on from it. */
+  redrafts: v.optional(v.number(), 0),
 });
 export type Followup = v.InferOutput<typeof Followup>;
 
@@ -174,6 +182,13 @@ export const CreateFollowupBody = v.variant(
   "must be 'deal' or 'reminder'",
 );
 export type CreateFollowupBody = v.InferOutput<typeof CreateFollowupBody>;
+
+/** POST /pipeline/runs/:id/approval_rejected body. */
+export const ApprovalRejectedBody = v.strictObject({
+  /** The approval that was rejected; must be the one the run waits on. */
+  approval_id: idParam,
+  reason: v.optional(v.nullable(text(500)), null),
+});
 
 /** POST /pipeline/followups/:id/complete body. */
 export const CompleteFollowupBody = v.optional(

@@ -1,18 +1,10 @@
 import { idParam, ProblemError, queryInt, replyRecord, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
 import { dailyTick } from "../daily-tick.js";
+import { completeFollowup, newFollowup, stopDealFollowups } from "../followup-chain.js";
 import { CompleteFollowupResponse, DailyTickResponse, FollowupResponse } from "../responses.js";
 import { CompleteFollowupBody, CreateFollowupBody, ListFollowupsQuery } from "../schemas.js";
-import {
-  completeFollowup,
-  configOf,
-  INACTIVE_STAGES,
-  moneyField,
-  newFollowup,
-  requireDeal,
-  stopDealFollowups,
-  today,
-} from "../service.js";
+import { configOf, INACTIVE_STAGES, moneyField, requireDeal, today } from "../service.js";
 import type { PipelineContext } from "../storage.js";
 
 const route = routeFor<PipelineContext>();
@@ -56,6 +48,7 @@ function newReminder(ctx: PipelineContext, body: Extract<CreateFollowupBody, { k
     parent_id: null,
     draft_run_id: null,
     completed_at: null,
+    redrafts: 0,
     offer_price_minor: null,
     notes: body.notes,
   });

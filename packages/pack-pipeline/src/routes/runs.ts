@@ -1,18 +1,17 @@
 import { idParam, ProblemError, reply, replyRecord, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
-import { RunDealResponse, RunResponse } from "../responses.js";
-import { ListRunsQuery, MarkSentBody, RunDealBody } from "../schemas.js";
+import { applyApprovalRejected, assertNotCancelled } from "../apply-sent.js";
+import { newFollowup, stopDealFollowups } from "../followup-chain.js";
+import { ApprovalRejectedResponse, RunDealResponse, RunResponse } from "../responses.js";
+import { ApprovalRejectedBody, ListRunsQuery, MarkSentBody, RunDealBody } from "../schemas.js";
 import {
-  assertNotCancelled,
   configOf,
   draftRun,
   INACTIVE_STAGES,
   missingFieldsWarning,
   moneyField,
-  newFollowup,
   pickTemplate,
   requireDeal,
-  stopDealFollowups,
 } from "../service.js";
 import type { PipelineContext } from "../storage.js";
 
@@ -171,4 +170,19 @@ export const markSent = route({
     }
     return replyRecord(200, await ctx.storage.runs.require(run.id));
   },
+});
+
+export const approvalRejected = route({
+  method: "POST",
+  path: "/runs/:id/approval_rejected",
+  summary: "Tell the pipeline the approval a run's 'mark sent' waited on was rejected",
+  description:
+    "Called by the host when it rejects a `mark-sent` approval (or by an operator): the run becomes `rejected` with `reject_reason`, and the follow-up it answered lets go of it so the next daily tick drafts a new one. Idempotent for the same approval; 409 `approval-mismatch` when the run is not waiting on `approval_id`.",
+  scope: "write",
+  params: IdParams,
+  body: ApprovalRejectedBody,
+  response: { status: 200, schema: ApprovalRejectedResponse },
+  errors: [400, 404, 409],
+  handler: async ({ params, body, ctx }) =>
+    applyApprovalRejected(ctx, { run_id: params.id, approval_id: body.approval_id, reason: body.reason }),
 });
