@@ -101,7 +101,8 @@ export const rateString = v.pipe(
     'must be a decimal fraction from "0" to "1" such as "0.70"',
   ),
 );
-const nonNegativeMoney = v.pipe(
+/** A non-negative decimal-string amount. */
+export const nonNegativeMoney = v.pipe(
   decimalString,
   v.check((s) => !s.startsWith("-"), "must not be negative"),
 );
@@ -124,19 +125,22 @@ const RepairItemBody = v.strictObject({
   amount: nonNegativeMoney,
 });
 
-const beds = v.pipe(
+/** Bedrooms, 0–500. */
+export const beds = v.pipe(
   v.number("must be a number"),
   v.integer("must be a whole number"),
   v.minValue(0, "must be at least 0"),
   v.maxValue(500, "must be at most 500"),
 );
-const baths = v.pipe(
+/** Baths in halves, 0–500. */
+export const baths = v.pipe(
   v.number("must be a number"),
   v.minValue(0, "must be at least 0"),
   v.maxValue(500, "must be at most 500"),
   v.check((n) => Number.isInteger(n * 2), "must be a whole or half number such as 2.5"),
 );
-const sqft = v.pipe(
+/** Square feet, 1–10,000,000. */
+export const sqft = v.pipe(
   v.number("must be a number"),
   v.integer("must be a whole number"),
   v.minValue(1, "must be at least 1"),
