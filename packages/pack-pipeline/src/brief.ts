@@ -61,15 +61,19 @@ export async function pipelineReadiness(ctx: PipelineContext): Promise<Readiness
   return items;
 }
 
+/**
+ * The seeded email quotes the offer the user chose, never the MAO (the most the user would pay),
+ * and signs with the configured sender; empty signature lines are dropped when rendering.
+ */
+export const DEFAULT_EMAIL_BODY =
+  "Hi {{deal.seller_name}},\n\nI wanted to follow up on {{deal.address}}. Our offer is {{deal.offer_price}}. Would you like to talk this week?\n\n{{sender.name}}\n{{sender.company}}\n{{sender.phone}}\n{{sender.email}}";
+
 const DEFAULTS = {
   sms: {
     subject: null,
     body: "Hi {{deal.seller_name}}, following up about {{deal.address}}. Are you still open to an offer?",
   },
-  email: {
-    subject: "About {{deal.address}}",
-    body: "Hi {{deal.seller_name}},\n\nI wanted to follow up on {{deal.address}}. We can offer up to {{deal.mao}}. Would you like to talk this week?",
-  },
+  email: { subject: "About {{deal.address}}", body: DEFAULT_EMAIL_BODY },
   call_note: { subject: null, body: "Call {{deal.seller_name}} about {{deal.address}} (MAO {{deal.mao}})." },
 } as const;
 

@@ -16,6 +16,10 @@ export interface PipelineDeal {
   readonly address?: string | null;
   readonly property_address?: string | null;
   readonly mao_minor?: number | null;
+  /** The offer made to the seller, when the provider records one (minor units of `currency`). */
+  readonly offer_price_minor?: number | null;
+  /** The price under contract. */
+  readonly contract_price_minor?: number | null;
   readonly currency?: string;
   readonly seller_name?: string | null;
   /** The recipient's IANA zone, under either name. */

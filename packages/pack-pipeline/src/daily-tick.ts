@@ -1,4 +1,6 @@
 import { addDays, formatMoney } from "@valhalla/runtime";
+import type { PipelineDeal } from "./contracts.js";
+import { inactiveReason, stopDealFollowups } from "./followup-chain.js";
 import {
   configOf,
   createIfAbsent,
@@ -6,7 +8,6 @@ import {
   draftRun,
   INACTIVE_STAGES,
   pickTemplate,
-  stopDealFollowups,
   today,
 } from "./service.js";
 import type { PipelineContext } from "./storage.js";
@@ -20,9 +21,13 @@ export interface DailyTickReport {
   readonly drafted: string[];
   /** Due follow-ups that already had a draft. */
   readonly already_drafted: string[];
-  /** Follow-ups stopped because their deal is dead, closed or gone. */
+  /** Follow-ups stopped because their deal is dead, closed or gone (due or not). */
   readonly stopped: string[];
+  /** Unsent drafts cancelled with them. */
+  readonly cancelled: string[];
   readonly skipped: { followup_id: string; reason: string }[];
+  /** Drafts made differently from the follow-up's wish (its tone had no active template). */
+  readonly warnings: { followup_id: string; code: string; message: string }[];
   /** Due follow-ups left for the next tick because of `limit`. */
   deferred: number;
 }
@@ -45,7 +50,9 @@ export async function dailyTick(
     drafted: [],
     already_drafted: [],
     stopped: [],
+    cancelled: [],
     skipped: [],
+    warnings: [],
     deferred: 0,
   };
 
@@ -75,6 +82,9 @@ export async function dailyTick(
               parent_id: null,
               draft_run_id: null,
               completed_at: null,
+              redrafts: 0,
+              offer_price_minor: null,
+              notes: null,
             },
             { id },
           ),
@@ -84,8 +94,25 @@ export async function dailyTick(
     }
   }
 
+  // One read per deal per tick, however many of its follow-ups are open.
+  const deals = new Map<string, Promise<PipelineDeal | null>>();
+  const dealOf = (id: string) => {
+    let deal = deals.get(id);
+    if (!deal) deals.set(id, (deal = ctx.deps.deals.get(id)));
+    return deal;
+  };
   for await (const fu of ctx.storage.followups.iterate({ where: { status: "open" }, order: "asc" })) {
-    if (fu.source !== "deal" || !fu.deal_id || fu.due_date > day) continue;
+    if (fu.source !== "deal" || !fu.deal_id) continue;
+    // The deal is checked before anything else: a drafted or not-yet-due follow-up of a dead deal
+    // must stop too, or it would be listed as due (and its draft as awaiting send) forever.
+    const deal = await dealOf(fu.deal_id);
+    if (!deal || INACTIVE_STAGES.has(deal.stage)) {
+      const out = await stopDealFollowups(ctx, fu.deal_id, inactiveReason(deal));
+      report.stopped.push(...out.stopped);
+      report.cancelled.push(...out.cancelled);
+      continue;
+    }
+    if (fu.due_date > day) continue;
     if (fu.draft_run_id) {
       report.already_drafted.push(fu.id);
       continue;
@@ -94,27 +121,29 @@ export async function dailyTick(
       report.deferred++;
       continue;
     }
-    const deal = await ctx.deps.deals.get(fu.deal_id);
-    if (!deal || INACTIVE_STAGES.has(deal.stage)) {
-      report.stopped.push(
-        ...(await stopDealFollowups(ctx, fu.deal_id, deal ? `deal_${deal.stage}` : "deal_missing")),
-      );
-      continue;
-    }
-    const template = await pickTemplate(ctx, { channel: fu.channel, tone: fu.tone });
+    const { template, warnings } = await pickTemplate(ctx, { channel: fu.channel, tone: fu.tone });
+    report.warnings.push(...warnings.map((w) => ({ followup_id: fu.id, code: w.code, message: w.message })));
     if (!template) {
       report.skipped.push({ followup_id: fu.id, reason: `no active ${fu.channel} template` });
       continue;
     }
-    const runId = `run_${fu.id}_${day.replaceAll("-", "")}`;
+    // A draft whose approval was rejected keeps its id; the next one counts on (`_r1`, `_r2` …).
+    const redrafts = fu.redrafts ?? 0;
+    const runId = `run_${fu.id}_${day.replaceAll("-", "")}${redrafts > 0 ? `_r${redrafts}` : ""}`;
     const { created } = await createIfAbsent(
       () =>
         ctx.storage.runs.create(
-          draftRun(ctx, deal, template, {
-            origin: "daily_tick",
-            for_followup_id: fu.id,
-            next_followup_id: null,
-          }),
+          draftRun(
+            ctx,
+            deal,
+            template,
+            {
+              origin: "daily_tick",
+              for_followup_id: fu.id,
+              next_followup_id: null,
+            },
+            fu.offer_price_minor ?? null,
+          ),
           { id: runId },
         ),
       () => ctx.storage.runs.get(runId),

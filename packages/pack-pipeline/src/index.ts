@@ -1,6 +1,7 @@
 /**
  * @module @valhalla/pack-pipeline — deal→message drafts, follow-up chains and the daily tick.
  */
+export { applyApprovalRejected } from "./apply-sent.js";
 export {
   type BillReminder,
   type BillsRemindersApi,
@@ -10,7 +11,7 @@ export {
   type PipelineDeal,
 } from "./contracts.js";
 export { type DailyTickReport, dailyTick } from "./daily-tick.js";
-export { MERGE_FIELDS } from "./merge-fields.js";
+export { MERGE_FIELDS, type MergeSource, type SenderProfile } from "./merge-fields.js";
 export { pipeline, pipeline as default } from "./pack.js";
 export { inSendWindow, nextSendTime, SEND_WINDOW } from "./quiet-hours.js";
 export {

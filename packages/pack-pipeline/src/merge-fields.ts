@@ -1,18 +1,48 @@
 import { formatMoney, ProblemError } from "@valhalla/runtime";
 import type { PipelineDeal } from "./contracts.js";
 
-/** Merge fields a template may use, and how each is read from a deal. */
-export const MERGE_FIELDS: Readonly<Record<string, (deal: PipelineDeal) => string | null>> = {
-  "deal.id": (d) => d.id,
-  "deal.address": (d) => dealAddress(d),
-  "deal.seller_name": (d) => (typeof d.seller_name === "string" && d.seller_name ? d.seller_name : null),
-  "deal.stage": (d) => d.stage,
-  // Money stays integer minor units until here; the draft shows the decimal and the currency.
-  "deal.mao": (d) =>
-    typeof d.mao_minor === "number" && Number.isSafeInteger(d.mao_minor)
-      ? `${formatMoney({ amount_minor: d.mao_minor, currency: d.currency ?? "USD" })} ${d.currency ?? "USD"}`
-      : null,
-  "deal.currency": (d) => d.currency ?? null,
+/** Who signs the messages: `config.pipeline.sender`. @public */
+export interface SenderProfile {
+  readonly name: string;
+  readonly company?: string | undefined;
+  readonly phone?: string | undefined;
+  readonly email?: string | undefined;
+}
+
+/** What a template is filled from: the deal, the offer the user chose, and the sender profile. @public */
+export interface MergeSource {
+  readonly deal: PipelineDeal;
+  /** The offer chosen for this message (run body or the follow-up chain), else the deal's own. */
+  readonly offer_price_minor?: number | null | undefined;
+  readonly sender?: SenderProfile | undefined;
+}
+
+// Money stays integer minor units until here; the draft shows the decimal and the currency.
+const money = (minor: number | null | undefined, currency: string | undefined): string | null => {
+  if (typeof minor !== "number" || !Number.isSafeInteger(minor)) return null;
+  const cur = currency ?? "USD";
+  return `${formatMoney({ amount_minor: minor, currency: cur })} ${cur}`;
+};
+const nonEmpty = (s: unknown): string | null => (typeof s === "string" && s ? s : null);
+
+/**
+ * Merge fields a template may use, and how each is read. `deal.mao` is the most the user would pay
+ * and is meant for the user's own notes; messages to a seller quote `deal.offer_price`.
+ * @public
+ */
+export const MERGE_FIELDS: Readonly<Record<string, (m: MergeSource) => string | null>> = {
+  "deal.id": (m) => m.deal.id,
+  "deal.address": (m) => dealAddress(m.deal),
+  "deal.seller_name": (m) => nonEmpty(m.deal.seller_name),
+  "deal.stage": (m) => m.deal.stage,
+  "deal.mao": (m) => money(m.deal.mao_minor, m.deal.currency),
+  "deal.offer_price": (m) => money(m.offer_price_minor ?? m.deal.offer_price_minor, m.deal.currency),
+  "deal.contract_price": (m) => money(m.deal.contract_price_minor, m.deal.currency),
+  "deal.currency": (m) => m.deal.currency ?? null,
+  "sender.name": (m) => nonEmpty(m.sender?.name),
+  "sender.company": (m) => nonEmpty(m.sender?.company),
+  "sender.phone": (m) => nonEmpty(m.sender?.phone),
+  "sender.email": (m) => nonEmpty(m.sender?.email),
 };
 
 const TOKEN = /\{\{\s*([^{}]*?)\s*\}\}/g;
@@ -55,15 +85,27 @@ export function assertMergeFields(parts: Readonly<Record<string, string | null |
   }
 }
 
-/** Fill a saved template from a deal; known fields without a value render empty and are listed. */
-export function renderTemplate(text: string, deal: PipelineDeal): { text: string; missing: string[] } {
+/**
+ * Fill a template; known fields without a value render empty and are listed in `missing`. A line
+ * made only of merge fields that all came out empty (a signature line without a phone) is dropped
+ * rather than left blank.
+ */
+export function renderTemplate(text: string, source: MergeSource): { text: string; missing: string[] } {
   const missing = new Set<string>();
-  const out = text.replace(TOKEN, (_m, name: string) => {
-    const value = MERGE_FIELDS[name]?.(deal) ?? null;
-    if (value === null) missing.add(name);
-    return value ?? "";
-  });
-  return { text: out, missing: [...missing] };
+  const lines: string[] = [];
+  for (const line of text.split("\n")) {
+    let filled = false;
+    const out = line.replace(TOKEN, (_m, name: string) => {
+      const value = MERGE_FIELDS[name]?.(source) ?? null;
+      if (value === null) missing.add(name);
+      else filled = true;
+      return value ?? "";
+    });
+    const onlyFields = line.replace(TOKEN, "").trim() === "" && line.trim() !== "";
+    if (onlyFields && !filled) continue;
+    lines.push(out);
+  }
+  return { text: lines.join("\n"), missing: [...missing] };
 }
 
 /** The deal's street address, whichever name its provider uses. */

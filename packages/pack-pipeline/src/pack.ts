@@ -1,12 +1,13 @@
 import { definePack } from "@valhalla/runtime";
+import { applyApprovalRejected, applySent } from "./apply-sent.js";
 import { pipelineBrief, pipelineReadiness, pipelineSeed } from "./brief.js";
 import { billsReminders, dealsService } from "./contracts.js";
 import { dailyTick } from "./daily-tick.js";
+import { defaultEmailOffer } from "./migrations/001-default-email-offer.js";
 import * as followups from "./routes/followups.js";
 import * as runs from "./routes/runs.js";
 import * as templates from "./routes/templates.js";
 import { PipelineConfig } from "./schemas.js";
-import { applySent } from "./service.js";
 import { storage } from "./storage.js";
 
 /** Pipeline: deal → drafted messages, follow-up chains and the daily tick. */
@@ -24,10 +25,13 @@ export const pipeline = definePack({
     templates.mergeFields,
     templates.getTemplate,
     templates.patchTemplate,
+    templates.previewTemplate,
     runs.runDeal,
     runs.listRuns,
     runs.getRun,
     runs.markSent,
+    runs.approvalRejected,
+    followups.createFollowup,
     followups.listFollowups,
     followups.getFollowup,
     followups.completeFollowupRoute,
@@ -39,6 +43,11 @@ export const pipeline = definePack({
   daily: (ctx) => dailyTick(ctx),
   readiness: pipelineReadiness,
   seed: pipelineSeed,
-  outbound: { "mark-sent": (ctx, payload) => applySent(ctx, payload as Parameters<typeof applySent>[1]) },
-  migrations: [],
+  outbound: {
+    "mark-sent": (ctx, payload) => applySent(ctx, payload as Parameters<typeof applySent>[1]),
+    // Not an action of its own: the host calls `<kind>:rejected` when it rejects a `<kind>` approval.
+    "mark-sent:rejected": (ctx, payload) =>
+      applyApprovalRejected(ctx, payload as Parameters<typeof applyApprovalRejected>[1]),
+  },
+  migrations: [defaultEmailOffer],
 });

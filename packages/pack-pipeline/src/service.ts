@@ -1,22 +1,21 @@
 import { createHash } from "node:crypto";
-import { addDays, ConflictError, isTimeZone, ProblemError, type Stored, todayIn } from "@valhalla/runtime";
+import {
+  ConflictError,
+  isTimeZone,
+  MoneyError,
+  ProblemError,
+  parseMoney,
+  type Stored,
+  todayIn,
+} from "@valhalla/runtime";
 import * as v from "valibot";
 import type { PipelineDeal } from "./contracts.js";
-import { dealAddress, renderTemplate } from "./merge-fields.js";
-import { inSendWindow, nextSendTime } from "./quiet-hours.js";
-import {
-  type Channel,
-  type Followup,
-  PipelineConfig,
-  type Run,
-  type SEND_RESULTS,
-  type Template,
-  type TONES,
-} from "./schemas.js";
+import { renderTemplate } from "./merge-fields.js";
+import { nextSendTime } from "./quiet-hours.js";
+import { type Channel, PipelineConfig, type Run, type Template, type TONES } from "./schemas.js";
 import type { PipelineContext } from "./storage.js";
 
 type Tone = (typeof TONES)[number];
-type SendResult = (typeof SEND_RESULTS)[number];
 
 /** Deal stages after which no follow-up is drafted. */
 export const INACTIVE_STAGES: ReadonlySet<string> = new Set(["dead", "closed"]);
@@ -46,12 +45,25 @@ export async function requireDeal(ctx: PipelineContext, id: string): Promise<Pip
   return deal;
 }
 
-/** The template to use: the one asked for, else the first active one for channel (and tone). */
+/** A note in a reply about something done differently from what was asked (the request still succeeded). */
+export interface Warning {
+  /** Stable code: `tone-fallback`, `merge-fields-missing`. */
+  readonly code: string;
+  /** The request field concerned, when there is one. */
+  readonly field?: string;
+  readonly message: string;
+}
+
+/**
+ * The template to use: the one asked for, else the first active one for channel and tone, else
+ * (when no template has that tone) the first active one for the channel — with a `tone-fallback`
+ * warning saying so, never silently.
+ */
 export async function pickTemplate(
   ctx: PipelineContext,
   want: { template_id?: string | undefined; channel: Channel; tone?: Tone | undefined },
-): Promise<Stored<Template> | null> {
-  if (want.template_id) return ctx.storage.templates.get(want.template_id);
+): Promise<{ template: Stored<Template> | null; warnings: Warning[] }> {
+  if (want.template_id) return { template: await ctx.storage.templates.get(want.template_id), warnings: [] };
   const where = { channel: want.channel, active: true } as const;
   if (want.tone) {
     const exact = await ctx.storage.templates.list({
@@ -59,10 +71,63 @@ export async function pickTemplate(
       limit: 1,
       order: "asc",
     });
-    if (exact.items[0]) return exact.items[0];
+    if (exact.items[0]) return { template: exact.items[0], warnings: [] };
   }
-  const any = await ctx.storage.templates.list({ where, limit: 1, order: "asc" });
-  return any.items[0] ?? null;
+  const any = (await ctx.storage.templates.list({ where, limit: 1, order: "asc" })).items[0] ?? null;
+  const warnings: Warning[] =
+    any && want.tone
+      ? [
+          {
+            code: "tone-fallback",
+            field: "tone",
+            message: `No active ${want.channel} template has tone '${want.tone}'; used '${any.id}' (${any.tone}) instead`,
+          },
+        ]
+      : [];
+  return { template: any, warnings };
+}
+
+/** A warning listing known merge fields that rendered empty in a draft, or none. */
+export function missingFieldsWarning(missing: readonly string[]): Warning[] {
+  if (missing.length === 0) return [];
+  return [
+    {
+      code: "merge-fields-missing",
+      message: `These merge fields had no value and rendered empty: ${missing.map((f) => `{{${f}}}`).join(", ")}`,
+    },
+  ];
+}
+
+/** Fill a template from a deal, the chosen offer and the configured sender (nothing stored). */
+export function renderDraft(
+  ctx: PipelineContext,
+  deal: PipelineDeal,
+  template: Pick<Template, "subject" | "body">,
+  offer_price_minor: number | null,
+): { subject: string | null; body: string; missing_fields: string[] } {
+  const source = { deal, offer_price_minor, sender: configOf(ctx).sender };
+  const body = renderTemplate(template.body, source);
+  const subject = template.subject ? renderTemplate(template.subject, source) : null;
+  return {
+    subject: subject?.text ?? null,
+    body: body.text,
+    missing_fields: [...new Set([...(subject?.missing ?? []), ...body.missing])],
+  };
+}
+
+/**
+ * Parse a decimal-string amount of the request body in `currency`.
+ * @throws ProblemError 400 naming the field (e.g. too many decimals for JPY)
+ */
+export function moneyField(field: string, value: string, currency: string): number {
+  try {
+    return parseMoney(value, currency).amount_minor;
+  } catch (err) {
+    if (!(err instanceof MoneyError)) throw err;
+    throw new ProblemError(400, "validation-failed", `Invalid body: '${field}' ${err.message}`, {
+      errors: [{ pointer: `/body/${field}`, field, message: err.message }],
+    });
+  }
 }
 
 /** Build a draft run record from a deal and template (not stored). */
@@ -71,18 +136,16 @@ export function draftRun(
   deal: PipelineDeal,
   template: Stored<Template>,
   extra: Pick<Run, "origin" | "for_followup_id" | "next_followup_id">,
+  offer_price_minor: number | null = null,
 ): Run {
-  const body = renderTemplate(template.body, deal);
-  const subject = template.subject ? renderTemplate(template.subject, deal) : null;
+  const draft = renderDraft(ctx, deal, template, offer_price_minor);
   const zone = recipientZone(ctx, deal);
   return {
     deal_id: deal.id,
     template_id: template.id,
     channel: template.channel,
     tone: template.tone,
-    subject: subject?.text ?? null,
-    body: body.text,
-    missing_fields: [...new Set([...(subject?.missing ?? []), ...body.missing])],
+    ...draft,
     day: today(ctx),
     recipient_timezone: zone,
     // Never schedule an outbound draft inside the recipient's quiet hours.
@@ -92,6 +155,10 @@ export function draftRun(
     sent_at: null,
     sent_channel: null,
     result: null,
+    cancelled_at: null,
+    cancel_reason: null,
+    rejected_at: null,
+    reject_reason: null,
     ...extra,
   };
 }
@@ -109,150 +176,4 @@ export async function createIfAbsent<T>(
     if (!record) throw err;
     return { record, created: false };
   }
-}
-
-/** Close open follow-ups of a deal (reply, dead or closed deal, superseded chain). */
-export async function stopDealFollowups(
-  ctx: PipelineContext,
-  dealId: string,
-  reason: string,
-  exceptId?: string,
-): Promise<string[]> {
-  const stopped: string[] = [];
-  for await (const fu of ctx.storage.followups.iterate({ where: { deal_id: dealId, status: "open" } })) {
-    if (fu.id === exceptId) continue;
-    if (await transition(ctx, fu.id, "stopped", reason)) stopped.push(fu.id);
-  }
-  return stopped;
-}
-
-const NOT_OPEN = Symbol("not-open");
-
-/** Move an open follow-up to done/stopped exactly once; `null` when it was no longer open. */
-async function transition(
-  ctx: PipelineContext,
-  id: string,
-  status: "done" | "stopped",
-  reason: string | null,
-): Promise<Stored<Followup> | null> {
-  try {
-    return await ctx.storage.followups.update(id, (cur) => {
-      // Thrown inside the retry loop, so of two racing completions only one sees "open".
-      if (cur.status !== "open") throw NOT_OPEN;
-      const { id: _i, rev: _r, created_at: _c, updated_at: _u, ...data } = cur;
-      return { ...data, status, stop_reason: reason, completed_at: ctx.now().toISOString() };
-    });
-  } catch (err) {
-    if (err === NOT_OPEN) return null;
-    throw err;
-  }
-}
-
-/** Create a deal follow-up due `days` after today. */
-export function newFollowup(
-  ctx: PipelineContext,
-  deal: PipelineDeal,
-  opts: { days: number; sequence: number; parent_id: string | null; channel: Channel; tone: Tone },
-): Promise<Stored<Followup>> {
-  return ctx.storage.followups.create({
-    deal_id: deal.id,
-    source: "deal",
-    source_id: null,
-    title: `Follow up on ${dealAddress(deal) ?? deal.id}`,
-    due_date: addDays(today(ctx), opts.days),
-    status: "open",
-    stop_reason: null,
-    sequence: opts.sequence,
-    interval_days: opts.days,
-    channel: opts.channel,
-    tone: opts.tone,
-    parent_id: opts.parent_id,
-    draft_run_id: null,
-    completed_at: null,
-  });
-}
-
-/**
- * Complete a follow-up and apply the chain rules: a reply, a dead/closed deal or the end of the
- * sequence stops the chain; otherwise the next follow-up is due `interval_days` after today.
- * Returns `null` when the follow-up was not open (already completed: nothing happens twice).
- */
-export async function completeFollowup(
-  ctx: PipelineContext,
-  id: string,
-  opts: { replied: boolean },
-): Promise<{ followup: Stored<Followup>; next: Stored<Followup> | null; stopped: string[] } | null> {
-  const done = await transition(ctx, id, "done", opts.replied ? "replied" : null);
-  if (!done) return null;
-  if (done.source !== "deal" || !done.deal_id) return { followup: done, next: null, stopped: [] };
-  if (opts.replied) {
-    return { followup: done, next: null, stopped: await stopDealFollowups(ctx, done.deal_id, "replied") };
-  }
-  const deal = await ctx.deps.deals.get(done.deal_id);
-  if (!deal || INACTIVE_STAGES.has(deal.stage)) {
-    const reason = deal ? `deal_${deal.stage}` : "deal_missing";
-    return { followup: done, next: null, stopped: await stopDealFollowups(ctx, done.deal_id, reason) };
-  }
-  if (done.sequence >= configOf(ctx).max_followups) return { followup: done, next: null, stopped: [] };
-  const next = await newFollowup(ctx, deal, {
-    days: done.interval_days,
-    sequence: done.sequence + 1,
-    parent_id: done.id,
-    channel: done.channel,
-    tone: done.tone,
-  });
-  return { followup: done, next, stopped: [] };
-}
-
-/** Refuse to mark a draft sent inside the recipient's quiet hours. */
-export function assertSendable(ctx: PipelineContext, run: Stored<Run>): void {
-  const now = ctx.now();
-  if (now.getTime() < Date.parse(run.send_after) || !inSendWindow(now, run.recipient_timezone)) {
-    const next = nextSendTime(
-      now.getTime() < Date.parse(run.send_after) ? new Date(run.send_after) : now,
-      run.recipient_timezone,
-    );
-    throw new ProblemError(
-      409,
-      "quiet-hours",
-      `Run '${run.id}' may be sent from 08:00 to 21:00 in ${run.recipient_timezone}; next at ${next.toISOString()}`,
-      { send_after: next.toISOString() },
-    );
-  }
-}
-
-const ALREADY_SENT = Symbol("already-sent");
-
-/**
- * The outbound action behind "mark sent": record channel and result on the run, complete the
- * follow-up it answered (which chains the next one), and stop the chain on a reply. Idempotent.
- */
-export async function applySent(
-  ctx: PipelineContext,
-  payload: { run_id: string; channel: Channel; result: SendResult },
-): Promise<Stored<Run>> {
-  const current = await ctx.storage.runs.require(payload.run_id);
-  if (current.send_status === "sent") return current;
-  assertSendable(ctx, current);
-  let run: Stored<Run>;
-  try {
-    run = await ctx.storage.runs.update(payload.run_id, (cur) => {
-      if (cur.send_status === "sent") throw ALREADY_SENT;
-      const { id: _i, rev: _r, created_at: _c, updated_at: _u, ...data } = cur;
-      return {
-        ...data,
-        send_status: "sent",
-        sent_at: ctx.now().toISOString(),
-        sent_channel: payload.channel,
-        result: payload.result,
-      };
-    });
-  } catch (err) {
-    if (err === ALREADY_SENT) return ctx.storage.runs.require(payload.run_id);
-    throw err;
-  }
-  const replied = payload.result === "replied";
-  if (run.for_followup_id) await completeFollowup(ctx, run.for_followup_id, { replied });
-  else if (replied) await stopDealFollowups(ctx, run.deal_id, "replied");
-  return run;
 }

@@ -10,6 +10,7 @@ describe("@valhalla/pack-pipeline exports", () => {
       "SEND_RESULTS",
       "SEND_WINDOW",
       "TONES",
+      "applyApprovalRejected",
       "billsReminders",
       "dailyTick",
       "dealsService",

@@ -1,5 +1,6 @@
 import { definePack } from "@valhalla/runtime";
 import { underwriterService } from "./refs.js";
+import * as calculate from "./routes/calculate.js";
 import * as deals from "./routes/deals.js";
 import * as properties from "./routes/properties.js";
 import * as underwriting from "./routes/underwriting.js";
@@ -39,6 +40,11 @@ export const underwriter = definePack({
     underwriting.underwriteProperty,
     underwriting.listRuns,
     underwriting.propertyRiskRoute,
+    calculate.calculateAmortization,
+    calculate.calculateFlip,
+    calculate.calculateArvComps,
+    calculate.calculateMao,
+    calculate.calculateRental,
     deals.attachProperty,
     deals.writeMao,
   ],

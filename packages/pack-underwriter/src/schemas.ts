@@ -89,6 +89,15 @@ export const UnderwritingRun = v.object({
 });
 export type UnderwritingRun = v.InferOutput<typeof UnderwritingRun>;
 
+/** A stored underwriting run as the API returns it (for OpenAPI). */
+export const UnderwritingRunResponse = v.object({
+  id: v.string(),
+  rev: v.number(),
+  created_at: v.string(),
+  updated_at: v.string(),
+  ...UnderwritingRun.entries,
+});
+
 // ---- request bodies -------------------------------------------------------------------------
 
 const optionalText = (max = 200) => v.optional(v.nullable(text(max)), null);
@@ -101,7 +110,8 @@ export const rateString = v.pipe(
     'must be a decimal fraction from "0" to "1" such as "0.70"',
   ),
 );
-const nonNegativeMoney = v.pipe(
+/** A non-negative decimal-string amount. */
+export const nonNegativeMoney = v.pipe(
   decimalString,
   v.check((s) => !s.startsWith("-"), "must not be negative"),
 );
@@ -124,19 +134,22 @@ const RepairItemBody = v.strictObject({
   amount: nonNegativeMoney,
 });
 
-const beds = v.pipe(
+/** Bedrooms, 0–500. */
+export const beds = v.pipe(
   v.number("must be a number"),
   v.integer("must be a whole number"),
   v.minValue(0, "must be at least 0"),
   v.maxValue(500, "must be at most 500"),
 );
-const baths = v.pipe(
+/** Baths in halves, 0–500. */
+export const baths = v.pipe(
   v.number("must be a number"),
   v.minValue(0, "must be at least 0"),
   v.maxValue(500, "must be at most 500"),
   v.check((n) => Number.isInteger(n * 2), "must be a whole or half number such as 2.5"),
 );
-const sqft = v.pipe(
+/** Square feet, 1–10,000,000. */
+export const sqft = v.pipe(
   v.number("must be a number"),
   v.integer("must be a whole number"),
   v.minValue(1, "must be at least 1"),
@@ -195,6 +208,25 @@ export const SetArvBody = v.strictObject({
 const money = v.optional(nonNegativeMoney);
 const overrides = { arv: money, repairs: money };
 
+/** A monthly amount, documented as such in OpenAPI. */
+const monthly = (description: string) =>
+  v.optional(v.pipe(nonNegativeMoney, v.metadata({ description: `${description}. A monthly amount.` })));
+
+/**
+ * The old, period-less name of a monthly amount: still accepted, marked `deprecated` in OpenAPI.
+ * Sending both names with different values is a 400 naming the old one.
+ */
+const deprecatedAlias = (name: string) =>
+  v.optional(
+    v.pipe(
+      nonNegativeMoney,
+      v.metadata({
+        deprecated: true,
+        description: `Deprecated alias of \`${name}\` (a monthly amount); send \`${name}\` instead.`,
+      }),
+    ),
+  );
+
 /** POST /underwriter/properties/:id/underwrite body: one shape per mode. */
 export const UnderwriteBody = v.variant(
   "mode",
@@ -212,10 +244,15 @@ export const UnderwriteBody = v.variant(
     v.strictObject({
       mode: v.literal("rental"),
       purchase_price: nonNegativeMoney,
-      rent: money,
-      other_income: money,
+      rent_monthly: monthly("Gross scheduled rent per month; default: the property's projected rent"),
+      rent: deprecatedAlias("rent_monthly"),
+      other_income_monthly: monthly("Other income (laundry, parking) per month"),
+      other_income: deprecatedAlias("other_income_monthly"),
       vacancy_rate: v.optional(rateString),
-      operating_expenses: money,
+      operating_expenses_monthly: monthly(
+        "Operating expenses per month: taxes, insurance, maintenance, utilities, HOA (no debt service)",
+      ),
+      operating_expenses: deprecatedAlias("operating_expenses_monthly"),
       management_rate: v.optional(rateString),
       closing: money,
       repairs: money,

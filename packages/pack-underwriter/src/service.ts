@@ -61,6 +61,27 @@ function missing(field: string, what: string): never {
   );
 }
 
+/**
+ * A monthly amount sent under its new name or its deprecated alias (`operating_expenses` for
+ * `operating_expenses_monthly`); both with different values is a 400 naming the alias.
+ */
+function monthlyOf<K extends string, A extends string>(
+  body: Partial<Record<K | A, string | undefined>>,
+  name: K,
+  alias: A,
+  cur: string,
+): number | undefined {
+  const value = optMoney(name, body[name], cur);
+  const old = optMoney(alias, body[alias], cur);
+  if (value !== undefined && old !== undefined && value !== old) {
+    const message = `is a deprecated alias of '${name}' and disagrees with it; send only '${name}'`;
+    throw new ProblemError(400, "validation-failed", `Invalid body: '${alias}' ${message}`, {
+      errors: [{ pointer: `/body/${alias}`, field: alias, message }],
+    });
+  }
+  return value ?? old;
+}
+
 /** Run one calculator for a property; body amounts override the property's intel. */
 export function underwrite(p: Property, body: UnderwriteBody): Computation {
   const cur = p.currency;
@@ -103,12 +124,13 @@ export function underwrite(p: Property, body: UnderwriteBody): Computation {
       return run(() => brrrr(input));
     }
     case "rental": {
+      const rent = monthlyOf(body, "rent_monthly", "rent", cur);
       const input = {
-        rent_monthly_minor:
-          optMoney("rent", body.rent, cur) ?? p.intel.rent_monthly_minor ?? missing("rent", "projected rent"),
+        rent_monthly_minor: rent ?? p.intel.rent_monthly_minor ?? missing("rent_monthly", "projected rent"),
         purchase_price_minor: moneyField("purchase_price", body.purchase_price, cur),
-        other_income_monthly_minor: optMoney("other_income", body.other_income, cur) ?? 0,
-        operating_expenses_monthly_minor: optMoney("operating_expenses", body.operating_expenses, cur) ?? 0,
+        other_income_monthly_minor: monthlyOf(body, "other_income_monthly", "other_income", cur) ?? 0,
+        operating_expenses_monthly_minor:
+          monthlyOf(body, "operating_expenses_monthly", "operating_expenses", cur) ?? 0,
         closing_minor: optMoney("closing", body.closing, cur) ?? 0,
         repairs_minor: optMoney("repairs", body.repairs, cur) ?? p.intel.repairs_total_minor ?? 0,
         ...(body.vacancy_rate ? { vacancy_rate: body.vacancy_rate } : {}),

@@ -1,7 +1,15 @@
 import { idParam, pageQuery, replyRecord, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
 import { assertMergeFields, MERGE_FIELDS } from "../merge-fields.js";
-import { CHANNELS, CreateTemplateBody, PatchTemplateBody, type Template } from "../schemas.js";
+import { PreviewResponse } from "../responses.js";
+import {
+  CHANNELS,
+  CreateTemplateBody,
+  PatchTemplateBody,
+  PreviewTemplateBody,
+  type Template,
+} from "../schemas.js";
+import { moneyField, renderDraft, requireDeal } from "../service.js";
 import type { PipelineContext } from "../storage.js";
 
 const route = routeFor<PipelineContext>();
@@ -42,6 +50,8 @@ export const mergeFields = route({
   path: "/templates/merge_fields",
   summary: "Merge fields a template may use",
   scope: "read",
+  response: { status: 200, schema: v.object({ fields: v.array(v.string()) }) },
+  errors: [],
   handler: () => ({ fields: Object.keys(MERGE_FIELDS) }),
 });
 
@@ -67,5 +77,33 @@ export const patchTemplate = route({
     assertMergeFields({ subject: body.subject, body: body.body });
     const tpl = await ctx.storage.templates.update(params.id, body as Partial<Template>, { ifRev });
     return replyRecord(200, tpl);
+  },
+});
+
+export const previewTemplate = route({
+  method: "POST",
+  path: "/templates/:id/preview",
+  summary: "Render a template with a deal, the sender profile and an optional offer; stores nothing",
+  description:
+    "Fills the template exactly as a run would (`offer_price` stands for the offer a run would be given) and lists known merge fields that had no value. Nothing is stored and no follow-up is created.",
+  scope: "read",
+  params: IdParams,
+  body: PreviewTemplateBody,
+  response: { status: 200, schema: PreviewResponse },
+  errors: [400, 404],
+  handler: async ({ params, body, ctx }) => {
+    const tpl = await ctx.storage.templates.require(params.id);
+    const deal = await requireDeal(ctx, body.deal_id);
+    const offer =
+      body.offer_price === undefined
+        ? null
+        : moneyField("offer_price", body.offer_price, deal.currency ?? "USD");
+    return {
+      template_id: tpl.id,
+      deal_id: deal.id,
+      channel: tpl.channel,
+      tone: tpl.tone,
+      ...renderDraft(ctx, deal, tpl, offer),
+    };
   },
 });

@@ -82,6 +82,53 @@ describe("pipeline follow-ups and daily tick", () => {
     });
   });
 
+  it("should stop a drafted follow-up of a dead deal at the next tick and cancel its draft (#17)", async () => {
+    const { deal, followup } = await dueFollowup();
+    const runId = (await call(host, "POST", "/pipeline/daily_tick")).body.drafted[0];
+    await call(host, "PATCH", `/wholesale/deals/${deal.id}`, { stage: "dead" });
+    c.advanceDays(1);
+    const res = await call(host, "POST", "/pipeline/daily_tick");
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ already_drafted: [], stopped: [followup.id] });
+    // The tick's draft and the manual run's draft that scheduled the follow-up: both unsent.
+    expect(res.body.cancelled).toHaveLength(2);
+    expect(res.body.cancelled).toContain(runId);
+    expect((await call(host, "GET", `/pipeline/followups/${followup.id}`)).body).toMatchObject({
+      status: "stopped",
+      stop_reason: "deal_dead",
+    });
+    expect((await call(host, "GET", `/pipeline/runs/${runId}`)).body).toMatchObject({
+      send_status: "cancelled",
+      cancel_reason: "deal_dead",
+      cancelled_at: "2026-05-07T15:00:00.000Z",
+    });
+    const brief = (await call(host, "GET", "/brief")).body.sections.find(
+      (s: { pack: string }) => s.pack === "pipeline",
+    );
+    expect(brief.data.due_followups).toEqual([]);
+    expect(brief.items).toContainEqual(expect.objectContaining({ label: "Drafts awaiting send", value: 0 }));
+    const sent = await call(host, "POST", `/pipeline/runs/${runId}/sent`, {
+      channel: "sms",
+      result: "delivered",
+    });
+    expect(sent.status).toBe(409);
+    expect(sent.body.type).toMatch(/run-cancelled$/);
+    // Nothing left to stop on later ticks.
+    expect((await call(host, "POST", "/pipeline/daily_tick")).body).toMatchObject({
+      stopped: [],
+      cancelled: [],
+    });
+  });
+
+  it("should stop a closed deal's follow-ups that are not due yet, with the manual draft", async () => {
+    const deal = await seedWithDeal(host);
+    const { run, followup } = (await call(host, "POST", `/pipeline/deal/${deal.id}/run`, {})).body;
+    await call(host, "PATCH", `/wholesale/deals/${deal.id}`, { stage: "closed" });
+    const res = await call(host, "POST", "/pipeline/daily_tick");
+    expect(res.body).toMatchObject({ stopped: [followup.id], cancelled: [run.id], drafted: [] });
+    expect((await call(host, "GET", `/pipeline/runs/${run.id}`)).body.cancel_reason).toBe("deal_closed");
+  });
+
   it("should not chain after completing when the deal closed, and 409 on a second completion", async () => {
     const { deal, followup } = await dueFollowup();
     await call(host, "PATCH", `/wholesale/deals/${deal.id}`, { stage: "closed" });
@@ -126,5 +173,108 @@ describe("pipeline follow-ups and daily tick", () => {
     const tick = ops.body.packs.find((p: { pack: string }) => p.pack === "pipeline");
     expect(tick.result.drafted).toEqual([`run_${followup.id}_20260506`]);
     expect((await call(host, "POST", "/pipeline/daily_tick")).body.drafted).toEqual([]);
+  });
+
+  describe("POST /pipeline/followups (#17)", () => {
+    it("should create a personal reminder without a deal, listed in the brief when due and completable", async () => {
+      const res = await call(host, "POST", "/pipeline/followups", {
+        kind: "reminder",
+        title: "Renew the LLC filing",
+        due_date: "2026-05-05",
+        notes: "State portal",
+      });
+      expect(res.status).toBe(201);
+      expect(res.headers.get("location")).toBe(`/pipeline/followups/${res.body.id}`);
+      expect(res.body).toMatchObject({
+        source: "reminder",
+        deal_id: null,
+        title: "Renew the LLC filing",
+        due_date: "2026-05-05",
+        notes: "State portal",
+        status: "open",
+      });
+      c.advanceDays(1);
+      const tick = await call(host, "POST", "/pipeline/daily_tick");
+      expect(tick.body.drafted).toEqual([]);
+      const brief = (await call(host, "GET", "/brief")).body.sections.find(
+        (s: { pack: string }) => s.pack === "pipeline",
+      );
+      expect(brief.data.due_followups).toEqual([
+        expect.objectContaining({ id: res.body.id, source: "reminder", title: "Renew the LLC filing" }),
+      ]);
+      const done = await call(host, "POST", `/pipeline/followups/${res.body.id}/complete`, {});
+      expect(done.status).toBe(200);
+      expect(done.body).toMatchObject({ followup: { status: "done" }, next: null });
+    });
+
+    it("should create a deal follow-up the tick drafts, superseding the deal's open chain", async () => {
+      const deal = await seedWithDeal(host);
+      const first = (await call(host, "POST", `/pipeline/deal/${deal.id}/run`, {})).body;
+      const res = await call(host, "POST", "/pipeline/followups", {
+        kind: "deal",
+        deal_id: deal.id,
+        due_date: "2026-05-05",
+        channel: "email",
+        offer_price: "99000",
+        title: "Call back after the inspection",
+      });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({
+        source: "deal",
+        deal_id: deal.id,
+        title: "Call back after the inspection",
+        channel: "email",
+        tone: "friendly",
+        sequence: 1,
+        offer_price_minor: 9_900_000,
+      });
+      expect((await call(host, "GET", `/pipeline/followups/${first.followup.id}`)).body.stop_reason).toBe(
+        "superseded",
+      );
+      c.advanceDays(1);
+      const tick = await call(host, "POST", "/pipeline/daily_tick");
+      expect(tick.body.drafted).toEqual([`run_${res.body.id}_20260505`]);
+      const run = (await call(host, "GET", `/pipeline/runs/${tick.body.drafted[0]}`)).body;
+      expect(run).toMatchObject({ channel: "email", for_followup_id: res.body.id });
+      expect(run.body).toContain("Our offer is 99000.00 USD.");
+    });
+
+    it("should default a deal follow-up's due date to followup_days from today", async () => {
+      const deal = await seedWithDeal(host);
+      const res = await call(host, "POST", "/pipeline/followups", { kind: "deal", deal_id: deal.id });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({
+        due_date: "2026-05-07",
+        channel: "sms",
+        title: "Follow up on 12 Elm St",
+      });
+    });
+
+    it.each([
+      ["an unknown kind", { kind: "task", title: "x", due_date: "2026-05-05" }, "kind"],
+      ["a reminder without a title", { kind: "reminder", due_date: "2026-05-05" }, "title"],
+      ["a reminder without a due date", { kind: "reminder", title: "x" }, "due_date"],
+      ["a malformed due date", { kind: "reminder", title: "x", due_date: "05/05/2026" }, "due_date"],
+      ["a due date in the past", { kind: "reminder", title: "x", due_date: "2026-05-03" }, "due_date"],
+      ["a deal follow-up without a deal", { kind: "deal" }, "deal_id"],
+      ["an unknown field", { kind: "reminder", title: "x", due_date: "2026-05-05", deal_id: "d" }, "deal_id"],
+      ["a bad channel", { kind: "deal", deal_id: "deal_x", channel: "fax" }, "channel"],
+    ])("should answer 400 naming the field for %s", async (_what, body, field) => {
+      const res = await call(host, "POST", "/pipeline/followups", body);
+      expect(res.status).toBe(400);
+      expect(res.headers.get("content-type")).toContain("application/problem+json");
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    });
+
+    it("should answer 404 for an unknown deal and 409 for a dead one", async () => {
+      expect(
+        (await call(host, "POST", "/pipeline/followups", { kind: "deal", deal_id: "deal_nope" })).status,
+      ).toBe(404);
+      const deal = await seedWithDeal(host);
+      await call(host, "PATCH", `/wholesale/deals/${deal.id}`, { stage: "dead" });
+      const res = await call(host, "POST", "/pipeline/followups", { kind: "deal", deal_id: deal.id });
+      expect(res.status).toBe(409);
+      expect(res.body.type).toMatch(/deal-inactive$/);
+    });
   });
 });

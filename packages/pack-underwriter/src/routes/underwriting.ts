@@ -1,6 +1,6 @@
 import { idParam, pageQuery, replyRecord, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
-import { MODES, UnderwriteBody } from "../schemas.js";
+import { MODES, UnderwriteBody, UnderwritingRunResponse } from "../schemas.js";
 import { propertyRisk, underwrite } from "../service.js";
 import type { UnderwriterContext } from "../storage.js";
 
@@ -12,12 +12,12 @@ export const underwriteProperty = route({
   path: "/properties/:id/underwrite",
   summary: "Underwrite a property by mode (mao, brrrr, rental, breakeven); the run is stored",
   description:
-    "Reads ARV, repairs and rent from the property's intel unless the body overrides them; answers 422 naming the field when a needed figure is missing.",
+    "Reads ARV, repairs and rent from the property's intel unless the body overrides them; answers 422 naming the field when a needed figure is missing. Monthly amounts are named by their period (`rent_monthly`, `other_income_monthly`, `operating_expenses_monthly`); the old names `rent`, `other_income`, `operating_expenses` are deprecated aliases.",
   scope: "write",
   params: IdParams,
   body: UnderwriteBody,
-  response: { status: 201 },
-  errors: [404, 422],
+  response: { status: 201, schema: UnderwritingRunResponse },
+  errors: [400, 404, 422],
   handler: async ({ params, body, ctx }) => {
     const prop = await ctx.storage.properties.require(params.id);
     const result = underwrite(prop, body);

@@ -68,11 +68,70 @@ describe("POST /underwriter/properties/:id/underwrite", () => {
     expect(res.body.errors[0].field).toBe("arv");
   });
 
-  it("should answer 422 naming rent when rental mode has no rent", async () => {
+  it("should answer 422 naming rent_monthly when rental mode has no rent", async () => {
     const noRent = await createProperty(host, { rent_monthly: null });
     const res = await underwrite({ mode: "rental", purchase_price: "100000" }, noRent.id);
     expect(res.status).toBe(422);
-    expect(res.body.errors[0].field).toBe("rent");
+    expect(res.body.errors[0].field).toBe("rent_monthly");
+  });
+
+  describe("periodic amounts named by their period (#17)", () => {
+    const rental = (over: Record<string, string>) =>
+      underwrite({ mode: "rental", purchase_price: "150000", interest_rate: "0.06", ...over });
+
+    it("should take operating_expenses_monthly, other_income_monthly and rent_monthly as monthly amounts", async () => {
+      const res = await rental({
+        rent_monthly: "1600",
+        other_income_monthly: "50",
+        operating_expenses_monthly: "300",
+      });
+      expect(res.status).toBe(201);
+      expect(res.body.inputs).toMatchObject({
+        rent_monthly_minor: 160_000,
+        other_income_monthly_minor: 5_000,
+        operating_expenses_monthly_minor: 30_000,
+      });
+      // 300 a month → 3,600 a year
+      expect(res.body.outputs.operating_expenses_annual_minor).toBe(360_000);
+    });
+
+    it("should still accept the deprecated names as the same monthly amounts", async () => {
+      const old = await rental({ rent: "1600", other_income: "50", operating_expenses: "300" });
+      const now = await rental({
+        rent_monthly: "1600",
+        other_income_monthly: "50",
+        operating_expenses_monthly: "300",
+      });
+      expect(old.status).toBe(201);
+      expect(old.body.inputs).toEqual(now.body.inputs);
+      expect(old.body.outputs).toEqual(now.body.outputs);
+      const same = await rental({ operating_expenses: "300", operating_expenses_monthly: "300.00" });
+      expect(same.status).toBe(201);
+    });
+
+    it("should answer 400 naming the alias when both names disagree", async () => {
+      const res = await rental({ operating_expenses: "300", operating_expenses_monthly: "250" });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([
+        expect.objectContaining({ field: "operating_expenses", pointer: "/body/operating_expenses" }),
+      ]);
+    });
+
+    it("should document the monthly names and mark the old ones deprecated in OpenAPI", async () => {
+      const doc = (await call(host, "GET", "/openapi.json")).body;
+      const body =
+        doc.paths["/underwriter/properties/{id}/underwrite"].post.requestBody.content["application/json"]
+          .schema;
+      const rentalSchema = (body.anyOf ?? body.oneOf).find(
+        (s: { properties: { mode: { const?: string } } }) => s.properties.mode.const === "rental",
+      );
+      expect(rentalSchema.properties.operating_expenses_monthly.description).toContain("A monthly amount");
+      expect(rentalSchema.properties.operating_expenses).toMatchObject({ deprecated: true });
+      expect(rentalSchema.properties.operating_expenses.description).toContain(
+        "Deprecated alias of `operating_expenses_monthly`",
+      );
+      expect(rentalSchema.properties.rent).toMatchObject({ deprecated: true });
+    });
   });
 
   it.each([
