@@ -152,7 +152,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
     }),
     ...jobRoutes(() => scheduler!),
     ...opsRoutes({ registry: registryOf, store, audit, now }),
-    ...approvalRoutes({ registry: registryOf, store, audit, now }),
+    ...approvalRoutes({ registry: registryOf, store, audit, now, log }),
     ...auditRoutes(store),
     ...shareTokenRoutes({ registry: registryOf, shares }),
   ];

@@ -3,6 +3,7 @@ import {
   actorRef,
   ConflictError,
   idParam,
+  type Logger,
   ProblemError,
   pageQuery,
   type Registry,
@@ -37,6 +38,7 @@ const IdParams = v.object({ id: idParam });
  */
 export function approvalRoutes(deps: {
   registry: () => Registry;
+  log: Logger;
   store: SystemStore;
   audit: AuditLog;
   now: () => Date;
@@ -97,12 +99,40 @@ export function approvalRoutes(deps: {
         detail: `approved ${id}`,
       });
     }
-    return store.approvals.update(id, {
+    const decided = await store.approvals.update(id, {
       status: approve ? "approved" : "rejected",
       decided_by: actor,
       decided_at: now().toISOString(),
       result: result === undefined ? null : JSON.parse(JSON.stringify(result)),
     });
+    if (!approve) await tellRejected(current);
+    return decided;
+  };
+
+  /**
+   * A pack may declare `outbound["<kind>:rejected"]` to hear that an action it queued will never
+   * run (pipeline frees the draft waiting on it). Its refusal is logged, not the caller's problem:
+   * the rejection itself is already recorded.
+   */
+  const tellRejected = async (approval: Stored<Approval>) => {
+    const registry = deps.registry();
+    const hook = registry.packs.find((p) => p.code === approval.pack)?.outbound?.[
+      `${approval.kind}:rejected`
+    ];
+    if (!hook) return;
+    try {
+      await hook(registry.context(approval.pack), {
+        ...approval.payload,
+        approval_id: approval.id,
+        reason: null,
+      });
+    } catch (err) {
+      deps.log.warn("approval rejection hook failed", {
+        pack: approval.pack,
+        approval_id: approval.id,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
   };
 
   const decision = (approve: boolean) =>
