@@ -20,6 +20,7 @@ import { opsRoutes } from "./host-routes/ops-routes.js";
 import { probeRoutes } from "./host-routes/probes.js";
 import { registryRoutes } from "./host-routes/registry-routes.js";
 import { shareTokenRoutes } from "./host-routes/share-token-routes.js";
+import { problemOnClientError } from "./http/client-errors.js";
 import { envelope } from "./http/envelope.js";
 import { methodNotAllowed, notFound } from "./http/fallbacks.js";
 import { errorToResponse } from "./http/problems.js";
@@ -241,6 +242,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
         ) as Server;
         server.headersTimeout = 30_000;
         server.requestTimeout = 60_000;
+        problemOnClientError(server);
       });
     },
     async close() {
