@@ -37,6 +37,7 @@ const dirs = ["packages", "apps", "examples"].flatMap((group) =>
 );
 
 step("build", npm, ["run", "build", "--silent"]);
+step("release plan", process.execPath, [join(root, "scripts/check-release-plan.mjs")]);
 step("changeset status", process.execPath, [
   join(root, "node_modules/@changesets/cli/bin.js"),
   "status",
