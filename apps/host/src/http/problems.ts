@@ -62,6 +62,10 @@ export function errorToResponse(
     return send(problem(409, "lease-lost", "The operation lost its lease and was not committed"));
   if (err instanceof LockTimeoutError)
     return send(problem(503, "busy", "The resource is busy; retry shortly"), { "retry-after": "1" });
+  if (isStorageOutage(err))
+    return send(problem(503, "storage-unavailable", "The storage is not reachable; retry shortly"), {
+      "retry-after": "2",
+    });
   if (err instanceof HTTPException) {
     const status = err.status;
     const code =
@@ -90,4 +94,33 @@ export function errorToResponse(
   return send(
     problem(500, "internal", "An unexpected error occurred; quote the request id when reporting it"),
   );
+}
+
+const OUTAGE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+  "57P01", // Postgres: admin shutdown
+  "57P03", // Postgres: cannot connect now
+  "08000",
+  "08001",
+  "08003",
+  "08006", // Postgres: connection exceptions
+]);
+const OUTAGE_MESSAGES =
+  /Connection is closed|Connection terminated|timeout exceeded when trying to connect|Reached the max retries per request limit|connect ECONNREFUSED/;
+
+/** Whether an error (or its cause) says the store is unreachable, as opposed to a bug. */
+function isStorageOutage(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === "string" && OUTAGE_CODES.has(code)) return true;
+    if (e.name === "MaxRetriesPerRequestError" || OUTAGE_MESSAGES.test(e.message)) return true;
+    const nested = (e as { errors?: unknown[] }).errors; // AggregateError of a dual-stack connect
+    if (Array.isArray(nested) && nested.some((n) => isStorageOutage(n))) return true;
+  }
+  return false;
 }

@@ -81,7 +81,9 @@ export function packSuite(options: PackSuiteOptions): void {
   // budget asks for the month's estimate): that is the provider's business, done by its own code.
   const owners = [
     code,
-    ...Object.values((pack?.requires ?? {}) as Record<string, ServiceRef<unknown, boolean>>).map((r) => r.pack),
+    ...Object.values((pack?.requires ?? {}) as Record<string, ServiceRef<unknown, boolean>>).map(
+      (r) => r.pack,
+    ),
   ];
   const strayWrites = (driver: RecordingDriver) => ({
     namespaces: [...driver.written].filter(

@@ -10,7 +10,7 @@ export interface PostgresDriverOptions {
   readonly url: string;
   /** Schema holding the tables; created when missing. @default "valhalla" */
   readonly schema?: string;
-  /** Extra `pg.Pool` options. @default { max: 10 } */
+  /** Extra `pg.Pool` options. @default { max: 10, connectionTimeoutMillis: 2000 } */
   readonly pool?: PoolConfig;
 }
 
@@ -53,7 +53,14 @@ export default function postgres(options: PostgresDriverOptions): Driver {
     } catch (cause) {
       throw createError(DRIVER_NAME, "Install `pg@8` to use postgres:// storage.", { cause });
     }
-    pool = new pg.Pool({ connectionString: options.url, max: 10, ...options.pool });
+    // A bounded connect: with the server gone, requests fail in ~2 s (the host answers 503)
+    // instead of waiting on the OS's TCP timeout.
+    pool = new pg.Pool({
+      connectionString: options.url,
+      max: 10,
+      connectionTimeoutMillis: 2000,
+      ...options.pool,
+    });
     // An idle client losing its connection must not crash the process; the next query reconnects.
     pool.on("error", () => {});
     return pool;

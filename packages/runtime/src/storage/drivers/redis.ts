@@ -11,7 +11,7 @@ export interface RedisDriverOptions {
   readonly url: string;
   /** Prefix of every key, so several hosts (or test runs) share one database. @default "v:" */
   readonly prefix?: string;
-  /** Extra ioredis options. */
+  /** Extra ioredis options. @default { maxRetriesPerRequest: 3, connectTimeout: 2000 } */
   readonly redis?: RedisOptions;
 }
 
@@ -62,7 +62,17 @@ export default function redis(options: RedisDriverOptions): Driver {
     } catch (cause) {
       throw createError(DRIVER_NAME, "Install `ioredis@5` to use redis:// storage.", { cause });
     }
-    const c = new Redis(options.url, { maxRetriesPerRequest: 3, lazyConnect: false, ...options.redis });
+    // Bounded: with the server gone a command fails after a short connect timeout and a few
+    // retries (the host answers 503) instead of queueing until it returns.
+    const c = new Redis(options.url, {
+      maxRetriesPerRequest: 3,
+      connectTimeout: 2000,
+      lazyConnect: false,
+      ...options.redis,
+    });
+    // Connection errors reach callers through the failed commands (the host answers 503); without a
+    // listener ioredis would also print each reconnect attempt to stderr.
+    c.on("error", () => {});
     const define = (name: string, numberOfKeys: number, lua: string) =>
       c.defineCommand(name, { numberOfKeys, lua });
     define("vWrite", 6, lua.WRITE);
