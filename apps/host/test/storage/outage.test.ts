@@ -77,7 +77,9 @@ describe.each([redisStore, postgresStore])("storage outage on $name", (store) =>
         const elapsed = performance.now() - started;
         expect(res.status).toBe(503);
         expect(res.headers.get("retry-after")).toBe("2");
-        expect((await res.json()).type).toBe("https://valhalla.dev/problems/storage-unavailable");
+        expect(((await res.json()) as { type: string }).type).toBe(
+          "https://valhalla.dev/problems/storage-unavailable",
+        );
         // The bound is the driver's connect timeout (2 s), plus a margin for a loaded machine.
         expect(elapsed).toBeLessThan(6_000);
       }
