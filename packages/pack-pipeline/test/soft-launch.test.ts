@@ -103,6 +103,7 @@ describe("pipeline in soft-launch mode", () => {
     };
 
     it("should mark the run rejected and let the next tick draft the follow-up again", async () => {
+      // The host's reject already called the pack's `mark-sent:rejected` hook; the route is idempotent.
       const { followup, runId, approval_id } = await rejectedTickDraft();
       const res = await call(host, "POST", `/pipeline/runs/${runId}/approval_rejected`, {
         approval_id,
@@ -113,7 +114,7 @@ describe("pipeline in soft-launch mode", () => {
         id: runId,
         send_status: "rejected",
         approval_id,
-        reject_reason: "Wrong number",
+        reject_reason: null,
         rejected_at: "2026-05-05T15:00:00.000Z",
         sent_at: null,
       });
