@@ -2,11 +2,13 @@ import { definePack } from "@valhalla/runtime";
 import { snapshotOf } from "./ledger.js";
 import { monthTotalsMigration } from "./migrations/001-month-totals.js";
 import { budgetService } from "./refs.js";
+import * as accounts from "./routes/accounts.js";
 import * as buckets from "./routes/buckets.js";
 import * as house from "./routes/house.js";
 import * as months from "./routes/months.js";
 import * as rules from "./routes/rules.js";
 import * as transactions from "./routes/transactions.js";
+import * as transfers from "./routes/transfers.js";
 import { BudgetConfig } from "./schemas.js";
 import { requires, storage } from "./storage.js";
 
@@ -64,6 +66,15 @@ export const budget = definePack({
     rules.applyRulesRoute,
     rules.patchRule,
     rules.deleteRule,
+    accounts.createAccountRoute,
+    accounts.listAccounts,
+    accounts.getAccount,
+    accounts.patchAccount,
+    accounts.deleteAccountRoute,
+    accounts.rebuildBalanceRoute,
+    transfers.createTransfer,
+    transfers.getTransferRoute,
+    transfers.voidTransferRoute,
   ],
   // Config is checked by the registry against configSchema (E_CONFIG_INVALID, one issue per field).
   readiness: async (ctx) => [
