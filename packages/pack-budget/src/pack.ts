@@ -5,6 +5,7 @@ import { budgetService } from "./refs.js";
 import * as accounts from "./routes/accounts.js";
 import * as buckets from "./routes/buckets.js";
 import * as house from "./routes/house.js";
+import * as imports from "./routes/imports.js";
 import * as months from "./routes/months.js";
 import * as rules from "./routes/rules.js";
 import * as transactions from "./routes/transactions.js";
@@ -75,6 +76,9 @@ export const budget = definePack({
     transfers.createTransfer,
     transfers.getTransferRoute,
     transfers.voidTransferRoute,
+    imports.importRoute,
+    imports.listInbox,
+    imports.categoriseRoute,
   ],
   // Config is checked by the registry against configSchema (E_CONFIG_INVALID, one issue per field).
   readiness: async (ctx) => [
