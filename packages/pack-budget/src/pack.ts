@@ -7,6 +7,7 @@ import * as buckets from "./routes/buckets.js";
 import * as house from "./routes/house.js";
 import * as imports from "./routes/imports.js";
 import * as months from "./routes/months.js";
+import * as reconcile from "./routes/reconcile.js";
 import * as rules from "./routes/rules.js";
 import * as transactions from "./routes/transactions.js";
 import * as transfers from "./routes/transfers.js";
@@ -79,6 +80,7 @@ export const budget = definePack({
     imports.importRoute,
     imports.listInbox,
     imports.categoriseRoute,
+    reconcile.reconcileRoute,
   ],
   // Config is checked by the registry against configSchema (E_CONFIG_INVALID, one issue per field).
   readiness: async (ctx) => [
