@@ -8,6 +8,7 @@ import * as house from "./routes/house.js";
 import * as imports from "./routes/imports.js";
 import * as months from "./routes/months.js";
 import * as reconcile from "./routes/reconcile.js";
+import * as reports from "./routes/reports.js";
 import * as rules from "./routes/rules.js";
 import * as transactions from "./routes/transactions.js";
 import * as transfers from "./routes/transfers.js";
@@ -81,6 +82,7 @@ export const budget = definePack({
     imports.listInbox,
     imports.categoriseRoute,
     reconcile.reconcileRoute,
+    reports.spendingReportRoute,
   ],
   // Config is checked by the registry against configSchema (E_CONFIG_INVALID, one issue per field).
   readiness: async (ctx) => [

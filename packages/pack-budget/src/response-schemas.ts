@@ -132,3 +132,25 @@ export const ReconcileResponse = v.object({
   suspects: v.array(ReconEntry),
   explanation: v.string(),
 });
+
+/** Spending by bucket and category per month, with income against expense. */
+export const SpendingReportResponse = v.object({
+  from: v.string(),
+  to: v.string(),
+  currency: v.string(),
+  months: v.array(
+    v.object({
+      month: v.string(),
+      income_minor: minor,
+      expense_minor: minor,
+      net_minor: minor,
+      by_bucket: v.array(
+        v.object({ bucket_id: v.nullable(v.string()), name: v.string(), spent_minor: minor }),
+      ),
+      by_category: v.array(v.object({ category: v.nullable(v.string()), spent_minor: minor })),
+      transfers: v.number(),
+    }),
+  ),
+  totals: v.object({ income_minor: minor, expense_minor: minor, net_minor: minor }),
+  other_currencies: v.array(v.string()),
+});
