@@ -11,7 +11,7 @@ import { afterWrite } from "../summary-cache.js";
 import { CSV_PRESETS, csvStatement } from "./csv-statement.js";
 import { parseOfx } from "./parse-ofx.js";
 import { parseQif } from "./parse-qif.js";
-import { alreadyImported, type PlannedEntry, planImport } from "./plan-import.js";
+import { type PlannedEntry, planImport } from "./plan-import.js";
 import { ImportLineError, type ParsedStatement } from "./statement-line.js";
 
 const PREVIEW = 20;
@@ -70,10 +70,11 @@ export function parseStatement(body: ImportBody, account: Stored<Account>): Pars
 }
 
 /**
- * Write planned entries month by month, each month under its lock and the account's, re-checking
- * the dedupe keys there; the whole import holds the account's import lock so two imports of
- * overlapping files cannot both write a line. Not one transaction: a crash between months leaves
- * the earlier months written, and re-sending the file writes only the rest.
+ * Write planned entries month by month, each month under its lock and the account's (a close or a
+ * reconciliation lock that came in since planning still refuses). The caller holds the account's
+ * import lock from planning to here, so two imports of overlapping files cannot both write a line.
+ * Not one transaction: a crash between months leaves the earlier months written, and re-sending
+ * the file writes only the rest (the dedupe keys find what landed).
  * @returns how many entries were written
  */
 async function writePlanned(
@@ -89,11 +90,8 @@ async function writePlanned(
       lockAccounts(ctx, [accountId], async () => {
         const account = await ctx.storage.accounts.require(accountId);
         await refuseClosed(ctx, month, "content");
-        const todo: PlannedEntry[] = [];
-        for (const p of byMonth.get(month) ?? []) {
-          refuseOutsideOpenRange(account, p.entry.date, "content", p.line);
-          if (!(await alreadyImported(ctx, p.entry.bank_ref as string))) todo.push(p);
-        }
+        const todo = byMonth.get(month) ?? [];
+        for (const p of todo) refuseOutsideOpenRange(account, p.entry.date, "content", p.line);
         await recordBatch(ctx, month, todo);
         created += todo.length;
       }),
