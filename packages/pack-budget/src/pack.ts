@@ -8,6 +8,7 @@ import * as house from "./routes/house.js";
 import * as imports from "./routes/imports.js";
 import * as months from "./routes/months.js";
 import * as reconcile from "./routes/reconcile.js";
+import * as recurring from "./routes/recurring.js";
 import * as reports from "./routes/reports.js";
 import * as rules from "./routes/rules.js";
 import * as transactions from "./routes/transactions.js";
@@ -83,6 +84,7 @@ export const budget = definePack({
     imports.categoriseRoute,
     reconcile.reconcileRoute,
     reports.spendingReportRoute,
+    recurring.recurringRoute,
   ],
   // Config is checked by the registry against configSchema (E_CONFIG_INVALID, one issue per field).
   readiness: async (ctx) => [

@@ -154,3 +154,26 @@ export const SpendingReportResponse = v.object({
   totals: v.object({ income_minor: minor, expense_minor: minor, net_minor: minor }),
   other_currencies: v.array(v.string()),
 });
+
+/** Recurring payee suggestions. */
+export const RecurringResponse = v.object({
+  items: v.array(
+    v.object({
+      payee: v.string(),
+      kind: v.picklist(["income", "expense"]),
+      account_id: v.string(),
+      cadence: v.picklist(["weekly", "biweekly", "monthly", "quarterly", "yearly"]),
+      interval_days: v.number(),
+      occurrences: v.number(),
+      amount_minor: minor,
+      min_minor: minor,
+      max_minor: minor,
+      currency: v.string(),
+      last_date: v.string(),
+      next_expected: v.string(),
+      bucket_id: v.nullable(v.string()),
+      category: v.nullable(v.string()),
+      entry_ids: v.array(v.string()),
+    }),
+  ),
+});
