@@ -3,10 +3,10 @@ import { refuseOutsideOpenRange, requireAccount } from "./account-guards.js";
 import { lockAccounts } from "./account-totals.js";
 import { closedMonths, essentialsStatus, isClosed, liveSnapshot, totalsReader } from "./ledger.js";
 import { lockMonth } from "./month-lock.js";
-import { forgetTotals, rebuildTotals, recordEntry, verifiedTotals } from "./month-totals.js";
+import { recordEntry, verifiedTotals } from "./month-totals.js";
 import { recordBatch } from "./record-batch.js";
 import { applyRules } from "./rules.js";
-import type { MonthTotals, Rule, Transaction } from "./schemas.js";
+import type { Rule, Transaction } from "./schemas.js";
 import {
   fieldProblem,
   moneyField,
@@ -219,95 +219,5 @@ export async function closeMonth(ctx: BudgetContext, month: string, actor: strin
       throw err;
     }
     return snap;
-  });
-}
-
-/**
- * Re-run the rules over a month's entries. Only fields a rule set (or left empty) change; what a
- * person chose stays. Closed months and reversals are left alone.
- */
-export async function rerunRules(ctx: BudgetContext, month: string) {
-  return withMonth(ctx, month, async () => {
-    await refuseClosed(ctx, month, "month");
-    const rules = await activeRules(ctx);
-    const buckets = new Set<string>();
-    for await (const b of ctx.storage.buckets.iterate({ where: { status: "active" } })) buckets.add(b.id);
-    let changed = 0;
-    let examined = 0;
-    let forgotten = false;
-    for await (const t of ctx.storage.transactions.iterate({ where: { month }, order: "asc" })) {
-      if (t.reverses !== null || (t.kind !== "income" && t.kind !== "expense")) continue;
-      if (await ctx.storage.transactions.get(`${t.id}_void`)) continue;
-      examined++;
-      const r = applyRules(rules, {
-        kind: t.kind,
-        payee: t.payee,
-        memo: t.memo,
-        amount_minor: t.amount_minor,
-      });
-      const next = { ...t };
-      const auto = new Set(t.auto_fields);
-      if (
-        (t.bucket_id === null || auto.has("bucket_id")) &&
-        r.bucket_id !== undefined &&
-        buckets.has(r.bucket_id)
-      ) {
-        next.bucket_id = r.bucket_id;
-        auto.add("bucket_id");
-      }
-      if ((t.category === null || auto.has("category")) && r.category !== undefined) {
-        next.category = r.category;
-        auto.add("category");
-      }
-      if (next.bucket_id === t.bucket_id && next.category === t.category) continue;
-      // An imported entry leaves the inbox once a rule gives it what a person would have.
-      if (t.inbox && (t.kind === "expense" ? next.bucket_id !== null : next.category !== null))
-        next.inbox = false;
-      // Moving spending between buckets invalidates the totals; without them, a crash mid-way
-      // leaves a month that rebuilds on its next read instead of one with wrong figures.
-      if (!forgotten) {
-        await forgetTotals(ctx, month);
-        forgotten = true;
-      }
-      await ctx.storage.transactions.update(t.id, { ...next, auto_fields: [...auto], rule_ids: r.rule_ids });
-      changed++;
-    }
-    if (forgotten) await rebuildTotals(ctx, month);
-    return { month, examined, changed };
-  });
-}
-
-/** Figures of two totals records, compared regardless of key order. */
-function sameFigures(a: MonthTotals | null, b: MonthTotals): boolean {
-  const canon = (x: unknown): unknown =>
-    x && typeof x === "object"
-      ? Object.fromEntries(
-          Object.entries(x)
-            .sort(([p], [q]) => (p < q ? -1 : 1))
-            .map(([k, val]) => [k, canon(val)]),
-        )
-      : x;
-  return (
-    a !== null &&
-    a.entries === b.entries &&
-    JSON.stringify(canon(a.by_currency)) === JSON.stringify(canon(b.by_currency))
-  );
-}
-
-/**
- * Recompute an open month's stored totals from its ledger, reporting whether the stored figures
- * differed (or were missing). Costs one read of the month's ledger.
- */
-export async function repairTotals(ctx: BudgetContext, month: string) {
-  return withMonth(ctx, month, async () => {
-    await refuseClosed(ctx, month, "month");
-    const { before, after } = await rebuildTotals(ctx, month);
-    return {
-      month,
-      entries: after.entries,
-      changed: !sameFigures(before, after),
-      by_currency: after.by_currency,
-      rebuilt_at: after.rebuilt_at,
-    };
   });
 }
