@@ -19,7 +19,7 @@ import { requires, storage } from "./storage.js";
 /** Budget: buckets, allocations, a reversible ledger, obligation gating, rules and snapshots. */
 export const budget = definePack({
   code: "budget",
-  version: "1.1.0",
+  version: "1.2.0",
   description:
     "Buckets, month allocations, a reversible ledger, obligation gating, ledger rules and month snapshots",
   requires,
