@@ -19,11 +19,21 @@ const decode = (s: string) =>
     return ENTITIES[e.toLowerCase()] ?? whole;
   });
 
-const lineAt = (text: string, offset: number) => {
-  let n = 1;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) n++;
-  return n;
-};
+/** A function from a text offset to its 1-based line, by binary search over the line starts. */
+function lineIndex(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+}
 
 /** Leaf elements of an aggregate: `<TAG>value` (SGML, no end tag) or `<TAG>value</TAG>` (XML). */
 function leaves(body: string): Map<string, { value: string; offset: number }> {
@@ -53,25 +63,24 @@ function ofxDate(raw: string): string | null {
  */
 export function parseOfx(text: string, currency: string): ParsedStatement {
   if (!/<OFX>/i.test(text)) throw new ImportLineError(1, "content", "is not an OFX file (no <OFX> element)");
+  const lineAt = lineIndex(text);
   const cur = /<CURDEF>([A-Za-z]{3})/i.exec(text);
   if (cur && (cur[1] as string).toUpperCase() !== currency)
-    throw new ImportLineError(
-      lineAt(text, cur.index),
-      "CURDEF",
-      `is ${cur[1]}, the account is in ${currency}`,
-    );
+    throw new ImportLineError(lineAt(cur.index), "CURDEF", `is ${cur[1]}, the account is in ${currency}`);
   const lines: StatementLine[] = [];
   const opens = [...text.matchAll(/<STMTTRN>/gi)];
+  const close = /<\/STMTTRN>/gi;
   for (const open of opens) {
     const start = (open.index ?? 0) + open[0].length;
-    const end = text.slice(start).search(/<\/STMTTRN>/i);
-    const line = lineAt(text, open.index ?? 0);
+    close.lastIndex = start;
+    const end = close.exec(text)?.index ?? -1;
+    const line = lineAt(open.index ?? 0);
     if (end === -1) throw new ImportLineError(line, "STMTTRN", "is never closed with </STMTTRN>");
-    const body = text.slice(start, start + end);
+    const body = text.slice(start, end);
     if (/<STMTTRN>/i.test(body))
       throw new ImportLineError(line, "STMTTRN", "is never closed with </STMTTRN>");
     const f = leaves(body);
-    const fieldLine = (tag: string) => lineAt(text, start + (f.get(tag)?.offset ?? 0));
+    const fieldLine = (tag: string) => lineAt(start + (f.get(tag)?.offset ?? 0));
     const posted = f.get("DTPOSTED");
     if (!posted) throw new ImportLineError(line, "DTPOSTED", "is missing");
     const date = ofxDate(posted.value);
@@ -91,10 +100,14 @@ export function parseOfx(text: string, currency: string): ParsedStatement {
       bank_id: cleanText(f.get("FITID")?.value, 200),
     });
   }
-  return { lines, balance: ledgerBalance(text, currency) };
+  return { lines, balance: ledgerBalance(text, currency, lineAt) };
 }
 
-function ledgerBalance(text: string, currency: string): ParsedStatement["balance"] {
+function ledgerBalance(
+  text: string,
+  currency: string,
+  lineAt: (offset: number) => number,
+): ParsedStatement["balance"] {
   const m = /<LEDGERBAL>([\s\S]*?)(?:<\/LEDGERBAL>|<AVAILBAL>|<\/STMTRS>|<\/CCSTMTRS>)/i.exec(text);
   if (!m) return null;
   const f = leaves(m[1] as string);
@@ -106,7 +119,7 @@ function ledgerBalance(text: string, currency: string): ParsedStatement["balance
     bal.value.includes(",") && !bal.value.includes(".") ? "," : ".",
   );
   if (typeof amount === "string")
-    throw new ImportLineError(lineAt(text, (m.index ?? 0) + (bal.offset ?? 0)), "BALAMT", amount);
+    throw new ImportLineError(lineAt((m.index ?? 0) + "<LEDGERBAL>".length + bal.offset), "BALAMT", amount);
   const asOf = f.get("DTASOF");
   return { balance_minor: amount, as_of: asOf ? ofxDate(asOf.value) : null };
 }
