@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   AccountResponse,
@@ -258,12 +260,33 @@ describe("budget bank import", () => {
     const fig = (await call("GET", `/budget/buckets/${g.id}?month=2026-01`)).body.figures;
     expect(fig.spent_minor).toBe(6218);
     expect((await call("POST", "/budget/months/2026-01/totals/rebuild")).body.changed).toBe(false);
+    // Voiding an inbox entry takes it out of the inbox too.
+    const spotify = (await call("GET", "/budget/inbox")).body.items.find(
+      (e: { memo: string | null }) => e.memo === "Family add-on",
+    );
+    expect((await call("POST", `/budget/transactions/${spotify.id}/void`)).status).toBe(201);
+    expect((await call("GET", "/budget/inbox")).body.items).toHaveLength(2);
     // A rule added later takes entries out of the inbox when re-run.
     await call("POST", "/budget/rules", { name: "sp", payee_contains: "spotify", set_bucket_id: g.id });
-    expect((await call("POST", "/budget/rules/apply?month=2026-01")).body.changed).toBe(2);
+    expect((await call("POST", "/budget/rules/apply?month=2026-01")).body.changed).toBe(1);
     expect((await call("GET", "/budget/inbox")).body.items.map((e: { payee: string }) => e.payee)).toEqual([
       "ACME CORP PAYROLL",
     ]);
+  });
+
+  it("should write each line once when the same file is imported concurrently", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "budget-imp-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    for (const storage of ["memory:", `sqlite:${join(dir, "i.db")}`]) {
+      const { call, account, imp, entries } = await setup({ storage });
+      const acct = await account({ opening_balance: "500.00" });
+      const body = { format: "ofx", content: fixture("checking-jan.ofx") };
+      const results = await Promise.all([imp(acct.id, body), imp(acct.id, body), imp(acct.id, body)]);
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+      expect(results.map((r) => r.body.created).sort()).toEqual([0, 0, 4]);
+      expect(await entries(acct.id)).toHaveLength(4);
+      expect((await call("GET", `/budget/accounts/${acct.id}`)).body.balance_minor).toBe(226784);
+    }
   });
 
   it("should refuse new lines in a closed month naming the line, but accept a re-import of known ones", async () => {
