@@ -42,7 +42,7 @@ export const CsvMapping = v.pipe(
   }),
   v.check(
     (m) => (m.amount !== null) !== (m.debit !== null || m.credit !== null),
-    "needs either 'amount' or 'debit'/'credit' columns, not both",
+    "needs an 'amount' column, or 'debit' and/or 'credit' columns, but not both",
   ),
 );
 export type CsvMapping = v.InferOutput<typeof CsvMapping>;
