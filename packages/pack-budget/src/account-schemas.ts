@@ -1,9 +1,13 @@
 import { currency, decimalString, isoDate, requiredText, text } from "@valhalla/runtime";
 import * as v from "valibot";
 
+/** Kinds of household accounts. */
 export const ACCOUNT_TYPES = ["checking", "savings", "credit_card", "cash", "loan"] as const;
+/** An account is active, or closed to new entries. */
 export const ACCOUNT_STATUSES = ["active", "closed"] as const;
+/** Date orders a bank CSV may use. */
 export const DATE_FORMATS = ["YYYY-MM-DD", "MM/DD/YYYY", "DD/MM/YYYY"] as const;
+/** Bank file formats the import reads. */
 export const IMPORT_FORMATS = ["csv", "ofx", "qif"] as const;
 
 const minor = v.pipe(v.number(), v.safeInteger());
@@ -45,6 +49,7 @@ export const CsvMapping = v.pipe(
     "needs an 'amount' column, or 'debit' and/or 'credit' columns, but not both",
   ),
 );
+/** A validated CSV mapping. */
 export type CsvMapping = v.InferOutput<typeof CsvMapping>;
 
 /** Stored account (`acct_…`). Balances are signed from the household's view: a card or loan owed is negative. */
@@ -62,6 +67,7 @@ export const Account = v.object({
   /** Entries dated on or before this day are locked by a reconciliation. */
   locked_through: v.nullable(v.string()),
 });
+/** A stored account (without id/rev/timestamps). */
 export type Account = v.InferOutput<typeof Account>;
 
 /**
@@ -76,6 +82,7 @@ export const AccountTotals = v.object({
   last_entry_id: v.nullable(v.string()),
   rebuilt_at: v.nullable(v.string()),
 });
+/** An account's stored running total. */
 export type AccountTotals = v.InferOutput<typeof AccountTotals>;
 
 /** Stored reconciliation (`recon_…`). */
@@ -88,6 +95,7 @@ export const Reconciliation = v.object({
   locked: v.boolean(),
   actor: v.string(),
 });
+/** A stored reconciliation. */
 export type Reconciliation = v.InferOutput<typeof Reconciliation>;
 
 const optionalText = (max: number) => v.optional(v.nullable(text(max)), null);
@@ -134,6 +142,7 @@ export const ImportBody = v.strictObject({
   date_format: v.optional(v.picklist(["MM/DD/YYYY", "DD/MM/YYYY"], "must be MM/DD/YYYY or DD/MM/YYYY")),
   dry_run: v.optional(v.boolean(), false),
 });
+/** A validated import request. */
 export type ImportBody = v.InferOutput<typeof ImportBody>;
 
 /** POST /budget/accounts/:id/reconcile body. */

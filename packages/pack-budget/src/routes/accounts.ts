@@ -9,6 +9,7 @@ import { afterWrite } from "../summary-cache.js";
 const route = routeFor<BudgetContext>();
 const IdParams = v.object({ id: idParam });
 
+/** `POST /budget/accounts` (see its summary). */
 export const createAccountRoute = route({
   method: "POST",
   path: "/accounts",
@@ -25,6 +26,7 @@ export const createAccountRoute = route({
   },
 });
 
+/** `GET /budget/accounts` (see its summary). */
 export const listAccounts = route({
   method: "GET",
   path: "/accounts",
@@ -46,6 +48,7 @@ export const listAccounts = route({
   },
 });
 
+/** `GET /budget/accounts/:id` (see its summary). */
 export const getAccount = route({
   method: "GET",
   path: "/accounts/:id",
@@ -58,6 +61,7 @@ export const getAccount = route({
     replyRecord(200, await accountView(ctx, await ctx.storage.accounts.require(params.id))),
 });
 
+/** `PATCH /budget/accounts/:id` (see its summary). */
 export const patchAccount = route({
   method: "PATCH",
   path: "/accounts/:id",
@@ -74,6 +78,7 @@ export const patchAccount = route({
   },
 });
 
+/** `DELETE /budget/accounts/:id` (see its summary). */
 export const deleteAccountRoute = route({
   method: "DELETE",
   path: "/accounts/:id",
@@ -88,6 +93,7 @@ export const deleteAccountRoute = route({
   },
 });
 
+/** `POST /budget/accounts/:id/balance/rebuild` (see its summary). */
 export const rebuildBalanceRoute = route({
   method: "POST",
   path: "/accounts/:id/balance/rebuild",

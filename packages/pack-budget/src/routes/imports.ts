@@ -10,6 +10,7 @@ import type { BudgetContext } from "../storage.js";
 const route = routeFor<BudgetContext>();
 const IdParams = v.object({ id: idParam });
 
+/** `POST /budget/accounts/:id/import` (see its summary). */
 export const importRoute = route({
   method: "POST",
   path: "/accounts/:id/import",
@@ -26,6 +27,7 @@ export const importRoute = route({
     importStatement(ctx, params.id, body, actorOf(c.req.header("x-actor"))),
 });
 
+/** `GET /budget/inbox` (see its summary). */
 export const listInbox = route({
   method: "GET",
   path: "/inbox",
@@ -40,6 +42,7 @@ export const listInbox = route({
   },
 });
 
+/** `POST /budget/inbox/:id/categorise` (see its summary). */
 export const categoriseRoute = route({
   method: "POST",
   path: "/inbox/:id/categorise",

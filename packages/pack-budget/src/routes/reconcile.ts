@@ -8,6 +8,7 @@ import type { BudgetContext } from "../storage.js";
 
 const route = routeFor<BudgetContext>();
 
+/** `POST /budget/accounts/:id/reconcile` (see its summary). */
 export const reconcileRoute = route({
   method: "POST",
   path: "/accounts/:id/reconcile",

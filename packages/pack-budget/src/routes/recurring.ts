@@ -7,6 +7,7 @@ import type { BudgetContext } from "../storage.js";
 
 const route = routeFor<BudgetContext>();
 
+/** `GET /budget/recurring-suggestions` (see its summary). */
 export const recurringRoute = route({
   method: "GET",
   path: "/recurring-suggestions",

@@ -15,6 +15,7 @@ const monthsBetween = (from: string, to: string) =>
   Number(from.slice(5, 7)) +
   1;
 
+/** `GET /budget/reports/spending` (see its summary). */
 export const spendingReportRoute = route({
   method: "GET",
   path: "/reports/spending",

@@ -9,6 +9,7 @@ import { getTransfer, postTransfer, voidTransfer } from "../transfers.js";
 const route = routeFor<BudgetContext>();
 const IdParams = v.object({ id: idParam });
 
+/** `POST /budget/transfers` (see its summary). */
 export const createTransfer = route({
   method: "POST",
   path: "/transfers",
@@ -24,6 +25,7 @@ export const createTransfer = route({
   },
 });
 
+/** `GET /budget/transfers/:id` (see its summary). */
 export const getTransferRoute = route({
   method: "GET",
   path: "/transfers/:id",
@@ -35,6 +37,7 @@ export const getTransferRoute = route({
   handler: async ({ params, ctx }) => getTransfer(ctx, params.id),
 });
 
+/** `POST /budget/transfers/:id/void` (see its summary). */
 export const voidTransferRoute = route({
   method: "POST",
   path: "/transfers/:id/void",
