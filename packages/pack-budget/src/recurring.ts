@@ -108,7 +108,9 @@ export async function recurringSuggestions(
       if (e.kind !== "income" && e.kind !== "expense") continue;
       const key = `${e.kind}\u0000${payeeKey(e.payee)}`;
       if (payeeKey(e.payee) === "") continue;
-      groups.set(key, [...(groups.get(key) ?? []), e]);
+      const list = groups.get(key);
+      if (list) list.push(e);
+      else groups.set(key, [e]);
     }
     for (const list of groups.values()) {
       const s = suggest(

@@ -83,7 +83,11 @@ async function writePlanned(
   fresh: readonly PlannedEntry[],
 ): Promise<number> {
   const byMonth = new Map<string, PlannedEntry[]>();
-  for (const p of fresh) byMonth.set(p.entry.month, [...(byMonth.get(p.entry.month) ?? []), p]);
+  for (const p of fresh) {
+    const list = byMonth.get(p.entry.month);
+    if (list) list.push(p);
+    else byMonth.set(p.entry.month, [p]);
+  }
   let created = 0;
   for (const month of [...byMonth.keys()].sort()) {
     await withMonth(ctx, month, () =>
