@@ -1,7 +1,10 @@
+import { setImmediate } from "node:timers/promises";
 import { dropAccountTotals, foldIntoAccounts } from "./account-totals.js";
 import { emptyTotals, foldEntry, forgetTotals, totalsId, verifiedTotals } from "./month-totals.js";
 import type { Transaction } from "./schemas.js";
 import type { BudgetContext } from "./storage.js";
+
+const YIELD_EVERY = 100;
 
 /** One entry to write, with the id it will get. */
 export interface PendingEntry {
@@ -29,7 +32,12 @@ export async function recordBatch(ctx: BudgetContext, month: string, batch: read
     if (prior) await ctx.storage.totals.update(prior.id, data, { ifRev: prior.rev });
     else await ctx.storage.totals.create(data, { id: totalsId(month) });
     const out = [];
-    for (const p of batch) out.push(await ctx.storage.transactions.create(p.entry, { id: p.id }));
+    for (const [i, p] of batch.entries()) {
+      // Drivers may answer without yielding (memory, SQLite): let timers (lease renewal, request
+      // timeout) and other requests run during a long batch.
+      if (i % YIELD_EVERY === 0) await setImmediate();
+      out.push(await ctx.storage.transactions.create(p.entry, { id: p.id }));
+    }
     return out;
   } catch (err) {
     // Storage failed part-way: drop the totals so the next read rebuilds them from what landed.
