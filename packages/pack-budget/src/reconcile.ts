@@ -33,9 +33,9 @@ function explain(diff: number, currency: string, suspects: number): string {
 }
 
 /**
- * Compare an account's ledger up to a statement date with the bank's closing balance. Entries that
- * came from the bank (imported) are cleared; the rest (entered by hand, transfers, reversals) are
- * uncleared and listed. `difference` = closing balance − ledger balance; when it is not zero, the
+ * Compare an account's ledger up to a statement date with the bank's closing balance. Entries the
+ * bank confirmed (imported, or matched by an import) are cleared; the rest (entered by hand,
+ * transfers, reversals) are uncleared and listed. `difference` = closing balance − ledger balance; when it is not zero, the
  * uncleared entries whose effect alone explains it are named as suspects. `lock` (only when the
  * difference is zero) locks the range through the statement date against new entries and voids.
  * Runs under the account's lock, so no entry lands half-way through.

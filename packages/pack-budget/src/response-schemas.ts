@@ -95,6 +95,8 @@ export const ImportResponse = v.object({
   dry_run: v.boolean(),
   rows: v.number(),
   created: v.number(),
+  /** Lines that confirmed an entry a person had entered by hand (no new entry). */
+  matched: v.number(),
   duplicates: v.number(),
   skipped: v.number(),
   categorised: v.number(),
@@ -104,6 +106,8 @@ export const ImportResponse = v.object({
   preview: v.array(ImportPreview),
   /** Closing balance the file states (OFX `LEDGERBAL`), for reconciling. */
   statement: v.nullable(v.object({ balance_minor: minor, as_of: v.nullable(v.string()) })),
+  /** The first 20 confirmations: file line, dedupe key, the confirmed entry. */
+  matches: v.array(v.object({ line: v.number(), ref: v.string(), entry_id: v.string() })),
 });
 
 const ReconEntry = v.object({

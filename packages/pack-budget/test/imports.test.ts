@@ -142,6 +142,57 @@ describe("budget bank import", () => {
     expect((await call("POST", `/budget/accounts/${acct.id}/balance/rebuild`)).body.changed).toBe(false);
   });
 
+  it("should let a bank line confirm a hand-entered entry instead of booking it twice", async () => {
+    const { call, account, bucket, imp, entries } = await setup();
+    const acct = await account({ opening_balance: "500.00" });
+    const g = await bucket("Groceries", "essentials", "A");
+    const hand = await call("POST", "/budget/transactions", {
+      kind: "expense",
+      amount: "62.18",
+      date: "2026-01-02",
+      account_id: acct.id,
+      bucket_id: g.id,
+      payee: "Kroger",
+    });
+    // Same amount, but 5 days from the bank's date: not the same purchase.
+    await call("POST", "/budget/transactions", {
+      kind: "expense",
+      amount: "9.99",
+      date: "2026-01-14",
+      account_id: acct.id,
+      bucket_id: g.id,
+    });
+    const dry = await imp(acct.id, { format: "ofx", content: fixture("checking-jan.ofx"), dry_run: true });
+    expect(dry.body).toMatchObject({ matched: 1, created: 3 });
+    expect((await call("GET", `/budget/transactions/${hand.body.id}`)).body.bank_ref).toBeNull();
+    const first = await imp(acct.id, { format: "ofx", content: fixture("checking-jan.ofx") });
+    expect(conforms(ImportResponse, first.body)).toMatchObject({
+      rows: 4,
+      matched: 1,
+      created: 3,
+      duplicates: 0,
+    });
+    expect(first.body.matches).toEqual([
+      { line: 39, ref: expect.stringMatching(/^br_/), entry_id: hand.body.id },
+    ]);
+    const confirmed = (await call("GET", `/budget/transactions/${hand.body.id}`)).body;
+    expect(confirmed).toMatchObject({
+      bank_ref: first.body.matches[0].ref,
+      bucket_id: g.id,
+      amount_minor: 6218,
+    });
+    expect(await entries(acct.id)).toHaveLength(5);
+    const again = await imp(acct.id, { format: "ofx", content: fixture("checking-jan.ofx") });
+    expect(again.body).toMatchObject({ matched: 0, created: 0, duplicates: 4 });
+    const r = await call("POST", `/budget/accounts/${acct.id}/reconcile`, {
+      statement_date: "2026-01-31",
+      closing_balance: "2267.84",
+    });
+    // The hand-entered 9.99 is the only uncleared entry, and it explains the whole difference.
+    expect(r.body).toMatchObject({ difference_minor: 999, cleared: { count: 4 } });
+    expect(r.body.suspects.map((u: { effect_minor: number }) => u.effect_minor)).toEqual([-999]);
+  });
+
   it("should save a CSV mapping on the account and use it for the next import", async () => {
     const { account, imp, entries } = await setup({ config: { budget: { currency: "GBP" } } });
     const acct = await account({ name: "Current", opening_balance: "2000.00" });

@@ -11,7 +11,7 @@ import { afterWrite } from "../summary-cache.js";
 import { CSV_PRESETS, csvStatement } from "./csv-statement.js";
 import { parseOfx } from "./parse-ofx.js";
 import { parseQif } from "./parse-qif.js";
-import { type PlannedEntry, planImport } from "./plan-import.js";
+import { type ImportPlan, type MatchedLine, type PlannedEntry, planImport } from "./plan-import.js";
 import { ImportLineError, type ParsedStatement } from "./statement-line.js";
 
 const PREVIEW = 20;
@@ -70,6 +70,22 @@ export function parseStatement(body: ImportBody, account: Stored<Account>): Pars
 }
 
 /**
+ * Give the hand-entered entries that bank lines confirm their dedupe keys (they become cleared; no
+ * figure changes). An entry voided or confirmed since planning is left alone; its line is then
+ * neither booked nor known, so the next import of the file books it.
+ */
+async function confirmMatches(ctx: BudgetContext, accountId: string, matches: readonly MatchedLine[]) {
+  if (matches.length === 0) return;
+  await lockAccounts(ctx, [accountId], async () => {
+    for (const m of matches) {
+      const e = await ctx.storage.transactions.get(m.entry_id);
+      if (!e || e.bank_ref || (await ctx.storage.transactions.get(`${e.id}_void`))) continue;
+      await ctx.storage.transactions.update(e.id, { bank_ref: m.ref }, { ifRev: e.rev });
+    }
+  });
+}
+
+/**
  * Write planned entries month by month, each month under its lock and the account's (a close or a
  * reconciliation lock that came in since planning still refuses). The caller holds the account's
  * import lock from planning to here, so two imports of overlapping files cannot both write a line.
@@ -77,11 +93,9 @@ export function parseStatement(body: ImportBody, account: Stored<Account>): Pars
  * the file writes only the rest (the dedupe keys find what landed).
  * @returns how many entries were written
  */
-async function writePlanned(
-  ctx: BudgetContext,
-  accountId: string,
-  fresh: readonly PlannedEntry[],
-): Promise<number> {
+async function writePlanned(ctx: BudgetContext, accountId: string, plan: ImportPlan): Promise<number> {
+  const fresh = plan.fresh;
+  await confirmMatches(ctx, accountId, plan.matches);
   const byMonth = new Map<string, PlannedEntry[]>();
   for (const p of fresh) {
     const list = byMonth.get(p.entry.month);
@@ -121,7 +135,7 @@ export async function importStatement(
   const parsed = parseStatement(body, account);
   const run = async () => {
     const plan = await planImport(ctx, account, parsed.lines, actor);
-    const created = body.dry_run ? plan.fresh.length : await writePlanned(ctx, account.id, plan.fresh);
+    const created = body.dry_run ? plan.fresh.length : await writePlanned(ctx, account.id, plan);
     return { plan, created };
   };
   const { plan, created } = body.dry_run
@@ -138,7 +152,8 @@ export async function importStatement(
     dry_run: body.dry_run,
     rows: parsed.lines.length,
     created,
-    duplicates: parsed.lines.length - plan.skipped - created,
+    matched: plan.matches.length,
+    duplicates: parsed.lines.length - plan.skipped - plan.matches.length - created,
     skipped: plan.skipped,
     categorised: plan.fresh.length - inbox,
     inbox,
@@ -157,5 +172,6 @@ export async function importStatement(
       bank_ref: p.entry.bank_ref as string,
     })),
     statement: parsed.balance,
+    matches: plan.matches.slice(0, PREVIEW),
   };
 }

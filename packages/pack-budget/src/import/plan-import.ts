@@ -7,6 +7,7 @@ import { applyRules } from "../rules.js";
 import type { Bucket, Transaction } from "../schemas.js";
 import type { BudgetContext } from "../storage.js";
 import { bankRefs } from "./bank-refs.js";
+import { accountLedgerIndex, matchManual } from "./match-manual.js";
 import type { StatementLine } from "./statement-line.js";
 
 /** A ledger entry an import will write, with the file line it came from. */
@@ -16,9 +17,17 @@ export interface PlannedEntry {
   readonly entry: Transaction;
 }
 
-/** What an import would do: the new entries, and the lines it leaves out. */
+/** A bank line that confirms an entry a person already entered (it gets the line's dedupe key). */
+export interface MatchedLine {
+  readonly line: number;
+  readonly ref: string;
+  readonly entry_id: string;
+}
+
+/** What an import would do: the new entries, the confirmed ones, and the lines it leaves out. */
 export interface ImportPlan {
   readonly fresh: PlannedEntry[];
+  readonly matches: MatchedLine[];
   /** Lines already in the ledger (or repeated in the file under the same bank id). */
   readonly duplicates: number;
   /** Lines with a zero amount (balance notes, pending holds): nothing to book. */
@@ -26,19 +35,8 @@ export interface ImportPlan {
 }
 
 /**
- * The dedupe keys already in an account's ledger: one pass over the account's entries through its
- * index, instead of one lookup per line of the file.
- * @internal
- */
-export async function importedRefs(ctx: BudgetContext, accountId: string): Promise<Set<string>> {
-  const refs = new Set<string>();
-  for await (const e of ctx.storage.transactions.iterate({ where: { account_id: accountId } }))
-    if (e.bank_ref) refs.add(e.bank_ref);
-  return refs;
-}
-
-/**
- * Turn parsed lines into ledger entries without writing anything: dedupe against the ledger, refuse
+ * Turn parsed lines into ledger entries without writing anything: dedupe against the ledger, let a
+ * line confirm a matching hand-entered entry instead of booking it twice, refuse
  * the file when a new line falls before the account opened, into a reconciled range or a closed
  * month (naming the line), and categorise with the ledger rules. What no rule places goes to the
  * inbox. The essentials gate is not applied: the money has already moved.
@@ -51,16 +49,22 @@ export async function planImport(
   actor: string,
 ): Promise<ImportPlan> {
   const refs = bankRefs(account.id, lines);
-  const known = await importedRefs(ctx, account.id);
+  const ledger = await accountLedgerIndex(ctx, account.id);
   const inFile = new Set<string>();
+  const claimed = new Set<string>();
   const kept: { line: StatementLine; ref: string }[] = [];
+  const matches: MatchedLine[] = [];
   let duplicates = 0;
   let skipped = 0;
   for (const [i, line] of lines.entries()) {
     const ref = refs[i] as string;
     if (line.amount_minor === 0) skipped++;
-    else if (inFile.has(ref) || known.has(ref)) duplicates++;
-    else kept.push({ line, ref });
+    else if (inFile.has(ref) || ledger.refs.has(ref)) duplicates++;
+    else {
+      const m = matchManual(ledger.manual, claimed, line);
+      if (m) matches.push({ line: line.line, ref, entry_id: m.id });
+      else kept.push({ line, ref });
+    }
     inFile.add(ref);
   }
   const closed = new Map<string, boolean>();
@@ -127,5 +131,5 @@ export async function planImport(
       },
     };
   });
-  return { fresh, duplicates, skipped };
+  return { fresh, matches, duplicates, skipped };
 }

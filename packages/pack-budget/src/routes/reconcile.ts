@@ -15,7 +15,7 @@ export const reconcileRoute = route({
   summary:
     "Reconcile an account with a statement: cleared vs uncleared entries and the difference; `lock` locks the range",
   description:
-    "Imported entries are cleared; hand-entered ones, transfers and reversals are uncleared. `difference_minor` = closing balance − the ledger's balance at the statement date; when it is not zero, `uncleared` lists what the bank has not confirmed and `suspects` those whose effect alone equals the difference. With `lock: true` (only at a zero difference) posting or voiding an entry of this account dated on or before the statement date gets 409 `reconciled-range-locked`.",
+    "Entries the bank confirmed (imported, or hand-entered and matched by an import) are cleared; the rest (hand-entered, transfers, reversals) are uncleared. `difference_minor` = closing balance − the ledger's balance at the statement date; when it is not zero, `uncleared` lists what the bank has not confirmed and `suspects` those whose effect alone equals the difference. With `lock: true` (only at a zero difference) posting or voiding an entry of this account dated on or before the statement date gets 409 `reconciled-range-locked`.",
   scope: "write",
   params: v.object({ id: idParam }),
   body: ReconcileBody,
