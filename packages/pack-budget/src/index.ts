@@ -1,6 +1,8 @@
 /**
  * @module @valhalla/pack-budget — buckets, allocations, a reversible ledger, gating, rules, snapshots.
  */
+export { ACCOUNT_TYPES, type Account, type CsvMapping } from "./account-schemas.js";
+export { CSV_PRESETS } from "./import/csv-statement.js";
 export {
   emptyTotals,
   type FoldableEntry,
@@ -16,6 +18,7 @@ export {
   BudgetConfig,
   type CurrencyTotals,
   DEFAULT_CATEGORIES,
+  ENTRY_KINDS,
   type MonthTotals,
   PRIORITIES,
   ROLLOVERS,

@@ -37,12 +37,15 @@ export type FoldableEntry = Pick<
 /**
  * `totals` with one more ledger entry folded in (pure; reversals carry a negative amount). For
  * loaders that write ledger entries without the pack, so they can write the totals posting would.
+ * Transfer legs leave the totals unchanged.
  * @param totals - the month's totals so far
  * @param entry - an entry of the same month
  * @example foldEntry(emptyTotals("2026-01"), { kind: "expense", amount_minor: 1250, currency: "USD", bucket_id: "bk_1", reverses: null })
  * @public
  */
 export function foldEntry(totals: MonthTotals, entry: FoldableEntry): MonthTotals {
+  // Transfer legs move money between the household's own accounts: neither income nor expense.
+  if (entry.kind !== "income" && entry.kind !== "expense") return totals;
   const cur = totals.by_currency[entry.currency] ?? EMPTY_CURRENCY;
   const spent = { ...cur.spent_by_bucket };
   if (entry.kind === "expense" && entry.bucket_id !== null)

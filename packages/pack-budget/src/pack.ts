@@ -2,18 +2,24 @@ import { definePack } from "@valhalla/runtime";
 import { snapshotOf } from "./ledger.js";
 import { monthTotalsMigration } from "./migrations/001-month-totals.js";
 import { budgetService } from "./refs.js";
+import * as accounts from "./routes/accounts.js";
 import * as buckets from "./routes/buckets.js";
 import * as house from "./routes/house.js";
+import * as imports from "./routes/imports.js";
 import * as months from "./routes/months.js";
+import * as reconcile from "./routes/reconcile.js";
+import * as recurring from "./routes/recurring.js";
+import * as reports from "./routes/reports.js";
 import * as rules from "./routes/rules.js";
 import * as transactions from "./routes/transactions.js";
+import * as transfers from "./routes/transfers.js";
 import { BudgetConfig } from "./schemas.js";
 import { requires, storage } from "./storage.js";
 
 /** Budget: buckets, allocations, a reversible ledger, obligation gating, rules and snapshots. */
 export const budget = definePack({
   code: "budget",
-  version: "1.1.0",
+  version: "1.2.0",
   description:
     "Buckets, month allocations, a reversible ledger, obligation gating, ledger rules and month snapshots",
   requires,
@@ -64,6 +70,21 @@ export const budget = definePack({
     rules.applyRulesRoute,
     rules.patchRule,
     rules.deleteRule,
+    accounts.createAccountRoute,
+    accounts.listAccounts,
+    accounts.getAccount,
+    accounts.patchAccount,
+    accounts.deleteAccountRoute,
+    accounts.rebuildBalanceRoute,
+    transfers.createTransfer,
+    transfers.getTransferRoute,
+    transfers.voidTransferRoute,
+    imports.importRoute,
+    imports.listInbox,
+    imports.categoriseRoute,
+    reconcile.reconcileRoute,
+    reports.spendingReportRoute,
+    recurring.recurringRoute,
   ],
   // Config is checked by the registry against configSchema (E_CONFIG_INVALID, one issue per field).
   readiness: async (ctx) => [

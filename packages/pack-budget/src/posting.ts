@@ -1,9 +1,12 @@
 import { ConflictError, createId, ProblemError, type Stored } from "@valhalla/runtime";
+import { refuseOutsideOpenRange, requireAccount } from "./account-guards.js";
+import { lockAccounts } from "./account-totals.js";
 import { closedMonths, essentialsStatus, isClosed, liveSnapshot, totalsReader } from "./ledger.js";
 import { lockMonth } from "./month-lock.js";
-import { forgetTotals, rebuildTotals, recordEntry, verifiedTotals } from "./month-totals.js";
+import { recordEntry, verifiedTotals } from "./month-totals.js";
+import { recordBatch } from "./record-batch.js";
 import { applyRules } from "./rules.js";
-import type { MonthTotals, Rule, Transaction } from "./schemas.js";
+import type { Rule, Transaction } from "./schemas.js";
 import {
   fieldProblem,
   moneyField,
@@ -23,7 +26,8 @@ export function withMonth<T>(ctx: BudgetContext, month: string, fn: () => Promis
   return lockMonth(ctx, month, () => afterWrite(ctx, fn));
 }
 
-async function refuseClosed(ctx: BudgetContext, month: string, field = "date") {
+/** Refuse a write into a closed month (409 naming the field). @internal */
+export async function refuseClosed(ctx: BudgetContext, month: string, field = "date") {
   if (await isClosed(ctx, month))
     throw new ProblemError(409, "month-closed", `Month ${month} is closed; its snapshot is frozen`, {
       month,
@@ -31,7 +35,8 @@ async function refuseClosed(ctx: BudgetContext, month: string, field = "date") {
     });
 }
 
-async function activeRules(ctx: BudgetContext): Promise<Stored<Rule>[]> {
+/** The active ledger rules. @internal */
+export async function activeRules(ctx: BudgetContext): Promise<Stored<Rule>[]> {
   const out: Stored<Rule>[] = [];
   for await (const r of ctx.storage.rules.iterate({ where: { active: true } })) out.push(r);
   return out;
@@ -48,6 +53,8 @@ export interface PostInput {
   readonly payee: string | null;
   readonly memo: string | null;
   readonly override: boolean;
+  /** Account the money moved in or out of. */
+  readonly account_id?: string | null | undefined;
 }
 
 /**
@@ -56,7 +63,12 @@ export interface PostInput {
  * unfunded, unless `override` is set — then the actor and the reason are recorded.
  */
 export async function postTransaction(ctx: BudgetContext, input: PostInput, actor: string) {
-  const currency = requireBudgetCurrency(ctx, input.currency);
+  const accountId = input.account_id ?? null;
+  const account = accountId === null ? null : await requireAccount(ctx, "account_id", accountId);
+  // An entry booked to an account is in the account's currency.
+  const currency = account
+    ? requireCurrency(account.currency, input.currency)
+    : requireBudgetCurrency(ctx, input.currency);
   const amount = moneyField("amount", input.amount, currency, "positive");
   const month = input.date.slice(0, 7);
   const fromRules = applyRules(await activeRules(ctx), {
@@ -89,85 +101,75 @@ export async function postTransaction(ctx: BudgetContext, input: PostInput, acto
       `is before bucket '${bucket.id}' starts (${bucket.start_month})`,
     );
   await requireCategory(ctx, "category", category);
-  return withMonth(ctx, month, async () => {
-    await refuseClosed(ctx, month);
-    const prior = await verifiedTotals(ctx, month);
-    let override: Transaction["override"] = null;
-    const gated =
-      input.kind === "expense" &&
-      bucket &&
-      bucket.type !== "essentials" &&
-      ["C", "D"].includes(bucket.priority);
-    if (gated) {
-      const status = await essentialsStatus(
-        ctx,
-        month,
-        undefined,
-        totalsReader(ctx, { month, totals: prior }),
-      );
-      if (!status.funded) {
-        const reason = `Essentials for ${month} are unfunded: income ${status.funded_minor} covers ${status.required_minor} of essentials allocations (short ${status.unfunded_minor} minor units); priority ${bucket.priority} spending waits`;
-        if (!input.override)
-          throw new ProblemError(409, "essentials-unfunded", reason, {
-            month,
-            essentials: status,
-            hint: "Record income or fund essentials first, or resend with override: true",
-          });
-        override = { by: actor, at: ctx.now().toISOString(), reason };
+  return withMonth(ctx, month, () =>
+    lockAccounts(ctx, accountId === null ? [] : [accountId], async () => {
+      if (accountId !== null)
+        refuseOutsideOpenRange(await requireAccount(ctx, "account_id", accountId), input.date);
+      await refuseClosed(ctx, month);
+      const prior = await verifiedTotals(ctx, month);
+      let override: Transaction["override"] = null;
+      const gated =
+        input.kind === "expense" &&
+        bucket &&
+        bucket.type !== "essentials" &&
+        ["C", "D"].includes(bucket.priority);
+      if (gated) {
+        const status = await essentialsStatus(
+          ctx,
+          month,
+          undefined,
+          totalsReader(ctx, { month, totals: prior }),
+        );
+        if (!status.funded) {
+          const reason = `Essentials for ${month} are unfunded: income ${status.funded_minor} covers ${status.required_minor} of essentials allocations (short ${status.unfunded_minor} minor units); priority ${bucket.priority} spending waits`;
+          if (!input.override)
+            throw new ProblemError(409, "essentials-unfunded", reason, {
+              month,
+              essentials: status,
+              hint: "Record income or fund essentials first, or resend with override: true",
+            });
+          override = { by: actor, at: ctx.now().toISOString(), reason };
+        }
       }
-    }
-    const entry: Transaction = {
-      kind: input.kind,
-      amount_minor: amount,
-      currency,
-      date: input.date,
-      month,
-      bucket_id: bucketId,
-      category,
-      payee: input.payee,
-      memo: input.memo,
-      reverses: null,
-      rule_ids: fromRules.rule_ids,
-      auto_fields: auto,
-      override,
-      actor,
-    };
-    return recordEntry(ctx, prior, entry, createId("tx"));
-  });
+      const entry: Transaction = {
+        kind: input.kind,
+        amount_minor: amount,
+        currency,
+        date: input.date,
+        month,
+        bucket_id: bucketId,
+        category,
+        payee: input.payee,
+        memo: input.memo,
+        reverses: null,
+        rule_ids: fromRules.rule_ids,
+        auto_fields: auto,
+        override,
+        actor,
+        account_id: accountId,
+        source: "manual",
+        bank_ref: null,
+        inbox: false,
+        transfer_id: null,
+      };
+      const id = createId("tx");
+      if (accountId === null) return recordEntry(ctx, prior, entry, id);
+      const [saved] = await recordBatch(ctx, month, [{ id, entry }]);
+      return saved as Stored<Transaction>;
+    }),
+  );
 }
 
-/** Void an entry by posting its reversal (same month, opposite sign); the original is never edited. */
-export async function voidTransaction(ctx: BudgetContext, id: string, actor: string) {
-  const orig = await ctx.storage.transactions.require(id);
-  if (orig.reverses !== null)
-    throw new ProblemError(409, "cannot-void-reversal", `'${id}' is itself a reversal of '${orig.reverses}'`);
-  return withMonth(ctx, orig.month, async () => {
-    await refuseClosed(ctx, orig.month);
-    // One reversal per entry, under one id. Checked before the totals are touched; the conflict
-    // below only catches a writer that bypassed the lock.
-    const voidId = `${orig.id}_void`;
-    const already = () => new ProblemError(409, "already-voided", `'${id}' is already voided by '${voidId}'`);
-    if (await ctx.storage.transactions.get(voidId)) throw already();
-    const reversal: Transaction = {
-      ...stripMeta(orig),
-      amount_minor: -orig.amount_minor,
-      reverses: orig.id,
-      override: null,
-      actor,
-      memo: `void of ${orig.id}`,
-    };
-    try {
-      return await recordEntry(ctx, await verifiedTotals(ctx, orig.month), reversal, voidId);
-    } catch (err) {
-      if (err instanceof ConflictError) throw already();
-      throw err;
-    }
-  });
-}
-
-function stripMeta<T extends { id: string; rev: number; created_at: string; updated_at: string }>(r: T) {
-  const { id: _i, rev: _r, created_at: _c, updated_at: _u, ...rest } = r;
-  return rest;
+/** The account's currency; 422 naming `currency` when the input names another. @internal */
+function requireCurrency(accountCurrency: string, given: string | undefined): string {
+  if (given !== undefined && given !== accountCurrency)
+    throw fieldProblem(
+      422,
+      "currency-mismatch",
+      "currency",
+      `must be the account's currency ${accountCurrency}, not ${given}`,
+    );
+  return accountCurrency;
 }
 
 /** Set a bucket's allocation for an open month. */
@@ -217,92 +219,5 @@ export async function closeMonth(ctx: BudgetContext, month: string, actor: strin
       throw err;
     }
     return snap;
-  });
-}
-
-/**
- * Re-run the rules over a month's entries. Only fields a rule set (or left empty) change; what a
- * person chose stays. Closed months and reversals are left alone.
- */
-export async function rerunRules(ctx: BudgetContext, month: string) {
-  return withMonth(ctx, month, async () => {
-    await refuseClosed(ctx, month, "month");
-    const rules = await activeRules(ctx);
-    const buckets = new Set<string>();
-    for await (const b of ctx.storage.buckets.iterate({ where: { status: "active" } })) buckets.add(b.id);
-    let changed = 0;
-    let examined = 0;
-    let forgotten = false;
-    for await (const t of ctx.storage.transactions.iterate({ where: { month }, order: "asc" })) {
-      if (t.reverses !== null) continue;
-      if (await ctx.storage.transactions.get(`${t.id}_void`)) continue;
-      examined++;
-      const r = applyRules(rules, {
-        kind: t.kind,
-        payee: t.payee,
-        memo: t.memo,
-        amount_minor: t.amount_minor,
-      });
-      const next = { ...t };
-      const auto = new Set(t.auto_fields);
-      if (
-        (t.bucket_id === null || auto.has("bucket_id")) &&
-        r.bucket_id !== undefined &&
-        buckets.has(r.bucket_id)
-      ) {
-        next.bucket_id = r.bucket_id;
-        auto.add("bucket_id");
-      }
-      if ((t.category === null || auto.has("category")) && r.category !== undefined) {
-        next.category = r.category;
-        auto.add("category");
-      }
-      if (next.bucket_id === t.bucket_id && next.category === t.category) continue;
-      // Moving spending between buckets invalidates the totals; without them, a crash mid-way
-      // leaves a month that rebuilds on its next read instead of one with wrong figures.
-      if (!forgotten) {
-        await forgetTotals(ctx, month);
-        forgotten = true;
-      }
-      await ctx.storage.transactions.update(t.id, { ...next, auto_fields: [...auto], rule_ids: r.rule_ids });
-      changed++;
-    }
-    if (forgotten) await rebuildTotals(ctx, month);
-    return { month, examined, changed };
-  });
-}
-
-/** Figures of two totals records, compared regardless of key order. */
-function sameFigures(a: MonthTotals | null, b: MonthTotals): boolean {
-  const canon = (x: unknown): unknown =>
-    x && typeof x === "object"
-      ? Object.fromEntries(
-          Object.entries(x)
-            .sort(([p], [q]) => (p < q ? -1 : 1))
-            .map(([k, val]) => [k, canon(val)]),
-        )
-      : x;
-  return (
-    a !== null &&
-    a.entries === b.entries &&
-    JSON.stringify(canon(a.by_currency)) === JSON.stringify(canon(b.by_currency))
-  );
-}
-
-/**
- * Recompute an open month's stored totals from its ledger, reporting whether the stored figures
- * differed (or were missing). Costs one read of the month's ledger.
- */
-export async function repairTotals(ctx: BudgetContext, month: string) {
-  return withMonth(ctx, month, async () => {
-    await refuseClosed(ctx, month, "month");
-    const { before, after } = await rebuildTotals(ctx, month);
-    return {
-      month,
-      entries: after.entries,
-      changed: !sameFigures(before, after),
-      by_currency: after.by_currency,
-      rebuilt_at: after.rebuilt_at,
-    };
   });
 }

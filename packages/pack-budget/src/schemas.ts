@@ -6,6 +6,10 @@ export const PRIORITIES = ["A", "B", "C", "D"] as const;
 export const ROLLOVERS = ["none", "carry_positive", "carry_all"] as const;
 export const BUCKET_STATUSES = ["active", "archived"] as const;
 export const TX_KINDS = ["income", "expense"] as const;
+/** Kinds of stored ledger entries: transfer legs move money between accounts and are neither income nor expense. */
+export const ENTRY_KINDS = ["income", "expense", "transfer_in", "transfer_out"] as const;
+/** Where an entry came from. */
+export const ENTRY_SOURCES = ["manual", "import", "transfer"] as const;
 export const RULE_FIELDS = ["payee", "memo", "any"] as const;
 
 /** The seed's controlled categories (P-BUDCAT-1), extended by `POST /budget/categories`. */
@@ -68,7 +72,7 @@ export type Allocation = v.InferOutput<typeof Allocation>;
 
 /** Stored ledger entry. A void is a second entry with the opposite sign; entries are never edited. */
 export const Transaction = v.object({
-  kind: v.picklist(TX_KINDS),
+  kind: v.picklist(ENTRY_KINDS),
   /** Signed: positive for postings, negative for reversals. */
   amount_minor: minor,
   currency: v.string(),
@@ -87,6 +91,15 @@ export const Transaction = v.object({
   /** Who posted past the obligation gate, and why it was closed. */
   override: v.nullable(v.object({ by: v.string(), at: v.string(), reason: v.string() })),
   actor: v.string(),
+  /** Account the money moved in or out of (entries from before accounts have none). */
+  account_id: v.optional(v.nullable(v.string()), null),
+  source: v.optional(v.picklist(ENTRY_SOURCES), "manual"),
+  /** Dedupe key of an imported bank line (its FITID or a fingerprint); set only on imports. */
+  bank_ref: v.optional(v.nullable(v.string()), null),
+  /** Imported and matched by no rule: waits in the inbox for a bucket or category. */
+  inbox: v.optional(v.boolean(), false),
+  /** The transfer both legs belong to. */
+  transfer_id: v.optional(v.nullable(v.string()), null),
 });
 export type Transaction = v.InferOutput<typeof Transaction>;
 
@@ -203,6 +216,8 @@ export const CreateTransactionBody = v.strictObject({
   memo: optionalText(1000),
   /** Post into a C/D bucket while essentials are unfunded; the actor is recorded. */
   override: v.optional(v.boolean(), false),
+  /** Account the money moved in or out of; its balance follows. */
+  account_id: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(128)))),
 });
 
 const ruleFields = {

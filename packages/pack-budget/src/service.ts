@@ -50,7 +50,7 @@ export function moneyField(
   field: string,
   raw: string,
   currency: string,
-  sign: "positive" | "non-negative" = "positive",
+  sign: "positive" | "non-negative" | "any" = "positive",
   part = "body",
 ): number {
   let amount: number;

@@ -1,5 +1,6 @@
 import { billsService } from "@valhalla/pack-bills/refs";
 import { collection, GenerationRecord, type PackContext } from "@valhalla/runtime";
+import { Account, AccountTotals, Reconciliation } from "./account-schemas.js";
 import {
   Allocation,
   Bucket,
@@ -20,8 +21,12 @@ export const storage = {
   transactions: collection({
     prefix: "tx",
     schema: Transaction,
-    indexes: ["month", "bucket_id", "kind", "reverses"],
+    indexes: ["month", "bucket_id", "kind", "reverses", "account_id", "bank_ref", "inbox"],
   }),
+  accounts: collection({ prefix: "acct", schema: Account, indexes: ["type", "status"] }),
+  /** Per-account running totals (`acbal_<account>`), kept with every entry; see account-totals.ts. */
+  account_totals: collection({ prefix: "acbal", schema: AccountTotals }),
+  reconciliations: collection({ prefix: "recon", schema: Reconciliation, indexes: ["account_id"] }),
   /** Per-month ledger totals (`tot_<month>`), kept with every entry; see month-totals.ts. */
   totals: collection({ prefix: "tot", schema: MonthTotals }),
   rules: collection({ prefix: "rule", schema: Rule, indexes: ["active"] }),

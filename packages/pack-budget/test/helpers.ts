@@ -1,6 +1,7 @@
 import { createHost, type Host, silentLogger } from "@valhalla/host";
 import { bills } from "@valhalla/pack-bills";
 import type { Driver } from "@valhalla/runtime";
+import * as v from "valibot";
 import { budget } from "../src/index.js";
 
 /** A host with budget (and bills unless `withBills: false`) on in-memory storage and a fixed clock. */
@@ -26,4 +27,11 @@ export async function budgetHost(options: { now: string; withBills?: boolean; st
     return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
   };
   return { host, call };
+}
+
+/** Parse a response body with the route's response schema, failing with the issues when it does not conform. */
+export function conforms<T>(schema: v.GenericSchema<unknown, T>, body: unknown): T {
+  const r = v.safeParse(schema, body);
+  if (!r.success) throw new Error(`response does not conform: ${JSON.stringify(v.flatten(r.issues))}`);
+  return r.output;
 }

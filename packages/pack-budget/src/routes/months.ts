@@ -1,7 +1,8 @@
 import { decimalString, idParam, principalLabel, reply, replyRecord, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
 import { bufferCheck, snapshotOf } from "../ledger.js";
-import { closeMonth, repairTotals, setAllocation } from "../posting.js";
+import { closeMonth, setAllocation } from "../posting.js";
+import { repairTotals } from "../repair-totals.js";
 import { AllocationBody, monthString } from "../schemas.js";
 import { configOf, moneyField, thisMonth } from "../service.js";
 import type { BudgetContext } from "../storage.js";

@@ -1,6 +1,6 @@
 import { idParam, reply, replyRecord, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
-import { rerunRules } from "../posting.js";
+import { rerunRules } from "../rerun-rules.js";
 import { compileRuleRegex } from "../rules.js";
 import { CreateRuleBody, monthString, PatchRuleBody, type Rule } from "../schemas.js";
 import { configOf, fieldProblem, moneyField, requireBucket, requireCategory, thisMonth } from "../service.js";

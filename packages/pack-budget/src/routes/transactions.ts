@@ -1,8 +1,9 @@
 import { idParam, pageQuery, principalLabel, replyRecord, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
-import { postTransaction, voidTransaction } from "../posting.js";
-import { CreateTransactionBody, monthString, TX_KINDS } from "../schemas.js";
+import { postTransaction } from "../posting.js";
+import { CreateTransactionBody, ENTRY_KINDS, monthString } from "../schemas.js";
 import type { BudgetContext } from "../storage.js";
+import { voidTransaction } from "../void-transaction.js";
 
 const route = routeFor<BudgetContext>();
 
@@ -26,12 +27,13 @@ export const createTransaction = route({
 export const listTransactions = route({
   method: "GET",
   path: "/transactions",
-  summary: "Ledger entries (filters: month, bucket_id, kind), newest first",
+  summary: "Ledger entries (filters: month, bucket_id, kind, account_id), newest first",
   scope: "read",
   query: v.strictObject({
     month: v.optional(monthString),
     bucket_id: v.optional(idParam),
-    kind: v.optional(v.picklist(TX_KINDS, "must be income or expense")),
+    kind: v.optional(v.picklist(ENTRY_KINDS, `must be one of ${ENTRY_KINDS.join(", ")}`)),
+    account_id: v.optional(idParam),
     ...pageQuery,
   }),
   handler: async ({ query, ctx }) => {

@@ -1,0 +1,26 @@
+import { createHash } from "node:crypto";
+import type { StatementLine } from "./statement-line.js";
+
+const norm = (s: string | null) => (s ?? "").toLowerCase().replace(/\s+/g, " ").trim();
+
+/**
+ * The dedupe key of each line: from the bank's own id when the file has one, else from a fingerprint
+ * (account, date, amount, payee) plus the line's occurrence among identical lines of the file, so two
+ * equal coffees on one day stay two, and re-importing an overlapping statement finds both again.
+ * Memos are left out: banks rewrite them between exports.
+ * @example bankRefs("acct_1", lines) // ["br_3f…", …], one per line, stable across imports
+ */
+export function bankRefs(accountId: string, lines: readonly StatementLine[]): string[] {
+  const seen = new Map<string, number>();
+  return lines.map((l) => {
+    let basis: string;
+    if (l.bank_id !== null) basis = `id\u0000${l.bank_id}`;
+    else {
+      const fp = `fp\u0000${l.date}\u0000${l.amount_minor}\u0000${norm(l.payee)}`;
+      const n = seen.get(fp) ?? 0;
+      seen.set(fp, n + 1);
+      basis = `${fp}\u0000${n}`;
+    }
+    return `br_${createHash("sha256").update(`${accountId}\u0000${basis}`).digest("hex").slice(0, 32)}`;
+  });
+}

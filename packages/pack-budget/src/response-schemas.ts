@@ -1,0 +1,183 @@
+import * as v from "valibot";
+import { ACCOUNT_STATUSES, ACCOUNT_TYPES } from "./account-schemas.js";
+import { ENTRY_KINDS } from "./schemas.js";
+
+// Response schemas of the account, transfer, import, inbox, reconciliation and report routes: they
+// document the API (OpenAPI) and the tests parse every answer with them.
+
+const minor = v.pipe(v.number(), v.safeInteger());
+const meta = { id: v.string(), rev: v.number(), created_at: v.string(), updated_at: v.string() };
+
+/** A ledger entry as the API returns it. */
+export const EntryResponse = v.looseObject({
+  ...meta,
+  kind: v.picklist(ENTRY_KINDS),
+  amount_minor: minor,
+  currency: v.string(),
+  date: v.string(),
+  month: v.string(),
+  bucket_id: v.nullable(v.string()),
+  category: v.nullable(v.string()),
+  payee: v.nullable(v.string()),
+  memo: v.nullable(v.string()),
+  account_id: v.nullable(v.string()),
+  bank_ref: v.nullable(v.string()),
+  inbox: v.boolean(),
+});
+
+/** An account with its balance derived from its ledger. */
+export const AccountResponse = v.looseObject({
+  ...meta,
+  name: v.string(),
+  type: v.picklist(ACCOUNT_TYPES),
+  currency: v.string(),
+  opening_balance_minor: minor,
+  opening_date: v.string(),
+  status: v.picklist(ACCOUNT_STATUSES),
+  locked_through: v.nullable(v.string()),
+  balance_minor: minor,
+  balance: v.string(),
+  entries: v.number(),
+});
+
+/** A page of accounts. */
+export const AccountPageResponse = v.object({
+  items: v.array(AccountResponse),
+  next_cursor: v.nullable(v.string()),
+});
+
+/** A page of inbox entries. */
+export const EntryPageResponse = v.object({
+  items: v.array(EntryResponse),
+  next_cursor: v.nullable(v.string()),
+});
+
+/** What a balance rebuild found. */
+export const BalanceRebuildResponse = v.object({
+  account_id: v.string(),
+  entries: v.number(),
+  changed: v.boolean(),
+  balance_minor: minor,
+});
+
+/** A transfer and its two legs. */
+export const TransferResponse = v.object({
+  id: v.string(),
+  from_account_id: v.string(),
+  to_account_id: v.string(),
+  amount_minor: minor,
+  amount: v.string(),
+  currency: v.string(),
+  date: v.string(),
+  memo: v.nullable(v.string()),
+  voided: v.boolean(),
+  legs: v.array(EntryResponse),
+});
+
+const ImportPreview = v.object({
+  line: v.number(),
+  date: v.string(),
+  amount_minor: minor,
+  amount: v.string(),
+  kind: v.picklist(["income", "expense"]),
+  payee: v.nullable(v.string()),
+  memo: v.nullable(v.string()),
+  bucket_id: v.nullable(v.string()),
+  category: v.nullable(v.string()),
+  inbox: v.boolean(),
+  bank_ref: v.string(),
+});
+
+/** What an import did, or would do on a dry run. */
+export const ImportResponse = v.object({
+  account_id: v.string(),
+  format: v.string(),
+  dry_run: v.boolean(),
+  rows: v.number(),
+  created: v.number(),
+  /** Lines that confirmed an entry a person had entered by hand (no new entry). */
+  matched: v.number(),
+  duplicates: v.number(),
+  skipped: v.number(),
+  categorised: v.number(),
+  inbox: v.number(),
+  months: v.array(v.string()),
+  /** The first 20 new entries. */
+  preview: v.array(ImportPreview),
+  /** Closing balance the file states (OFX `LEDGERBAL`), for reconciling. */
+  statement: v.nullable(v.object({ balance_minor: minor, as_of: v.nullable(v.string()) })),
+  /** The first 20 confirmations: file line, dedupe key, the confirmed entry. */
+  matches: v.array(v.object({ line: v.number(), ref: v.string(), entry_id: v.string() })),
+});
+
+const ReconEntry = v.object({
+  id: v.string(),
+  date: v.string(),
+  kind: v.picklist(ENTRY_KINDS),
+  payee: v.nullable(v.string()),
+  effect_minor: minor,
+});
+
+/** A reconciliation: cleared vs uncleared and the difference to the statement. */
+export const ReconcileResponse = v.object({
+  id: v.string(),
+  account_id: v.string(),
+  statement_date: v.string(),
+  closing_balance_minor: minor,
+  ledger_balance_minor: minor,
+  cleared_balance_minor: minor,
+  difference_minor: minor,
+  reconciled: v.boolean(),
+  locked: v.boolean(),
+  locked_through: v.nullable(v.string()),
+  cleared: v.object({ count: v.number(), effect_minor: minor }),
+  uncleared: v.array(ReconEntry),
+  /** Uncleared entries whose removal alone would close the difference. */
+  suspects: v.array(ReconEntry),
+  explanation: v.string(),
+});
+
+/** Spending by bucket and category per month, with income against expense. */
+export const SpendingReportResponse = v.object({
+  from: v.string(),
+  to: v.string(),
+  currency: v.string(),
+  months: v.array(
+    v.object({
+      month: v.string(),
+      income_minor: minor,
+      expense_minor: minor,
+      net_minor: minor,
+      by_bucket: v.array(
+        v.object({ bucket_id: v.nullable(v.string()), name: v.string(), spent_minor: minor }),
+      ),
+      by_category: v.array(v.object({ category: v.nullable(v.string()), spent_minor: minor })),
+      transfers: v.number(),
+    }),
+  ),
+  totals: v.object({ income_minor: minor, expense_minor: minor, net_minor: minor }),
+  other_currencies: v.array(v.string()),
+});
+
+/** Recurring payee suggestions. */
+export const RecurringResponse = v.object({
+  items: v.array(
+    v.object({
+      payee: v.string(),
+      kind: v.picklist(["income", "expense"]),
+      account_id: v.string(),
+      cadence: v.picklist(["weekly", "biweekly", "monthly", "quarterly", "yearly"]),
+      interval_days: v.number(),
+      occurrences: v.number(),
+      amount_minor: minor,
+      min_minor: minor,
+      max_minor: minor,
+      currency: v.string(),
+      last_date: v.string(),
+      next_expected: v.string(),
+      bucket_id: v.nullable(v.string()),
+      category: v.nullable(v.string()),
+      entry_ids: v.array(v.string()),
+    }),
+  ),
+});
