@@ -14,7 +14,8 @@ import {
 } from "@valhalla/runtime";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { DOCS_HTML } from "./docs/docs-page.js";
+import { mountDocs } from "./board/docs/mount-docs.js";
+import { mountBoard } from "./board/mount-board.js";
 import { envelope } from "./http/envelope.js";
 import { mountJobRoutes } from "./http/job-routes.js";
 import { mountRoutes, type RouteGuard } from "./http/mount-routes.js";
@@ -167,7 +168,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
   });
   const openapi = buildOpenApi(registry, { title: "Valhalla", version: "0.1.0" });
   app.get("/openapi.json", (c) => c.json(openapi));
-  app.get("/docs", (c) => c.html(DOCS_HTML));
+  mountDocs(app);
 
   // Before the job and pack routes: the audit middleware must see every mutating request.
   ops.mount(app, registry);
@@ -181,6 +182,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
     ...(schedulerOptions.historyLimit !== undefined ? { historyLimit: schedulerOptions.historyLimit } : {}),
   });
   mountJobRoutes(app, scheduler);
+  mountBoard(app, { registry, log, auth: options.auth ?? {}, ...(options.now ? { now: options.now } : {}) });
   if (schedulerOptions.enabled === true) await scheduler.start();
 
   const extraGuard = options.guard;

@@ -5,6 +5,7 @@ import { type ApiKeyStore, scopeAllows, scopeName } from "./api-keys.js";
 import { getPrincipal, type Principal, setPrincipal } from "./principal.js";
 import { hashSecret, sameHash } from "./secrets.js";
 import type { ShareTokenStore } from "./share-tokens.js";
+import { trustedPrincipal } from "./trusted-principal.js";
 
 /** Authentication options of `createHost`. @public */
 export interface AuthOptions {
@@ -87,10 +88,15 @@ export function createAuth(deps: {
 
   const middleware: MiddlewareHandler = async (c, next) => {
     const header = c.req.header("authorization");
-    if (header !== undefined) setPrincipal(c, await resolve(header));
+    // The web app calls the API in-process as its signed-in viewer (see trusted-principal.ts).
+    const trusted = trustedPrincipal(c);
+    if (trusted) setPrincipal(c, trusted);
+    else if (header !== undefined) setPrincipal(c, await resolve(header));
     else if (disabled) setPrincipal(c, { kind: "anonymous" });
     const path = c.req.path;
     const first = path.split("/")[1] ?? "";
+    // The web app (`/app`) and the docs' assets check their own sessions and serve public files.
+    if (first === "app" || path.startsWith("/docs/")) return next();
     if (disabled || PUBLIC_HOST_PATHS.has(path) || packCodes.has(first) || c.req.method === "OPTIONS")
       return next();
     // Every other host route (registry, jobs, audit, share tokens, brief…) is for admins.
