@@ -1,5 +1,6 @@
 import { definePack } from "@valhalla/runtime";
 import { dueIndex } from "./migrations/001-due-index.js";
+import { billsPage } from "./pages.js";
 import { billsService } from "./refs.js";
 import * as billRoutes from "./routes/bills.js";
 import * as payments from "./routes/payments.js";
@@ -41,6 +42,7 @@ export const bills = definePack({
     billRoutes.getAutopayChecklist,
     billRoutes.markAutopayStep,
   ],
+  pages: [billsPage],
   jobs: [
     {
       name: "push-reminders",
