@@ -19,17 +19,24 @@ const DIST_FILES: Record<string, string> = {
   "favicon-32x32.png": "image/png",
 };
 
-// The OpenAPI document already declares the bearer scheme; the initializer only points the UI at it.
+// The document declares the bearer scheme but no requirement, and Swagger UI sends a credential only
+// where one is required: apply every declared scheme document-wide before handing the spec over.
 const INIT_JS = `window.addEventListener("load", function () {
-  window.ui = SwaggerUIBundle({
-    url: "/openapi.json",
-    dom_id: "#swagger-ui",
-    deepLinking: true,
-    tryItOutEnabled: true,
-    persistAuthorization: false,
-    validatorUrl: null,
-    presets: [SwaggerUIBundle.presets.apis],
-  });
+  fetch("/openapi.json", { headers: { accept: "application/json" } })
+    .then(function (res) { return res.json(); })
+    .then(function (spec) {
+      var schemes = Object.keys((spec.components && spec.components.securitySchemes) || {});
+      if (!spec.security && schemes.length) spec.security = schemes.map(function (k) { var r = {}; r[k] = []; return r; });
+      window.ui = SwaggerUIBundle({
+        spec: spec,
+        dom_id: "#swagger-ui",
+        deepLinking: true,
+        tryItOutEnabled: true,
+        persistAuthorization: false,
+        validatorUrl: null,
+        presets: [SwaggerUIBundle.presets.apis],
+      });
+    });
 });
 `;
 

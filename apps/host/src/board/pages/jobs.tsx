@@ -88,7 +88,7 @@ export const jobsPage = page({
                       <input type="hidden" name="_action" value="run" />
                       <input type="hidden" name="pack" value={j.pack} />
                       <input type="hidden" name="name" value={j.name} />
-                      <button type="submit" class="secondary" aria-label={`Run ${j.pack}/${j.name} now`}>
+                      <button type="submit" class="secondary" aria-label={`Run now: ${j.pack}/${j.name}`}>
                         Run now
                       </button>
                     </form>
