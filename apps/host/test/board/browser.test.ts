@@ -92,9 +92,11 @@ describe.skipIf(!chromiumAvailable())("board: in headless Chromium against a rea
     "should reach the main content and the navigation by keyboard",
     async () => {
       await page.keyboard.press("Tab");
-      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+      expect(await page.evaluate<string | null>("document.activeElement?.textContent ?? null")).toBe(
+        "Skip to content",
+      );
       await page.keyboard.press("Enter");
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
+      expect(await page.evaluate<string | null>("document.activeElement?.id ?? null")).toBe("main");
     },
     STEP_MS,
   );
@@ -216,7 +218,9 @@ describe.skipIf(!chromiumAvailable())("board: in headless Chromium against a rea
       await page.setViewportSize({ width: 375, height: 800 });
       for (const path of ["/app", "/app/wholesale", "/app/budget"]) {
         await page.goto(origin + path);
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        const overflow = await page.evaluate<number>(
+          "document.documentElement.scrollWidth - window.innerWidth",
+        );
         expect(overflow, path).toBeLessThanOrEqual(0);
       }
       await shot(page, "08-phone-budget");
