@@ -136,7 +136,7 @@ describe.skipIf(!chromiumAvailable())("board: in headless Chromium against a rea
       await page.waitForLoadState();
       const alert = page.getByRole("alert");
       expect(await alert.locator("h2").textContent()).toBe("Refused: essentials are unfunded");
-      expect(await alert.textContent()).toContain("Essentials for " + seed.month + " are unfunded");
+      expect(await alert.textContent()).toContain(`Essentials for ${seed.month} are unfunded`);
       await audit(page, "budget-refused");
       await shot(page, "03-expense-refused");
       await page.getByRole("button", { name: "Post anyway (override)" }).click();
