@@ -18,6 +18,9 @@ export const HOST_PAGES: readonly string[] = [
 ];
 
 const WIDGET_ID = /^[a-z][a-z0-9-]*$/;
+// The web app and the docs own these prefixes: a pack with one of these codes would mount its
+// routes under them.
+const RESERVED_CODES = ["app", "docs"];
 
 /** Join `/app`, a pack code and a page path. @internal */
 export function pagePath(code: string, path: string): string {
@@ -33,6 +36,10 @@ export function checkPages(packs: readonly AnyPack[]): Issue[] {
   const seen = new Map<string, string>();
   for (const path of HOST_PAGES) seen.set(shape(path), "host");
   for (const p of packs) {
+    if (RESERVED_CODES.includes(p.code))
+      issues.push(
+        makeIssue("E_PAGE_CONFLICT", p.code, { page: `/${p.code}`, first: "host", second: p.code }),
+      );
     for (const pg of p.pages ?? []) {
       const label = pagePath(p.code, String(pg?.path));
       if (

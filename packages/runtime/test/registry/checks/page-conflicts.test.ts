@@ -18,6 +18,13 @@ describe("checkPages", () => {
     ]);
   });
 
+  it("should refuse the codes 'app' and 'docs', whose routes would sit under the web app and the docs", () => {
+    const app = definePack({ code: "app", version: "1.0.0", description: "" });
+    expect(checkPages([app]).map((i) => i.message)).toEqual([
+      "Page '/app' is declared by both 'host' and 'app'",
+    ]);
+  });
+
   it("should compare parameter shapes, not names, within a pack", () => {
     const deals = definePack({
       code: "deals",
