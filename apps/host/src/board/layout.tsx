@@ -17,6 +17,8 @@ export function Layout(props: {
   readonly csrf?: string | undefined;
   readonly viewer?: string;
   readonly notice?: string | null;
+  /** Navigate here at once (a same-site refresh, for pages reached through a cross-site redirect). */
+  readonly refreshTo?: string;
   readonly children?: Child;
 }) {
   return (
@@ -27,6 +29,7 @@ export function Layout(props: {
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width,initial-scale=1" />
           <title>{`${props.title} · Valhalla`}</title>
+          {props.refreshTo && <meta http-equiv="refresh" content={`0;url=${props.refreshTo}`} />}
           <link rel="stylesheet" href="/app/assets/board.css" />
           <script src="/app/assets/board.js" defer />
         </head>

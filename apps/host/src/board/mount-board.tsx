@@ -221,9 +221,20 @@ export function mountBoard(app: Hono, deps: BoardDeps): void {
         );
       }
       await startSession(c, { kind: "share", id: t.id, scope: t.scope, subject: t.subject });
-      return c.redirect("/app/jv", 303);
+      return c.redirect("/app/jv?opened=1", 303);
     }
     const session = await readSession(c);
+    if (session?.principal.kind !== "share" && c.req.query("opened") !== undefined) {
+      // A link clicked on another site (a mail client) starts a cross-site navigation, and browsers
+      // withhold SameSite=Strict cookies along its redirects. A refresh from this page is same-site.
+      return c.html(
+        <Layout title="Opening your board" nav={[]} current="/app/jv" refreshTo="/app/jv">
+          <p>
+            <a href="/app/jv">Open the partner board</a>
+          </p>
+        </Layout>,
+      );
+    }
     if (session?.principal.kind !== "share") return c.redirect("/app/signin", 303);
     const first = navFor(session.principal)[0];
     if (!first) return c.text("No page is shared with this link", 404);

@@ -235,7 +235,11 @@ describe.skipIf(!chromiumAvailable())("board: in headless Chromium against a rea
       const partner = await browser.newContext();
       partnerTraffic.push(watch(partner));
       const p = await partner.newPage();
-      await p.goto(`${origin}/app/jv?token=${encodeURIComponent(seed.partnerToken)}`);
+      // Clicked from another site's page, as from a mail client: a cross-site navigation.
+      const link = `${origin}/app/jv?token=${encodeURIComponent(seed.partnerToken)}`;
+      await p.setContent(`<a href="${link}">Your deals</a>`);
+      await p.getByRole("link", { name: "Your deals" }).click();
+      await p.waitForURL(`${origin}/app/wholesale/partner`);
       expect(p.url()).toBe(`${origin}/app/wholesale/partner`);
       const board = await p.locator("main").textContent();
       expect(board).toContain("Deals shared with ace: 2.");

@@ -134,14 +134,23 @@ describe("board sign-in and sessions", () => {
     const c = client(host);
     const link = await c.send(`/app/jv?token=${encodeURIComponent(secret)}`);
     expect(link.status).toBe(303);
-    expect(link.headers.get("location")).toBe("/app/jv");
-    const landing = await c.send("/app/jv");
+    expect(link.headers.get("location")).toBe("/app/jv?opened=1");
+    const landing = await c.send("/app/jv?opened=1");
     expect(landing.headers.get("location")).toBe("/app/wholesale/partner");
     const board = await c.send("/app/wholesale/partner");
     expect(board.status).toBe(200);
     expect(await board.text()).toContain("Deals shared with <strong>ace</strong>: 0.");
     expect((await c.send("/app")).status).toBe(403);
     expect((await c.send("/app/wholesale")).status).toBe(403);
+  });
+
+  it("should answer a partner link's landing without a cookie (cross-site) with a same-site refresh", async () => {
+    host = await testHost();
+    const res = await client(host).send("/app/jv?opened=1");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<meta http-equiv="refresh" content="0;url=/app/jv"/>');
+    const bare = await client(host).send("/app/jv");
+    expect(bare.headers.get("location")).toBe("/app/signin");
   });
 
   it("should refuse a revoked partner link", async () => {
