@@ -66,25 +66,29 @@ export async function seriousA11yViolations(page: Page): Promise<AxeFinding[]> {
   return result.filter((v) => v.impact === "serious" || v.impact === "critical");
 }
 
-/** Every request a context makes, and the bytes of JavaScript each page document loaded. */
+/** Every request a context makes. */
 export interface Traffic {
   readonly urls: string[];
-  /** Script bytes by the URL of the page that loaded them. */
-  readonly scriptBytes: Map<string, number>;
 }
 
-/** Record a context's requests and script sizes. */
+/** Record a context's requests. */
 export function watch(context: BrowserContext): Traffic {
-  const traffic: Traffic = { urls: [], scriptBytes: new Map() };
+  const traffic: Traffic = { urls: [] };
   context.on("request", (r) => traffic.urls.push(r.url()));
-  context.on("response", async (res) => {
-    if (res.request().resourceType() !== "script") return;
-    const frame = res.frame();
-    const pageUrl = frame.url();
-    const body = await res.body().catch(() => Buffer.alloc(0));
-    traffic.scriptBytes.set(pageUrl, (traffic.scriptBytes.get(pageUrl) ?? 0) + body.length);
-  });
   return traffic;
+}
+
+/** Load `url` in `page` and count the bytes of every script that load fetched. */
+export async function scriptBytesOf(page: Page, url: string): Promise<number> {
+  const sizes: Promise<number>[] = [];
+  const onResponse = (res: import("playwright-core").Response) => {
+    if (res.request().resourceType() === "script") sizes.push(res.body().then((b) => b.length));
+  };
+  page.on("response", onResponse);
+  // A fresh load each time: the HTTP cache would otherwise hide a script the page still runs.
+  await page.goto(url, { waitUntil: "load" });
+  page.off("response", onResponse);
+  return (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
 }
 
 /** Launch Debian's Chromium headless. */
