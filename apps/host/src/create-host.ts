@@ -13,6 +13,8 @@ import {
 } from "@valhalla/runtime";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
+import { mountDocs } from "./board/docs/mount-docs.js";
+import { mountBoard } from "./board/mount-board.js";
 import { approvalRoutes } from "./host-routes/approval-routes.js";
 import { auditRoutes } from "./host-routes/audit-routes.js";
 import { jobRoutes } from "./host-routes/job-routes.js";
@@ -221,6 +223,10 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
     trustProxy: options.trustProxy,
   });
   for (const r of registry.routes) app.on(r.method, r.path, compile(r).handler);
+  // The web app's pages render server-side from the API above, called in-process as the signed-in
+  // principal, so every read and write they make runs through that API's pipeline.
+  mountDocs(app);
+  mountBoard(app, { registry, log, auth: options.auth ?? {}, ...(options.now ? { now: options.now } : {}) });
   methodNotAllowed(app, registry.routes);
 
   let server: Server | undefined;

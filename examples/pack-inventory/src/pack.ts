@@ -1,5 +1,6 @@
 import { definePack } from "@valhalla/runtime";
 import { lowStock, lowStockJob } from "./jobs/low-stock.js";
+import { inventoryPage } from "./pages.js";
 import * as items from "./routes/items.js";
 import * as shopping from "./routes/shopping.js";
 import { InventoryConfig } from "./schemas.js";
@@ -26,6 +27,7 @@ export const inventory = definePack({
     items.adjustItem,
     items.deleteItem,
   ],
+  pages: [inventoryPage],
   jobs: [lowStockJob],
   validate: (ctx) => {
     try {

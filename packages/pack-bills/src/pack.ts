@@ -2,6 +2,7 @@ import { definePack } from "@valhalla/runtime";
 import { billsBrief } from "./brief.js";
 import { dueIndex } from "./migrations/001-due-index.js";
 import { occurrencePayments } from "./migrations/002-occurrence-payments.js";
+import { billsPage } from "./pages.js";
 import { billsService } from "./refs.js";
 import * as billRoutes from "./routes/bills.js";
 import * as occurrences from "./routes/occurrences.js";
@@ -54,6 +55,7 @@ export const bills = definePack({
     billRoutes.getAutopayChecklist,
     billRoutes.markAutopayStep,
   ],
+  pages: [billsPage],
   jobs: [
     {
       name: "push-reminders",

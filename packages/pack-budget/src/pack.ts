@@ -1,6 +1,7 @@
 import { definePack } from "@valhalla/runtime";
 import { snapshotOf } from "./ledger.js";
 import { monthTotalsMigration } from "./migrations/001-month-totals.js";
+import { bucketsWidget, budgetPage } from "./pages.js";
 import { budgetService } from "./refs.js";
 import * as accounts from "./routes/accounts.js";
 import * as buckets from "./routes/buckets.js";
@@ -86,6 +87,8 @@ export const budget = definePack({
     reports.spendingReportRoute,
     recurring.recurringRoute,
   ],
+  pages: [budgetPage],
+  widgets: [bucketsWidget],
   // Config is checked by the registry against configSchema (E_CONFIG_INVALID, one issue per field).
   readiness: async (ctx) => [
     {

@@ -1,4 +1,5 @@
 import { definePack } from "@valhalla/runtime";
+import { holdingsPage } from "./pages.js";
 import { holdingsService } from "./refs.js";
 import * as assets from "./routes/assets.js";
 import { HoldingsConfig } from "./schemas.js";
@@ -35,6 +36,7 @@ export const holdings = definePack({
     assets.addLiability,
     assets.listLiabilities,
   ],
+  pages: [holdingsPage],
   // Config is checked by the registry against configSchema (E_CONFIG_INVALID, one issue per field).
   brief: async (ctx) => {
     const cfg = configOf(ctx);

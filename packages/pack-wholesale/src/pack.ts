@@ -1,5 +1,6 @@
 import { definePack } from "@valhalla/runtime";
 import { makeDealsApi, pipelineSummary } from "./deals-api.js";
+import { dealPage, dealsPage, partnerPage } from "./pages.js";
 import { dealsService } from "./refs.js";
 import * as activities from "./routes/activities.js";
 import * as deals from "./routes/deals.js";
@@ -26,6 +27,8 @@ export const wholesale = definePack({
     activities.addActivity,
     activities.listActivities,
   ],
+  // The partner board before `/:id`, so `partner` is never read as a deal id.
+  pages: [dealsPage, partnerPage, dealPage],
   brief: async (ctx) => {
     const s = await pipelineSummary(ctx);
     return {

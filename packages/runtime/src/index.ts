@@ -35,6 +35,21 @@ export {
   parseMoney,
 } from "./money/money.js";
 export { definePack, PACK_CODE_PATTERN, route, routeFor } from "./pack/define-pack.js";
+export {
+  type ApiResult,
+  type PageAction,
+  type PageActionResult,
+  type PageApi,
+  PageApiError,
+  type PageContent,
+  type PageContext,
+  type PageDef,
+  type PageProblem,
+  type PageSubmission,
+  type PageViewer,
+  page,
+  type WidgetDef,
+} from "./pack/pages.js";
 export { type ActorRef, actorRef, type Principal, principalLabel } from "./pack/principal.js";
 export { type ServiceOf, type ServiceRef, serviceRef } from "./pack/service-ref.js";
 export type {
@@ -66,6 +81,7 @@ export type {
   StorageOf,
 } from "./pack/types.js";
 export { cronError } from "./registry/checks/jobs.js";
+export { HOST_PAGES } from "./registry/checks/page-conflicts.js";
 export { type MountedRoute, orderRoutes } from "./registry/checks/route-conflicts.js";
 export { CODES, type IssueCode } from "./registry/codes.js";
 export {

@@ -1,6 +1,6 @@
 import { type Registry, type Report, reply, route } from "@valhalla/runtime";
 import * as v from "valibot";
-import { DOCS_HTML } from "../docs/docs-page.js";
+import { DOCS_CSP, DOCS_HTML } from "../board/docs/mount-docs.js";
 import { buildOpenApi } from "../http/openapi.js";
 import { type HostRoute, IssueOut } from "./schemas.js";
 
@@ -76,10 +76,10 @@ export function registryRoutes(deps: {
     route({
       method: "GET",
       path: "/docs",
-      summary: "API reference page (works offline)",
+      summary: "API reference (Swagger UI served by the host; try-it and Authorize against it)",
       scope: "public",
       response: { status: 200, schema: v.string(), contentType: "text/html" },
-      handler: ({ c }) => c.html(DOCS_HTML),
+      handler: ({ c }) => c.html(DOCS_HTML, 200, { "content-security-policy": DOCS_CSP }),
     }),
   ];
 }

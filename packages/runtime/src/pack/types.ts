@@ -3,6 +3,7 @@ import type * as v from "valibot";
 import type { Reply } from "../http/reply.js";
 import type { Collection, CollectionDef } from "../storage/collection.js";
 import type { Lease } from "../storage/driver.js";
+import type { PageDef, WidgetDef } from "./pages.js";
 import type { Principal } from "./principal.js";
 import type { ServiceOf, ServiceRef } from "./service-ref.js";
 
@@ -263,6 +264,10 @@ export interface PackDefinition<
   readonly storage?: S;
   /** Routes mounted under `/<code>`. */
   readonly routes?: readonly RouteDef<any, any, any, PackContext<S, R>>[];
+  /** Pages of the host's web app, mounted at `/app/<code><path>`; they read through the HTTP API. */
+  readonly pages?: readonly PageDef[];
+  /** Panels for the host's Today page (`/app`). */
+  readonly widgets?: readonly WidgetDef[];
   readonly jobs?: readonly JobDef<PackContext<S, R>>[];
   /** Whether the pack needs locks that hold across processes (several replicas). @default false */
   readonly needsClusterLocks?: boolean;

@@ -56,6 +56,18 @@ export const CODES = {
     (a: { route: string }) => `Route ${q(a.route)} declares no scope`,
     "Add scope: 'read' | 'write' | 'admin' | 'public' to the route.",
   ),
+  /** Pages */
+  E_PAGE_CONFLICT: issue(
+    "error",
+    (a: { page: string; first: string; second: string }) =>
+      `Page ${q(a.page)} is declared by both ${q(a.first)} and ${q(a.second)}`,
+    "Change one page's path, or give one pack a different code.",
+  ),
+  E_PAGE_INVALID: issue(
+    "error",
+    (a: { page: string; reason: string }) => `Page ${q(a.page)} is invalid: ${a.reason}`,
+    "Give each page a path starting with '/', a title and a render function; widgets need a unique id.",
+  ),
   /** Storage */
   E_NS_CONFLICT: issue(
     "error",

@@ -10,6 +10,7 @@ import { checkConfig } from "./checks/config.js";
 import { checkJobs } from "./checks/jobs.js";
 import { checkMigrations } from "./checks/migrations.js";
 import { checkDuplicateCodes, checkPackShape } from "./checks/pack-shape.js";
+import { checkPages } from "./checks/page-conflicts.js";
 import { checkCycles, checkRequirements, topoOrder } from "./checks/requirements.js";
 import { checkRoutes, mountPath, orderRoutes } from "./checks/route-conflicts.js";
 import { checkDriverCapabilities, checkStorageConflicts, namespaceKey } from "./checks/storage-conflicts.js";
@@ -252,6 +253,7 @@ export function createRegistry(packs: readonly AnyPack[], options: RegistryOptio
         ...checkPackShape(packs),
         ...checkDuplicateCodes(packs),
         ...checkRoutes(packs, hostRoutes),
+        ...checkPages(packs),
         ...checkStorageConflicts(packs),
         ...checkRequirements(packs),
         ...checkCycles(packs),
