@@ -5,10 +5,7 @@ import type * as v from "valibot";
 type JsonSchema = Record<string, unknown>;
 
 const schemaOf = (s: v.GenericSchema): JsonSchema => {
-  const out = toJsonSchema(
-    s as never,
-    { errorMode: "ignore", target: "draft-2020-12" } as never,
-  ) as JsonSchema;
+  const out = toJsonSchema(s, { errorMode: "ignore", target: "draft-2020-12" }) as JsonSchema;
   delete out.$schema;
   return out;
 };
