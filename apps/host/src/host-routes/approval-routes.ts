@@ -12,22 +12,10 @@ import {
 } from "@valhalla/runtime";
 import * as v from "valibot";
 import type { AuditLog } from "../ops/audit-log.js";
-import type { Approval, SystemStore } from "../ops/system-store.js";
-import { ActorOut, type HostRoute, pageOf, stored } from "./schemas.js";
+import { Approval, type SystemStore } from "../ops/system-store.js";
+import { type HostRoute, pageOf, stored } from "./schemas.js";
 
-const ApprovalOut = v.object({
-  ...stored,
-  pack: v.string(),
-  kind: v.string(),
-  payload: v.record(v.string(), v.unknown()),
-  summary: v.nullable(v.string()),
-  record_id: v.nullable(v.string()),
-  key: v.nullable(v.string()),
-  status: v.picklist(["pending", "approved", "rejected"]),
-  decided_at: v.nullable(v.string()),
-  decided_by: v.nullable(ActorOut),
-  result: v.unknown(),
-});
+const ApprovalOut = v.object({ ...stored, ...Approval.entries });
 
 const IdParams = v.object({ id: idParam });
 

@@ -1,7 +1,7 @@
 import { queryInt, route } from "@valhalla/runtime";
 import * as v from "valibot";
-import type { SystemStore } from "../ops/system-store.js";
-import { ActorOut, type HostRoute, pageOf, stored } from "./schemas.js";
+import { AuditEntry, type SystemStore } from "../ops/system-store.js";
+import { type HostRoute, pageOf, stored } from "./schemas.js";
 
 const AuditQuery = v.strictObject({
   pack: v.optional(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{0,63}$/, "must be a pack code or 'host'"))),
@@ -18,19 +18,7 @@ const AuditQuery = v.strictObject({
   cursor: v.optional(v.pipe(v.string(), v.maxLength(400))),
 });
 
-const AuditOut = v.object({
-  ...stored,
-  at: v.string(),
-  actor: ActorOut,
-  kind: v.picklist(["request", "job", "daily", "approval"]),
-  action: v.string(),
-  pack: v.string(),
-  record_id: v.nullable(v.string()),
-  outcome: v.picklist(["success", "failure"]),
-  status: v.nullable(v.number()),
-  request_id: v.nullable(v.string()),
-  detail: v.nullable(v.string()),
-});
+const AuditOut = v.object({ ...stored, ...AuditEntry.entries });
 
 /**
  * `GET /audit?pack=&since=&limit=&cursor=`: entries oldest first, read-only (the log has no

@@ -17,13 +17,6 @@ export const stored = {
   updated_at: v.string(),
 };
 
-/** Who did something (audit `actor`, approval `decided_by`). @internal */
-export const ActorOut = v.object({
-  kind: v.picklist(["key", "share", "job", "anonymous"]),
-  id: v.string(),
-  label: v.string(),
-});
-
 /** One registry or pack issue. @internal */
 export const IssueOut = v.object({
   severity: v.picklist(["error", "warning", "info"]),
