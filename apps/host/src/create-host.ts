@@ -32,7 +32,7 @@ import { createAuditLog, withJobAudit } from "./ops/audit-log.js";
 import { createSystemStore } from "./ops/system-store.js";
 import { createPipeline } from "./pipeline/create-pipeline.js";
 import type { RouteGuard } from "./pipeline/stages/guard.js";
-import type { IdempotencyOptions } from "./pipeline/stages/idempotency.js";
+import { type IdempotencyOptions, sweepIdempotencyKeys } from "./pipeline/stages/idempotency.js";
 import type { RateLimitOptions } from "./pipeline/stages/rate-limit.js";
 import { apiKeyStore } from "./security/api-keys.js";
 import { type AuthOptions, createAuth } from "./security/auth.js";
@@ -230,6 +230,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
   methodNotAllowed(app, registry.routes);
 
   let server: Server | undefined;
+  let janitor: NodeJS.Timeout | undefined;
   const reg = registry;
   const sched = scheduler;
   return {
@@ -242,6 +243,12 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
     fetch: (req) => Promise.resolve(app.fetch(req)),
     async listen(port = 0, hostname = "0.0.0.0") {
       if (schedulerOptions.enabled !== false) await sched.start();
+      janitor ??= setInterval(() => {
+        sweepIdempotencyKeys(driver, options.idempotency).catch((err: unknown) =>
+          log.warn("idempotency sweep failed", { error: err instanceof Error ? err.message : String(err) }),
+        );
+      }, options.idempotency?.sweepMs ?? 3_600_000);
+      janitor.unref();
       return new Promise((resolvePort) => {
         server = serve({ fetch: app.fetch, port, hostname }, (info) =>
           resolvePort({ port: info.port, server: server! }),
@@ -252,6 +259,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
       });
     },
     async close() {
+      if (janitor) clearInterval(janitor);
       await sched.stop(schedulerOptions.stopDeadlineMs ?? 10_000);
       if (server) {
         const s = server;

@@ -9,7 +9,11 @@ export { jsonLogger, silentLogger } from "./log.js";
 export { installedPacks, selectPacks } from "./packs.js";
 export { STAGE_ORDER, type StageName } from "./pipeline/stage.js";
 export type { RouteGuard } from "./pipeline/stages/guard.js";
-export { IDEMPOTENCY_NS, type IdempotencyOptions } from "./pipeline/stages/idempotency.js";
+export {
+  IDEMPOTENCY_NS,
+  type IdempotencyOptions,
+  sweepIdempotencyKeys,
+} from "./pipeline/stages/idempotency.js";
 export type { RateLimitOptions } from "./pipeline/stages/rate-limit.js";
 export {
   API_KEYS_NS,

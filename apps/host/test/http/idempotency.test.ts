@@ -1,7 +1,8 @@
+import { memory } from "@valhalla/runtime";
 import { afterEach, describe, expect, it } from "vitest";
 import { createHost, type Host } from "../../src/create-host.js";
 import { silentLogger } from "../../src/log.js";
-import { IDEMPOTENCY_NS } from "../../src/pipeline/stages/idempotency.js";
+import { IDEMPOTENCY_NS, sweepIdempotencyKeys } from "../../src/pipeline/stages/idempotency.js";
 import { allPacks, boardItems, json, keyFor, req, testHost, tmpSqlite } from "../fixtures/hosts.js";
 
 const post = (key: string, idem: string, body: unknown, path = "/testboard/items") =>
@@ -144,5 +145,31 @@ describe("idempotency keys", () => {
       await Promise.all(hosts.splice(0).map((h) => h.close()));
       db.cleanup();
     }
+  });
+
+  it("should sweep keys past their replay window and keep the live ones (bounded storage)", async () => {
+    let t = Date.parse("2026-12-03T10:00:00Z");
+    const host = await start({
+      storage: memory({ now: () => t }),
+      idempotency: { ttlMs: 60_000 },
+    });
+    const key = await keyFor(host, "testboard:write");
+    for (const k of ["a", "b", "c"])
+      expect((await host.fetch(post(key, `"${k}"`, { name: k }))).status).toBe(201);
+    t += 30_000;
+    expect((await host.fetch(post(key, '"d"', { name: "d" }))).status).toBe(201);
+    const driver = host.registry.driver;
+    const keys = async () => {
+      let n = 0;
+      for await (const _ of driver.scan(IDEMPOTENCY_NS)) n++;
+      return n;
+    };
+    expect(await keys()).toBe(4);
+    t += 31_000; // a, b and c are past their 60 s window; d is not
+    expect(await sweepIdempotencyKeys(driver, { ttlMs: 60_000 })).toBe(3);
+    expect(await keys()).toBe(1);
+    // A swept key is free again: the same key now creates a new record.
+    expect((await host.fetch(post(key, '"a"', { name: "a2" }))).status).toBe(201);
+    expect(await count(host)).toBe(5);
   });
 });

@@ -13,6 +13,8 @@ export interface IdempotencyOptions {
   readonly ttlMs?: number;
   /** How long an in-flight claim blocks retries before a crashed request's key is claimable again. @default 120000 */
   readonly leaseMs?: number;
+  /** How often a listening host removes expired keys (`sweepIdempotencyKeys`). @default 3600000 */
+  readonly sweepMs?: number;
 }
 
 type Entry =
@@ -133,6 +135,30 @@ export function idempotencyStage(
       return res;
     },
   };
+}
+
+/**
+ * The idempotency janitor: remove keys whose replay window (`ttlMs`) is over, and in-flight claims
+ * whose request died (lease over), so the namespace holds only what can still be answered.
+ * Removal is conditional on the revision read, so a key re-claimed meanwhile is kept. Returns how
+ * many keys it removed. The host runs it every `sweepMs` while listening.
+ * @internal
+ */
+export async function sweepIdempotencyKeys(
+  driver: Driver,
+  options: IdempotencyOptions = {},
+): Promise<number> {
+  const ttlMs = options.ttlMs ?? 86_400_000;
+  const now = await driver.now();
+  let removed = 0;
+  const stale: { id: string; rev: number }[] = [];
+  for await (const rec of driver.scan(IDEMPOTENCY_NS)) {
+    const entry = JSON.parse(rec.value) as Entry;
+    const over = entry.created_at + ttlMs <= now || (entry.state === "in_flight" && entry.lease_until <= now);
+    if (over) stale.push({ id: rec.id, rev: rec.rev });
+  }
+  for (const { id, rev } of stale) if ((await driver.remove(IDEMPOTENCY_NS, id, rev)).ok) removed++;
+  return removed;
 }
 
 function answerExisting(c: Context, entry: Entry, fingerprint: string): Response {
