@@ -12,6 +12,7 @@ import { apiKeyStore } from "./security/api-keys.js";
 import { keysCommand } from "./security/keys-command.js";
 import { createDriver, redact } from "./storage/create-driver.js";
 import { exportCommand, importCommand } from "./storage/dump-commands.js";
+import { HOST_VERSION } from "./version.js";
 
 const USAGE = `Usage: valhalla <command> [options]
 
@@ -23,10 +24,10 @@ Commands:
   import             Read an NDJSON dump from stdin into VALHALLA_STORAGE
   jobs list [--json]           Every job with cron, time zone, next and last run
   jobs run <pack> <name>       Run a job now (same lease as scheduled runs)
-  keys create --name <n> --scopes <s,…> | keys list | keys revoke <id>
+  keys create --name <n> --scopes <s,…> | keys create --admin | keys list | keys revoke <id>
                      Manage API keys (scopes: admin, <pack>:read, <pack>:write)
   seed               Create the minimal working setup (system config, pack defaults); idempotent
-  help               Show this help
+  help               Show this help (also --help); --version prints the version
 
 Options:
   --module <path>    Load the pack set from a module (default export or \`packs\`: an array of packs)
@@ -41,20 +42,42 @@ async function loadPackModule(path: string): Promise<AnyPack[]> {
   return packs as AnyPack[];
 }
 
+/** Exit code of a usage error (unknown command or option), as most CLIs use. */
+const USAGE_ERROR = 2;
+/** Exit code when the port cannot be bound. */
+const PORT_UNAVAILABLE = 3;
+
+const OPTIONS = {
+  json: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+  version: { type: "boolean", short: "v", default: false },
+  admin: { type: "boolean", default: false },
+  module: { type: "string" },
+  name: { type: "string" },
+  scopes: { type: "string" },
+  packs: { type: "string" },
+} as const;
+
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS });
+  } catch (err) {
+    // parseArgs' own text names Node internals; say what was wrong and where help is.
+    const message = err instanceof Error ? err.message.split(".")[0] : String(err);
+    console.error(`valhalla: ${message}. Run 'valhalla help' for the commands and options.`);
+    return null;
+  }
+}
+
 /** Run the CLI; resolves with the exit code. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-      module: { type: "string" },
-      name: { type: "string" },
-      scopes: { type: "string" },
-      packs: { type: "string" },
-    },
-  });
+  const parsed = parse(argv);
+  if (!parsed) return USAGE_ERROR;
+  const { positionals, values } = parsed;
+  if (values.version) {
+    console.log(HOST_VERSION);
+    return 0;
+  }
   const [command = "help"] = positionals;
   if (values.help || command === "help") {
     console.log(USAGE);
@@ -85,7 +108,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       try {
         const [, sub, ...rest] = positionals;
         return await keysCommand(
-          { sub, rest, name: values.name, scopes: values.scopes, json: values.json },
+          { sub, rest, name: values.name, scopes: values.scopes, json: values.json, admin: values.admin },
           driver,
         );
       } finally {
@@ -136,7 +159,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     }
     default:
       console.error(`Unknown command '${command}'.\n\n${USAGE}`);
-      return 2;
+      return USAGE_ERROR;
   }
 }
 
@@ -202,16 +225,30 @@ async function serveCommand(
     }
     throw err;
   }
-  // A fresh store gets one admin key, printed once, so `npm start` is usable without opening the host.
+  let port: number;
+  try {
+    ({ port } = await host.listen(config.port, config.host));
+  } catch (err) {
+    await host.close().catch(() => {});
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE" || code === "EACCES") {
+      console.error(
+        `valhalla: cannot listen on ${config.host}:${config.port} (${code === "EADDRINUSE" ? "the port is in use" : "permission denied"}); set PORT to another port.`,
+      );
+      return PORT_UNAVAILABLE;
+    }
+    throw err;
+  }
+  // Only once the port is ours: a fresh store gets one admin key, printed once to the terminal
+  // (stderr, never the JSON log stream), so `npm start` is usable without opening the host.
   if (!config.auth.disabled && !config.auth.adminKey) {
     const secret = await apiKeyStore(host.registry.driver).bootstrapAdmin();
     if (secret) {
-      console.log(
-        `\nCreated the first admin API key (shown once; store it now):\n\n  ${secret}\n\nUse it as 'Authorization: Bearer <key>'; create narrower keys with 'valhalla keys create'.\n`,
+      console.error(
+        `\nCreated the first admin API key (shown once; store it now):\n\n  ${secret}\n\nUse it as 'Authorization: Bearer <key>'; create narrower keys with 'valhalla keys create'.\nLost it? 'valhalla keys create --admin' makes a new one against the same store.\n`,
       );
     }
   }
-  const { port } = await host.listen(config.port, config.host);
   log.info("listening", {
     port,
     storage: redact(config.storage),

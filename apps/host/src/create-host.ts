@@ -249,10 +249,15 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
         );
       }, options.idempotency?.sweepMs ?? 3_600_000);
       janitor.unref();
-      return new Promise((resolvePort) => {
+      return new Promise((resolvePort, reject) => {
         server = serve({ fetch: app.fetch, port, hostname }, (info) =>
           resolvePort({ port: info.port, server: server! }),
         ) as Server;
+        // A taken port is an `error` event, not a throw: without this, listen() would never settle.
+        server.once("error", (err) => {
+          server = undefined;
+          reject(err);
+        });
         server.headersTimeout = 30_000;
         server.requestTimeout = 60_000;
         problemOnClientError(server);

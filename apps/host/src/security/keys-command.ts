@@ -4,6 +4,7 @@ import { apiKeyStore } from "./api-keys.js";
 /** Usage of `valhalla keys`. @internal */
 export const KEYS_USAGE = `Usage:
   valhalla keys create --name <name> --scopes <scope,…>   Create a key; prints its secret once
+  valhalla keys create --admin [--name <name>]            Recover access: a new admin key
   valhalla keys list [--json]                              List keys (never secrets)
   valhalla keys revoke <id>                                Revoke a key
 Scopes: admin, <pack>:read, <pack>:write (write implies read)`;
@@ -18,6 +19,8 @@ export async function keysCommand(
     readonly rest: readonly string[];
     readonly name?: string | undefined;
     readonly scopes?: string | undefined;
+    /** `--admin`: an admin key (recovery for whoever can run the CLI against the store). */
+    readonly admin?: boolean | undefined;
     readonly json?: boolean;
   },
   driver: Driver,
@@ -27,6 +30,7 @@ export async function keysCommand(
   const keys = apiKeyStore(driver);
   switch (args.sub) {
     case "create": {
+      if (args.admin) args = { ...args, name: args.name ?? "recovered admin", scopes: "admin" };
       if (!args.name || !args.scopes) {
         err(`keys create needs --name and --scopes.\n\n${KEYS_USAGE}`);
         return 2;
