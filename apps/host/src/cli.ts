@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -89,7 +90,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     case "serve":
       return serveCommand(config, packs);
     case "validate": {
-      const driver = await createDriver(config.storage);
+      // Validation never creates storage: a SQLite file that does not exist yet is an empty store,
+      // checked in memory (same capabilities, nothing pending).
+      const sqlitePath = config.storage.startsWith("sqlite:") ? config.storage.slice("sqlite:".length) : null;
+      const driver = await createDriver(sqlitePath && !existsSync(sqlitePath) ? "memory:" : config.storage);
       await driver.init();
       const registry = createRegistry(packs, {
         driver,

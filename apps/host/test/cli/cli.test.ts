@@ -1,4 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -33,5 +36,17 @@ describe("valhalla CLI", () => {
     const bad = run(["packs"], { VALHALLA_PACKS: "holdings,nope" });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("Unknown pack(s) 'nope'");
+  });
+
+  it("should validate without creating the SQLite store", () => {
+    const dir = mkdtempSync(join(tmpdir(), "valhalla-validate-"));
+    try {
+      const db = join(dir, "nested", "valhalla.db");
+      const res = run(["validate", "--json"], { VALHALLA_STORAGE: `sqlite:${db}` });
+      expect(res.status).toBe(0);
+      expect(existsSync(join(dir, "nested"))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
