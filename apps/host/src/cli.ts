@@ -112,7 +112,15 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       try {
         const [, sub, ...rest] = positionals;
         return await keysCommand(
-          { sub, rest, name: values.name, scopes: values.scopes, json: values.json, admin: values.admin },
+          {
+            sub,
+            rest,
+            name: values.name,
+            scopes: values.scopes,
+            json: values.json,
+            admin: values.admin,
+            packs: packs.map((p) => p.code),
+          },
           driver,
         );
       } finally {

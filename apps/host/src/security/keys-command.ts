@@ -22,6 +22,8 @@ export async function keysCommand(
     /** `--admin`: an admin key (recovery for whoever can run the CLI against the store). */
     readonly admin?: boolean | undefined;
     readonly json?: boolean;
+    /** Codes of the installed packs: a scope naming another pack is refused. */
+    readonly packs?: readonly string[];
   },
   driver: Driver,
   out: (line: string) => void = console.log,
@@ -33,6 +35,18 @@ export async function keysCommand(
       if (args.admin) args = { ...args, name: args.name ?? "recovered admin", scopes: "admin" };
       if (!args.name || !args.scopes) {
         err(`keys create needs --name and --scopes.\n\n${KEYS_USAGE}`);
+        return 2;
+      }
+      const unknown = args.packs
+        ? args.scopes
+            .split(",")
+            .map((x) => x.trim())
+            .filter((x) => x !== "admin" && x !== "" && !args.packs!.includes(x.split(":")[0]!))
+        : [];
+      if (unknown.length > 0) {
+        err(
+          `Unknown pack in scope ${unknown.map((x) => `'${x}'`).join(", ")}; installed packs: ${args.packs!.join(", ")}.`,
+        );
         return 2;
       }
       try {

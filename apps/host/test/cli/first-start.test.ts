@@ -103,6 +103,14 @@ describe("valhalla: first start and usage", () => {
     expect(res.stdout).toContain("'recovered admin' with scopes admin");
   });
 
+  it("should refuse a key scope naming a pack that is not installed", () => {
+    const res = run(["keys", "create", "--name", "x", "--scopes", "holdings:read,nope:read"], {
+      VALHALLA_STORAGE: "memory:",
+    });
+    expect(res.status).toBe(2);
+    expect(res.stderr).toContain("Unknown pack in scope 'nope:read'; installed packs: ");
+  });
+
   it("should print its version, and exit 2 with a clear message on an unknown option", () => {
     const version = run(["--version"], { VALHALLA_STORAGE: "memory:" });
     expect(version.status).toBe(0);
