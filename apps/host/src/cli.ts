@@ -226,6 +226,7 @@ async function serveCommand(
       log,
       auth: config.auth,
       cors: { origins: config.corsOrigins },
+      trustProxy: config.trustProxy,
       rateLimit: config.rateLimit,
       timeoutMs: config.timeoutMs,
       ...(config.jobLeaseMs !== undefined ? { scheduler: { leaseTtlMs: config.jobLeaseMs } } : {}),

@@ -17,6 +17,8 @@ export interface HostConfig {
   readonly auth: { readonly disabled: boolean; readonly adminKey?: string };
   /** CORS origins (`VALHALLA_CORS_ORIGINS`, comma-separated); empty = CORS off. */
   readonly corsOrigins: readonly string[];
+  /** Reverse proxies whose `X-Forwarded-For` is believed (`VALHALLA_TRUST_PROXY` / `trustProxy`). */
+  readonly trustProxy: readonly string[];
   /** Per-caller rate limit, or `false`. */
   readonly rateLimit: { readonly limit: number; readonly windowMs: number } | false;
   /** Request timeout in ms. */
@@ -48,6 +50,7 @@ const FileSchema = v.strictObject({
   ),
   timeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100))),
   jobLeaseMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(500))),
+  trustProxy: v.optional(v.array(v.pipe(v.string(), v.ip("must be an IP address")))),
 });
 
 /** Read config from file and env; throws with the offending field on bad input. */
@@ -103,6 +106,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
         ? false
         : { limit: file.rateLimit?.limit ?? 600, windowMs: file.rateLimit?.windowMs ?? 60_000 },
     timeoutMs: file.timeoutMs ?? 30_000,
+    trustProxy:
+      env.VALHALLA_TRUST_PROXY !== undefined
+        ? env.VALHALLA_TRUST_PROXY.split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : (file.trustProxy ?? []),
     packConfig: file.config ?? {},
     jobLeaseMs,
   };
