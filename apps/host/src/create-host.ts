@@ -11,13 +11,14 @@ import {
   type Report,
   type Scheduler,
 } from "@valhalla/runtime";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { cors } from "hono/cors";
 import { mountDocs } from "./board/docs/mount-docs.js";
 import { mountBoard } from "./board/mount-board.js";
 import { approvalRoutes } from "./host-routes/approval-routes.js";
 import { auditRoutes } from "./host-routes/audit-routes.js";
 import { jobRoutes } from "./host-routes/job-routes.js";
+import { metricsRoutes } from "./host-routes/metrics-routes.js";
 import { opsRoutes } from "./host-routes/ops-routes.js";
 import { probeRoutes } from "./host-routes/probes.js";
 import { registryRoutes } from "./host-routes/registry-routes.js";
@@ -25,8 +26,9 @@ import { shareTokenRoutes } from "./host-routes/share-token-routes.js";
 import { problemOnClientError } from "./http/client-errors.js";
 import { envelope } from "./http/envelope.js";
 import { methodNotAllowed, notFound } from "./http/fallbacks.js";
-import { errorToResponse } from "./http/problems.js";
+import { errorToResponse, isStorageOutage } from "./http/problems.js";
 import { jsonLogger } from "./log.js";
+import { createHostMetrics } from "./metrics/host-metrics.js";
 import { createOutboundGate } from "./ops/approvals.js";
 import { createAuditLog, withJobAudit } from "./ops/audit-log.js";
 import { createSystemStore } from "./ops/system-store.js";
@@ -130,6 +132,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
     log.error("audit append failed", { error: err instanceof Error ? err.message : String(err) }),
   );
   const shares = shareTokenStore(driver);
+  const metrics = createHostMetrics();
   const auth = createAuth({
     keys: apiKeyStore(driver),
     shares,
@@ -158,8 +161,12 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
     ...approvalRoutes({ registry: registryOf, store, audit, now, log }),
     ...auditRoutes(store),
     ...shareTokenRoutes({ registry: registryOf, shares }),
+    ...metricsRoutes(metrics),
   ];
-  registry = createRegistry(withJobAudit(options.packs, audit), {
+  const jobAudited = withJobAudit(options.packs, audit, (pack, job, outcome) =>
+    metrics.jobRuns.inc({ pack, job, outcome }),
+  );
+  registry = createRegistry(jobAudited, {
     outboundGate: createOutboundGate(store),
     driver,
     timezone: options.timezone ?? "UTC",
@@ -192,7 +199,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
   if (schedulerOptions.enabled === true) await scheduler.start();
 
   const app = new Hono();
-  app.use(envelope(log));
+  app.use(envelope(log, metrics));
   const origins = options.cors?.origins ?? [];
   if (origins.length > 0) {
     app.use(
@@ -206,7 +213,11 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
     );
   }
   const logError = (m: string, f: Record<string, unknown>) => log.error(m, f);
-  app.onError((err, c) => errorToResponse(err, c, logError));
+  const toResponse = (err: unknown, c: Context) => {
+    if (isStorageOutage(err)) metrics.storageErrors.inc();
+    return errorToResponse(err, c, logError);
+  };
+  app.onError(toResponse);
   app.notFound(notFound);
   const compile = createPipeline({
     registry,
@@ -214,7 +225,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
     log,
     auth,
     audit,
-    toResponse: (err, x) => errorToResponse(err, x.c, logError),
+    toResponse: (err, x) => toResponse(err, x.c),
     rateLimit: options.rateLimit ?? {},
     idempotency: options.idempotency,
     timeoutMs: options.timeoutMs ?? 30_000,

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger, Principal } from "@valhalla/runtime";
 import type { Context, MiddlewareHandler } from "hono";
+import type { HostMetrics } from "../metrics/host-metrics.js";
 
 /**
  * The headers every response carries, whoever built it: the request id, the security headers and
@@ -56,7 +57,7 @@ export function addResponseHeader(c: Context, name: string, value: string): void
  * secret), unless the route asked to stay quiet (health probes).
  * @internal
  */
-export function envelope(log: Logger): MiddlewareHandler {
+export function envelope(log: Logger, metrics?: HostMetrics): MiddlewareHandler {
   return async (c, next) => {
     const started = performance.now();
     const sent = c.req.header("x-request-id");
@@ -78,8 +79,15 @@ export function envelope(log: Logger): MiddlewareHandler {
       headers.set("x-request-id", id);
       if (queued) for (const [k, v] of queued) headers.set(k, v);
     }
-    if (c.get("quiet") === true) return;
     const status = c.res.status;
+    if (metrics) {
+      // routePath is the last handler's pattern; "/*" means no route matched (a 404).
+      const route = c.req.routePath === "/*" ? "(unmatched)" : c.req.routePath;
+      metrics.requests.inc({ method: c.req.method, route, status: String(status) });
+      metrics.latency.observe({ method: c.req.method, route }, (performance.now() - started) / 1000);
+      if (status === 429) metrics.rateLimited.inc();
+    }
+    if (c.get("quiet") === true) return;
     const p = c.get("principal");
     const fields = {
       request_id: id,

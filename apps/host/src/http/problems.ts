@@ -113,8 +113,8 @@ const OUTAGE_CODES = new Set([
 const OUTAGE_MESSAGES =
   /Connection is closed|Connection terminated|timeout exceeded when trying to connect|Reached the max retries per request limit|connect ECONNREFUSED/;
 
-/** Whether an error (or its cause) says the store is unreachable, as opposed to a bug. */
-function isStorageOutage(err: unknown): boolean {
+/** Whether an error (or its cause) says the store is unreachable, as opposed to a bug. @internal */
+export function isStorageOutage(err: unknown): boolean {
   for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     const code = (e as NodeJS.ErrnoException).code;
     if (typeof code === "string" && OUTAGE_CODES.has(code)) return true;

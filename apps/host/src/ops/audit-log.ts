@@ -27,7 +27,11 @@ export function createAuditLog(
  * Wrap every pack job so each run, whoever schedules it, appends an audit entry. Copies the
  * pack objects; their declarations are unchanged otherwise.
  */
-export function withJobAudit(packs: readonly AnyPack[], audit: AuditLog): AnyPack[] {
+export function withJobAudit(
+  packs: readonly AnyPack[],
+  audit: AuditLog,
+  onOutcome: (pack: string, job: string, outcome: "success" | "failure") => void = () => {},
+): AnyPack[] {
   return packs.map((p) => {
     if (!p.jobs?.length) return p;
     const jobs = p.jobs.map(
@@ -42,6 +46,7 @@ export function withJobAudit(packs: readonly AnyPack[], audit: AuditLog): AnyPac
           };
           try {
             const out = await job.run(ctx);
+            onOutcome(p.code, job.name, "success");
             await audit.append({
               ...base,
               record_id: ctx.tickId ?? null,
@@ -52,6 +57,7 @@ export function withJobAudit(packs: readonly AnyPack[], audit: AuditLog): AnyPac
             });
             return out;
           } catch (err) {
+            onOutcome(p.code, job.name, "failure");
             await audit.append({
               ...base,
               record_id: ctx.tickId ?? null,
