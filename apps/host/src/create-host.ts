@@ -157,7 +157,17 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
       info: { title: "Valhalla", version: "0.1.0" },
     }),
     ...jobRoutes(() => scheduler!),
-    ...opsRoutes({ registry: registryOf, store, audit, now }),
+    ...opsRoutes({
+      registry: registryOf,
+      store,
+      audit,
+      now,
+      access: {
+        authDisabled: auth.disabled,
+        hasAdminSecret: !!options.auth?.adminKey,
+        keys: apiKeyStore(driver),
+      },
+    }),
     ...approvalRoutes({ registry: registryOf, store, audit, now, log }),
     ...auditRoutes(store),
     ...shareTokenRoutes({ registry: registryOf, shares }),

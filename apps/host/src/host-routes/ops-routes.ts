@@ -19,6 +19,7 @@ export function opsRoutes(deps: {
   store: SystemStore;
   audit: AuditLog;
   now: () => Date;
+  access: Parameters<typeof checkReadiness>[2];
 }): HostRoute[] {
   const { store, audit, now } = deps;
   return [
@@ -82,7 +83,7 @@ export function opsRoutes(deps: {
         }),
       },
       errors: [401, 403],
-      handler: () => checkReadiness(deps.registry(), store),
+      handler: () => checkReadiness(deps.registry(), store, deps.access),
     }),
     route({
       method: "POST",

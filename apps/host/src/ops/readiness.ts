@@ -1,4 +1,5 @@
 import { migrationStatus, type ReadinessItem, type Registry } from "@valhalla/runtime";
+import type { ApiKeyStore } from "../security/api-keys.js";
 import { eachPack } from "./daily-ops.js";
 import type { SystemStore } from "./system-store.js";
 
@@ -9,6 +10,7 @@ import type { SystemStore } from "./system-store.js";
 export async function checkReadiness(
   registry: Registry,
   store: SystemStore,
+  access: { readonly authDisabled: boolean; readonly hasAdminSecret: boolean; readonly keys: ApiKeyStore },
 ): Promise<{ ready: boolean; items: (ReadinessItem & { pack: string })[] }> {
   const items: (ReadinessItem & { pack: string })[] = [];
   const host = (item: ReadinessItem) => items.push({ ...item, pack: "host" });
@@ -65,6 +67,29 @@ export async function checkReadiness(
     label: "System config exists",
     ok: config !== null,
     hint: config ? "" : "Run POST /boot/seed_minimum (or `valhalla seed`).",
+  });
+  host({
+    id: "host.auth",
+    label: "Authentication is on",
+    ok: !access.authDisabled,
+    hint: access.authDisabled ? "Remove auth.disabled / VALHALLA_AUTH=off before going live." : "",
+  });
+  const adminKey =
+    access.hasAdminSecret ||
+    (await access.keys.list()).some((k) => k.revoked_at === null && k.scopes.includes("admin"));
+  host({
+    id: "host.admin_key",
+    label: "An admin key exists",
+    ok: adminKey,
+    hint: adminKey ? "" : "Create one: `valhalla keys create --admin` (or set VALHALLA_ADMIN_KEY).",
+  });
+  host({
+    id: "host.live",
+    label: "Soft launch is off (outbound actions run without approval)",
+    ok: config !== null && !config.soft_launch,
+    hint: config?.soft_launch
+      ? 'When the approvals look right: PUT /system/config {"soft_launch": false}.'
+      : "",
   });
 
   const packs = await eachPack(

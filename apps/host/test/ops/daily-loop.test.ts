@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Host } from "../../src/create-host.js";
+import { apiKeyStore } from "../../src/security/api-keys.js";
+import { trustedEnv } from "../../src/security/trusted-principal.js";
 import { flaky, notes } from "../fixtures/ops-packs.js";
 import { call, testHost } from "../helpers.js";
 
@@ -46,9 +48,11 @@ describe("host daily loop", () => {
     ]);
   });
 
-  it("should compute readiness from real state and pass after seeding", async () => {
-    host = await testHost({ packs: [notes] });
-    const before = await json(await call(host, "GET", "/readiness"));
+  it("should compute readiness from real state and pass after seeding and going live with auth on", async () => {
+    const adminKey = "readiness-admin-secret-0123456789abcdef";
+    host = await testHost({ packs: [notes], auth: { adminKey } });
+    const as = { authorization: `Bearer ${adminKey}` };
+    const before = await json(await call(host, "GET", "/readiness", undefined, as));
     expect(before.status).toBe(200);
     expect(before.body.ready).toBe(false);
     const byId = Object.fromEntries(before.body.items.map((i: { id: string; ok: boolean }) => [i.id, i.ok]));
@@ -58,17 +62,52 @@ describe("host daily loop", () => {
       "host.migrations": true,
       "host.jobs": true,
       "host.system_config": false,
+      "host.auth": true,
+      "host.admin_key": true,
+      "host.live": false,
       "notes.any": false,
     });
     expect(before.body.items.find((i: { id: string }) => i.id === "notes.any").hint).toBe(
       "Seed or add a note.",
     );
-    const seeded = await json(await call(host, "POST", "/boot/seed_minimum"));
+    const seeded = await json(await call(host, "POST", "/boot/seed_minimum", undefined, as));
     expect(seeded.body).toMatchObject({ ok: true, host: { created: ["system_config"] } });
-    const after = await json(await call(host, "GET", "/readiness"));
+    // Seeding starts in soft launch: not live until the owner turns it off.
+    const soft = await json(await call(host, "GET", "/readiness", undefined, as));
+    expect(soft.body.ready).toBe(false);
+    expect(soft.body.items.filter((i: { ok: boolean }) => !i.ok).map((i: { id: string }) => i.id)).toEqual([
+      "host.live",
+    ]);
+    await call(host, "PUT", "/system/config", { soft_launch: false }, as);
+    const after = await json(await call(host, "GET", "/readiness", undefined, as));
     expect(after.body.ready).toBe(true);
-    const again = await json(await call(host, "POST", "/boot/seed_minimum"));
+    const again = await json(await call(host, "POST", "/boot/seed_minimum", undefined, as));
     expect(again.body.packs[0].result).toEqual({ created: [], existing: ["note_welcome"] });
+  });
+
+  it("should not be ready with auth off, or with auth on and no live admin key", async () => {
+    host = await testHost({ packs: [notes] });
+    const open = await json(await call(host, "GET", "/readiness"));
+    expect(open.body.items.find((i: { id: string }) => i.id === "host.auth")).toMatchObject({ ok: false });
+    await host.close();
+
+    host = await testHost({ packs: [notes], auth: {} });
+    const keys = apiKeyStore(host.registry.driver);
+    await keys.create({ name: "reader", scopes: "notes:read" });
+    // Read it as the ops board does, in-process, so no stored admin key is needed to ask.
+    const adminKeyItem = async () => {
+      const res = await host.app.fetch(
+        new Request("http://local/readiness"),
+        trustedEnv({ kind: "key", id: "key_board", label: "board", scopes: ["admin"] }),
+      );
+      const body = (await res.json()) as { items: { id: string; ok: boolean }[] };
+      return body.items.find((i) => i.id === "host.admin_key")!.ok;
+    };
+    expect(await adminKeyItem()).toBe(false);
+    const admin = await keys.create({ name: "ops", scopes: "admin" });
+    expect(await adminKeyItem()).toBe(true);
+    await keys.revoke(admin.key.id);
+    expect(await adminKeyItem()).toBe(false);
   });
 
   it("should report a failing readiness hook as a failed item", async () => {

