@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CODES } from "@valhalla/runtime";
 import { describe, expect, it } from "vitest";
 
 const cli = fileURLToPath(new URL("../../src/cli.ts", import.meta.url));
@@ -48,5 +49,14 @@ describe("valhalla CLI", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("should offer every `valhalla <command>` that a registry hint tells people to run", () => {
+    const help = run(["help"]).stdout;
+    const named = Object.values(CODES).flatMap((c) =>
+      [...c.hint.matchAll(/`valhalla ([a-z-]+)/g)].map((m) => m[1]!),
+    );
+    expect(named.length).toBeGreaterThan(0);
+    for (const command of named) expect(help, command).toMatch(new RegExp(`^  ${command}\\b`, "m"));
   });
 });

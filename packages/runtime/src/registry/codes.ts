@@ -44,7 +44,7 @@ export const CODES = {
     "error",
     (a: { route: string; first: string; second: string }) =>
       `Route ${q(a.route)} is declared by both ${q(a.first)} and ${q(a.second)}`,
-    "Rename one route, or mount one pack under a different code.",
+    "Change the path of one of the two routes (a pack's code is its URL prefix, so two packs never share a route unless one lands on the other's prefix or the host's).",
   ),
   E_ROUTE_INVALID: issue(
     "error",
@@ -97,7 +97,7 @@ export const CODES = {
     "warning",
     (a: { from: number; to: number }) =>
       `Migrations pending: stored schema version ${a.from}, pack expects ${a.to}`,
-    "Start the host (migrations run under a lock) or run `valhalla migrate`.",
+    "Start the host (`valhalla serve` or `createHost()`): pending migrations run at start, under a lock.",
   ),
   E_MIGRATIONS_INVALID: issue(
     "error",
