@@ -85,14 +85,16 @@ describe("bills routes", () => {
     const first = await call("POST", `/bills/${b.id}/paid`, pay);
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ occurrence: "2026-02-28", amount_minor: 150000, replayed: false });
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
     const again = await call("POST", `/bills/${b.id}/paid`, pay);
-    expect(again.status).toBe(200);
+    expect(again.status).toBe(201);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
     expect(again.body).toMatchObject({ id: first.body.id, replayed: true });
     const concurrent = await Promise.all(
       Array.from({ length: 10 }, () => call("POST", `/bills/${b.id}/paid`, { ...pay, client_key: "k2" })),
     );
-    expect(concurrent.filter((r) => r.status === 201)).toHaveLength(1);
-    expect(concurrent.every((r) => r.status === 201 || r.status === 200)).toBe(true);
+    expect(concurrent.every((r) => r.status === 201)).toBe(true);
+    expect(concurrent.filter((r) => r.headers.get("idempotent-replayed") === null)).toHaveLength(1);
     const list = await call("GET", `/bills/${b.id}/payments`);
     expect(list.body.items).toHaveLength(2);
     // The second key settled the nearest *open* occurrence, not the one already paid.

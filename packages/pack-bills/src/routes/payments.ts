@@ -15,7 +15,7 @@ export const markPaid = route({
   method: "POST",
   path: "/:id/paid",
   summary:
-    "Record a payment against the named occurrence, or the nearest one not paid in full; a retry with the same client_key is counted once",
+    "Record a payment against the named occurrence, or the nearest one not paid in full; a retry with the same client_key is counted once (201 again, with Idempotent-Replayed: true)",
   description:
     "An occurrence is paid once its payments reach the amount due; before that it is partly_paid and stays open. `occurrence_status` shows where it stands after this payment.",
   scope: "write",
@@ -27,10 +27,12 @@ export const markPaid = route({
     const { payment, created, bill } = await recordPayment(ctx, params.id, body);
     const occurrence = { nominal: payment.occurrence, due: payment.due_date };
     const occurrence_status = occurrenceView(bill, occurrence, todayOf(ctx), configOf(ctx));
+    // One replay convention across the host (IETF idempotency draft): the original status, and
+    // `Idempotent-Replayed: true` on a retry. `replayed` in the body says the same, for older clients.
     return reply(
-      created ? 201 : 200,
+      201,
       { ...payment, replayed: !created, occurrence_status },
-      { etag: `"${payment.rev}"` },
+      { etag: `"${payment.rev}"`, ...(created ? {} : { "idempotent-replayed": "true" }) },
     );
   },
 });
