@@ -1,4 +1,4 @@
-import { requiredText, text } from "@valhalla/runtime";
+import { pageOf, requiredText, stored, text } from "@valhalla/runtime";
 import * as v from "valibot";
 
 /** A stock quantity: finite, not negative, at most three decimals (0.25 kg, 1.5 l). */
@@ -76,3 +76,27 @@ export const InventoryConfig = v.object({
   auto_push: v.optional(v.boolean("must be true or false"), true),
 });
 export type InventoryConfig = v.InferOutput<typeof InventoryConfig>;
+
+// Response schemas (OpenAPI): what the routes answer, precise about types, open to extra fields.
+
+/** An item as the API returns it: the stored fields plus id, rev and timestamps. */
+export const ItemRecord = stored(Item);
+/** One page of items. */
+export const ItemPage = pageOf(ItemRecord);
+/** A shopping-list entry as the API returns it. */
+export const ShoppingRecord = stored(ShoppingEntry);
+/** One page of the shopping list. */
+export const ShoppingPage = pageOf(ShoppingRecord);
+
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/** POST /inventory/shopping/push: what changed, and every open entry for a low item. */
+export const PushResponse = v.object({
+  added: count,
+  updated: count,
+  unchanged: count,
+  items: v.array(ShoppingRecord),
+});
+
+/** POST /inventory/shopping/:id/bought: the entry, and the item restocked (`null` if it was deleted). */
+export const BoughtResponse = v.object({ entry: ShoppingRecord, item: v.nullable(ItemRecord) });

@@ -1,5 +1,5 @@
 import { CONDITIONS, PROPERTY_TYPES } from "@valhalla/pack-wholesale/refs";
-import { currency, decimalString, isoDate, requiredText, text } from "@valhalla/runtime";
+import { currency, decimalString, isoDate, pageOf, requiredText, stored, text } from "@valhalla/runtime";
 import * as v from "valibot";
 
 export { CONDITIONS, PROPERTY_TYPES };
@@ -131,3 +131,40 @@ export const PatchAssignmentBody = v.pipe(
   v.check((o) => Object.keys(o).length > 0, "must change at least one field"),
 );
 export type PatchAssignmentBody = v.InferOutput<typeof PatchAssignmentBody>;
+
+// Response schemas (OpenAPI): what the routes answer, precise about types, open to extra fields.
+
+/** A buyer as the API returns it: the stored fields plus id, rev and timestamps. */
+export const BuyerRecord = stored(Buyer);
+/** One page of buyers. */
+export const BuyerPage = pageOf(BuyerRecord);
+/** An assignment as the API returns it. */
+export const AssignmentRecord = stored(Assignment);
+/** GET /dispo/assignments/by-deal/:dealId: live first, then the backup queue, then closed and fallen out. */
+export const DealAssignments = v.object({ items: v.array(AssignmentRecord) });
+
+/** One scoring factor's contribution to a match. */
+const MatchReason = v.object({
+  factor: v.picklist(["location", "budget", "type", "funding", "proof_of_funds"]),
+  points: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  max: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  reason: v.string(),
+});
+
+/** GET /dispo/deals/:dealId/matches. */
+export const DealMatches = v.object({
+  deal_id: v.string(),
+  as_of: isoDate,
+  currency: v.string(),
+  asking_price_minor: nminor,
+  matches: v.array(
+    v.object({
+      buyer_id: v.string(),
+      name: v.string(),
+      score: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100)),
+      reasons: v.array(MatchReason),
+    }),
+  ),
+  excluded: v.array(v.object({ buyer_id: v.string(), name: v.string(), reason: v.string() })),
+  inactive_buyers: v.pipe(v.number(), v.integer(), v.minValue(0)),
+});

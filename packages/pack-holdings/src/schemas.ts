@@ -1,4 +1,4 @@
-import { currency, decimalString, isoDate, requiredText, text } from "@valhalla/runtime";
+import { currency, decimalString, isoDate, pageOf, requiredText, stored, text } from "@valhalla/runtime";
 import * as v from "valibot";
 
 /** Kinds of holdings. */
@@ -133,4 +133,63 @@ export const SummaryMeta = v.object({
   day: v.string(),
   computed_at: v.string(),
   data: v.unknown(),
+});
+
+// Response schemas (OpenAPI): what the routes answer, precise about types, open to extra fields.
+
+const int = v.pipe(v.number(), v.safeInteger());
+
+/** A holding as the API returns it: the stored fields plus id, rev and timestamps. */
+export const AssetRecord = stored(Asset);
+/** One page of holdings. */
+export const AssetPage = pageOf(AssetRecord);
+
+/** GET /holdings/:id: the holding with its net equity in the base currency and its staleness. */
+export const AssetView = v.looseObject({
+  ...AssetRecord.entries,
+  /** `null` when a rate to the base currency is missing (`equity_error` says which). */
+  equity: v.nullable(
+    v.object({ value_minor: int, liabilities_minor: int, equity_minor: int, currency: v.string() }),
+  ),
+  equity_error: v.nullable(v.string()),
+  stale: v.boolean(),
+  age_days: v.nullable(v.pipe(v.number(), v.integer())),
+});
+
+/** A valuation as the API returns it. */
+export const ValuationResponse = stored(ValuationRecord);
+/** One page of a holding's valuation history. */
+export const ValuationPage = pageOf(ValuationResponse);
+/** A liability as the API returns it. */
+export const LiabilityRecord = stored(Liability);
+/** One page of a holding's liabilities. */
+export const LiabilityPage = pageOf(LiabilityRecord);
+
+/** One summary group, converted to the base currency. */
+const SummaryGroup = v.object({
+  count: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  value_minor: int,
+  liabilities_minor: int,
+  equity_minor: int,
+});
+
+/** GET /holdings/summary. */
+export const HoldingsSummary = v.object({
+  base_currency: v.string(),
+  as_of: isoDate,
+  stale_after_days: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  totals: SummaryGroup,
+  by_type: v.record(v.string(), SummaryGroup),
+  by_jurisdiction: v.record(v.string(), SummaryGroup),
+  by_entity: v.record(v.string(), SummaryGroup),
+  by_currency: v.record(v.string(), SummaryGroup),
+  /** Holdings whose latest valuation is older than the limit, or that have none. */
+  stale: v.array(
+    v.object({
+      id: v.string(),
+      label: v.string(),
+      as_of: v.nullable(v.string()),
+      age_days: v.nullable(v.pipe(v.number(), v.integer())),
+    }),
+  ),
 });

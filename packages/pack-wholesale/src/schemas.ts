@@ -1,4 +1,13 @@
-import { currency, decimalString, isoDate, requiredText, text, timeZone } from "@valhalla/runtime";
+import {
+  currency,
+  decimalString,
+  isoDate,
+  pageOf,
+  requiredText,
+  stored,
+  text,
+  timeZone,
+} from "@valhalla/runtime";
 import * as v from "valibot";
 import { CONDITIONS, PROPERTY_TYPES } from "./refs.js";
 
@@ -163,4 +172,48 @@ export const StageBody = v.strictObject({
 export const ActivityBody = v.strictObject({
   type: pick(USER_ACTIVITY_TYPES),
   description: requiredText(4000),
+});
+
+// Response schemas (OpenAPI): what the routes answer, precise about types, open to extra fields.
+
+const int = v.pipe(v.number(), v.safeInteger());
+
+/** A deal as the API returns it: the stored fields plus id, rev and timestamps. */
+export const DealRecord = stored(Deal);
+/** One page of deals. */
+export const DealPage = pageOf(DealRecord);
+/** An activity log entry as the API returns it. */
+export const ActivityRecord = stored(Activity);
+/** One page of a deal's activity log. */
+export const ActivityPage = pageOf(ActivityRecord);
+
+/** GET /wholesale/summary. */
+export const PipelineSummary = v.object({
+  as_of: isoDate,
+  stages: v.record(v.string(), v.object({ count: int, expected_spread_minor: v.record(v.string(), int) })),
+  totals: v.object({ count: int, open_expected_spread_minor: v.record(v.string(), int) }),
+});
+
+/** A deal on the JV partner board: partner-visible fields only (see `BOARD_FIELDS`). */
+export const BoardDeal = v.object({
+  id: v.string(),
+  stage: v.picklist(STAGES),
+  property_address: v.nullable(v.string()),
+  property_zip: v.nullable(v.string()),
+  market: v.nullable(v.string()),
+  property_type: v.nullable(v.picklist(PROPERTY_TYPES)),
+  condition: v.nullable(v.picklist(CONDITIONS)),
+  currency: v.string(),
+  arv_minor: v.nullable(int),
+  repair_estimate_minor: v.nullable(int),
+  exit_strategy: v.nullable(v.picklist(EXIT_STRATEGIES)),
+  closing_date: v.nullable(v.string()),
+  updated_at: v.string(),
+});
+
+/** GET /wholesale/board: one partner's page of board deals. */
+export const PartnerBoard = v.object({
+  partner_id: v.string(),
+  items: v.array(BoardDeal),
+  next_cursor: v.nullable(v.string()),
 });

@@ -12,6 +12,7 @@ export {
   titleOf,
 } from "./http/problem.js";
 export { isReply, type Reply, reply, replyRecord } from "./http/reply.js";
+export { type EntriesSchema, pageOf, recordMeta, stored } from "./http/response-schemas.js";
 export {
   currency,
   decimalString,

@@ -16,6 +16,7 @@ export function probeRoutes(driver: Driver) {
       rateLimit: false,
       log: false,
       response: { status: 200, schema: v.object({ status: v.literal("ok") }) },
+      errors: [],
       handler: () => ({ status: "ok" }),
     }),
     route({

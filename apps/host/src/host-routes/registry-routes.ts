@@ -64,6 +64,7 @@ export function registryRoutes(deps: {
       path: "/openapi.json",
       summary: "This API's OpenAPI 3.1 document",
       scope: "public",
+      errors: [],
       response: {
         status: 200,
         schema: v.looseObject({ openapi: v.string(), paths: v.record(v.string(), v.unknown()) }),
@@ -79,6 +80,7 @@ export function registryRoutes(deps: {
       summary: "API reference (Swagger UI served by the host; try-it and Authorize against it)",
       scope: "public",
       response: { status: 200, schema: v.string(), contentType: "text/html" },
+      errors: [],
       handler: ({ c }) => c.html(DOCS_HTML, 200, { "content-security-policy": DOCS_CSP }),
     }),
   ];

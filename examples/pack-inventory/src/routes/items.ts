@@ -1,6 +1,6 @@
 import { idParam, pageQuery, queryBool, replyRecord, routeFor, text } from "@valhalla/runtime";
 import * as v from "valibot";
-import { AdjustBody, CreateItemBody, PatchItemBody } from "../schemas.js";
+import { AdjustBody, CreateItemBody, ItemPage, ItemRecord, PatchItemBody } from "../schemas.js";
 import { adjustQuantity, withLowFlag } from "../service.js";
 import type { InventoryContext } from "../storage.js";
 
@@ -13,7 +13,7 @@ export const createItem = route({
   summary: "Add an item to the house inventory",
   scope: "write",
   body: CreateItemBody,
-  response: { status: 201 },
+  response: { status: 201, schema: ItemRecord, description: "The new item" },
   errors: [400, 415],
   handler: async ({ body, ctx }) => {
     const item = await ctx.storage.items.create(withLowFlag(body));
@@ -27,6 +27,8 @@ export const listItems = route({
   summary: "List items (filters: location, low)",
   scope: "read",
   query: v.strictObject({ location: v.optional(text(100)), low: v.optional(queryBool), ...pageQuery }),
+  response: { status: 200, schema: ItemPage, description: "One page of items, oldest first" },
+  errors: [400],
   handler: ({ query, ctx }) => {
     const { cursor, limit, ...where } = query;
     return ctx.storage.items.list({ where, cursor, limit, order: "asc" });
@@ -39,6 +41,8 @@ export const listLowItems = route({
   summary: "List items at or below their low-stock threshold",
   scope: "read",
   query: v.strictObject({ ...pageQuery }),
+  response: { status: 200, schema: ItemPage, description: "One page of low items, oldest first" },
+  errors: [400],
   handler: ({ query, ctx }) =>
     ctx.storage.items.list({ where: { low: true }, cursor: query.cursor, limit: query.limit, order: "asc" }),
 });
@@ -49,6 +53,7 @@ export const getItem = route({
   summary: "Get an item",
   scope: "read",
   params: IdParams,
+  response: { status: 200, schema: ItemRecord, description: "The item (ETag: its revision)" },
   errors: [404],
   handler: async ({ params, ctx }) => replyRecord(200, await ctx.storage.items.require(params.id)),
 });
@@ -60,6 +65,7 @@ export const patchItem = route({
   scope: "write",
   params: IdParams,
   body: PatchItemBody,
+  response: { status: 200, schema: ItemRecord, description: "The changed item" },
   errors: [400, 404, 412],
   handler: async ({ params, body, ctx, ifRev }) => {
     const patch = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
@@ -77,6 +83,7 @@ export const adjustItem = route({
   scope: "write",
   params: IdParams,
   body: AdjustBody,
+  response: { status: 200, schema: ItemRecord, description: "The item with its new quantity" },
   errors: [400, 404, 409, 412],
   handler: async ({ params, body, ctx, ifRev }) =>
     replyRecord(200, await adjustQuantity(ctx, params.id, body.delta, ifRev)),
@@ -88,7 +95,7 @@ export const deleteItem = route({
   summary: "Remove an item from the inventory",
   scope: "write",
   params: IdParams,
-  response: { status: 204 },
+  response: { status: 204, description: "Removed" },
   errors: [404, 412],
   handler: async ({ params, ctx, ifRev }) => {
     await ctx.storage.items.require(params.id);

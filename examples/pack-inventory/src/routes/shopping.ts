@@ -1,6 +1,6 @@
 import { idParam, pageQuery, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
-import { SHOPPING_STATUS } from "../schemas.js";
+import { BoughtResponse, PushResponse, SHOPPING_STATUS, ShoppingPage } from "../schemas.js";
 import { markBought, pushLowItems } from "../service.js";
 import type { InventoryContext } from "../storage.js";
 
@@ -15,6 +15,8 @@ export const listShopping = route({
     status: v.optional(v.picklist(SHOPPING_STATUS, "must be 'open' or 'bought'")),
     ...pageQuery,
   }),
+  response: { status: 200, schema: ShoppingPage, description: "One page of entries, oldest first" },
+  errors: [400],
   handler: ({ query, ctx }) => {
     const { cursor, limit, status } = query;
     return ctx.storage.shopping.list({ where: { status }, cursor, limit, order: "asc" });
@@ -26,6 +28,8 @@ export const pushShopping = route({
   path: "/shopping/push",
   summary: "Put every low item on the shopping list (idempotent: one open entry per item)",
   scope: "write",
+  response: { status: 200, schema: PushResponse },
+  errors: [503],
   handler: async ({ ctx }) => {
     const r = await pushLowItems(ctx);
     return { added: r.added, updated: r.updated, unchanged: r.unchanged, items: r.entries };
@@ -38,6 +42,7 @@ export const boughtShopping = route({
   summary: "Mark a shopping entry bought and add its quantity to the item",
   scope: "write",
   params: v.object({ id: idParam }),
-  errors: [404, 409],
+  response: { status: 200, schema: BoughtResponse },
+  errors: [404, 409, 503],
   handler: ({ params, ctx }) => markBought(ctx, params.id),
 });

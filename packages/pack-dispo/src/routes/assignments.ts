@@ -1,7 +1,7 @@
 import { idParam, principalLabel, replyRecord, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
 import { assignmentsByDeal, createAssignment, updateAssignment } from "../assignments.js";
-import { CreateAssignmentBody, PatchAssignmentBody } from "../schemas.js";
+import { AssignmentRecord, CreateAssignmentBody, DealAssignments, PatchAssignmentBody } from "../schemas.js";
 import type { DispoContext } from "../storage.js";
 
 const route = routeFor<DispoContext>();
@@ -12,8 +12,12 @@ export const createAssignmentRoute = route({
   summary: "Offer a deal to a buyer ('offered', or 'backup' in the queue when the deal has a live one)",
   scope: "write",
   body: CreateAssignmentBody,
-  response: { status: 201 },
-  errors: [404, 409],
+  response: {
+    status: 201,
+    schema: AssignmentRecord,
+    description: "The new assignment: 'offered', or 'backup' with its queue position",
+  },
+  errors: [400, 404, 409, 503],
   handler: async ({ body, ctx }) => {
     const a = await createAssignment(ctx, body);
     return replyRecord(201, a, { location: `/dispo/assignments/${a.id}` });
@@ -28,7 +32,8 @@ export const patchAssignment = route({
   scope: "write",
   params: v.object({ id: idParam }),
   body: PatchAssignmentBody,
-  errors: [404, 409, 412],
+  response: { status: 200, schema: AssignmentRecord, description: "The changed assignment" },
+  errors: [400, 404, 409, 412, 503],
   handler: async ({ params, body, ctx, principal, ifRev }) =>
     replyRecord(
       200,
@@ -42,6 +47,7 @@ export const assignmentsForDeal = route({
   summary: "A deal's assignments: live one, backup queue in order, then closed and fallen out",
   scope: "read",
   params: v.object({ dealId: idParam }),
+  response: { status: 200, schema: DealAssignments },
   errors: [404],
   handler: async ({ params, ctx }) => ({ items: await assignmentsByDeal(ctx, params.dealId) }),
 });

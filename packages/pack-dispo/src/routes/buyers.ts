@@ -1,6 +1,6 @@
 import { idParam, ProblemError, pageQuery, queryBool, reply, replyRecord, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
-import { CreateBuyerBody, PatchBuyerBody } from "../schemas.js";
+import { BuyerPage, BuyerRecord, CreateBuyerBody, PatchBuyerBody } from "../schemas.js";
 import { patchBuyer, toBuyer } from "../service.js";
 import type { DispoContext } from "../storage.js";
 
@@ -13,7 +13,8 @@ export const createBuyer = route({
   summary: "Create a buyer profile with a buy box (money as decimal strings in the buyer's currency)",
   scope: "write",
   body: CreateBuyerBody,
-  response: { status: 201 },
+  response: { status: 201, schema: BuyerRecord, description: "The new buyer" },
+  errors: [400],
   handler: async ({ body, ctx }) => {
     const buyer = await ctx.storage.buyers.create(toBuyer(body));
     return replyRecord(201, buyer, { location: `/dispo/buyers/${buyer.id}` });
@@ -26,6 +27,8 @@ export const listBuyers = route({
   summary: "List buyers (filter: active; cursor pagination)",
   scope: "read",
   query: v.strictObject({ active: v.optional(queryBool), ...pageQuery }),
+  response: { status: 200, schema: BuyerPage, description: "One page of buyers, newest first" },
+  errors: [400],
   handler: ({ query, ctx }) => {
     const { cursor, limit, ...where } = query;
     return ctx.storage.buyers.list({ where, cursor, limit });
@@ -38,6 +41,7 @@ export const getBuyer = route({
   summary: "Get a buyer",
   scope: "read",
   params: IdParams,
+  response: { status: 200, schema: BuyerRecord, description: "The buyer (ETag: its revision)" },
   errors: [404],
   handler: async ({ params, ctx }) => replyRecord(200, await ctx.storage.buyers.require(params.id)),
 });
@@ -49,7 +53,8 @@ export const patchBuyerRoute = route({
   scope: "write",
   params: IdParams,
   body: PatchBuyerBody,
-  errors: [404, 412],
+  response: { status: 200, schema: BuyerRecord, description: "The changed buyer" },
+  errors: [400, 404, 412],
   handler: async ({ params, body, ctx, ifRev }) =>
     replyRecord(200, await ctx.storage.buyers.update(params.id, (cur) => patchBuyer(cur, body), { ifRev })),
 });
@@ -60,6 +65,7 @@ export const deleteBuyer = route({
   summary: "Delete a buyer without assignments (deactivate buyers with history instead)",
   scope: "write",
   params: IdParams,
+  response: { status: 204, description: "Deleted" },
   errors: [404, 409, 412],
   handler: async ({ params, ctx, ifRev }) => {
     await ctx.storage.buyers.require(params.id);

@@ -1,6 +1,7 @@
 import { idParam, queryInt, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
 import { matchDeal } from "../assignments.js";
+import { DealMatches } from "../schemas.js";
 import type { DispoContext } from "../storage.js";
 
 const route = routeFor<DispoContext>();
@@ -14,7 +15,8 @@ export const dealMatches = route({
   scope: "read",
   params: v.object({ dealId: idParam }),
   query: v.strictObject({ min_score: v.optional(queryInt(0, 100)), limit: v.optional(queryInt(1, 200)) }),
-  errors: [404],
+  response: { status: 200, schema: DealMatches, description: "Active buyers ranked by score, best first" },
+  errors: [400, 404],
   handler: ({ params, query, ctx }) =>
     matchDeal(ctx, params.dealId, {
       ...(query.min_score !== undefined ? { minScore: query.min_score } : {}),

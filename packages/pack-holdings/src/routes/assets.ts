@@ -13,8 +13,16 @@ import {
   AddLiabilityBody,
   AddValuationBody,
   ASSET_TYPES,
+  AssetPage,
+  AssetRecord,
+  AssetView,
   CreateAssetBody,
+  HoldingsSummary,
+  LiabilityPage,
+  LiabilityRecord,
   PatchAssetBody,
+  ValuationPage,
+  ValuationResponse,
 } from "../schemas.js";
 import { assetView, configOf, parseFxParam, summarize, touchSummary } from "../service.js";
 import type { HoldingsContext } from "../storage.js";
@@ -38,7 +46,8 @@ export const createAsset = route({
   summary: "Create a holding",
   scope: "write",
   body: CreateAssetBody,
-  response: { status: 201 },
+  response: { status: 201, schema: AssetRecord, description: "The new holding" },
+  errors: [400],
   handler: async ({ body, ctx }) => {
     const asset = await ctx.storage.assets.create({
       ...body,
@@ -64,6 +73,8 @@ export const listAssets = route({
     active: v.optional(queryBool),
     ...pageQuery,
   }),
+  response: { status: 200, schema: AssetPage, description: "One page of holdings, newest first" },
+  errors: [400],
   handler: async ({ query, ctx }) => {
     const { cursor, limit, ...where } = query;
     return ctx.storage.assets.list({ where, cursor, limit });
@@ -79,7 +90,8 @@ export const holdingsSummary = route({
     base: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, "must be a currency code"))),
     fx: v.optional(text(2000)),
   }),
-  errors: [422],
+  response: { status: 200, schema: HoldingsSummary },
+  errors: [400, 422],
   handler: async ({ query, ctx }) => {
     const o = viewOpts(ctx, query.fx);
     return summarize(ctx, { base: query.base ?? o.base, fx: o.fx });
@@ -93,7 +105,8 @@ export const getAsset = route({
   scope: "read",
   params: IdParams,
   query: v.strictObject({ fx: v.optional(text(2000)) }),
-  errors: [404],
+  response: { status: 200, schema: AssetView, description: "The holding (ETag: its revision)" },
+  errors: [400, 404],
   handler: async ({ params, query, ctx }) => {
     const asset = await ctx.storage.assets.require(params.id);
     return replyRecord(200, assetView(asset, viewOpts(ctx, query.fx)));
@@ -107,7 +120,8 @@ export const patchAsset = route({
   scope: "write",
   params: IdParams,
   body: PatchAssetBody,
-  errors: [404, 412],
+  response: { status: 200, schema: AssetRecord, description: "The changed holding" },
+  errors: [400, 404, 412],
   handler: async ({ params, body, ctx, ifRev }) => {
     const patch = Object.fromEntries(Object.entries(body).filter(([, val]) => val !== undefined));
     const asset = await ctx.storage.assets.update(params.id, patch, { ifRev });
@@ -122,6 +136,7 @@ export const archiveAsset = route({
   summary: "Archive a holding (kept, excluded from summaries)",
   scope: "write",
   params: IdParams,
+  response: { status: 200, schema: AssetRecord, description: "The archived holding" },
   errors: [404, 412],
   handler: async ({ params, ctx, ifRev }) => {
     const asset = await ctx.storage.assets.update(
@@ -141,8 +156,8 @@ export const addValuation = route({
   scope: "write",
   params: IdParams,
   body: AddValuationBody,
-  response: { status: 201 },
-  errors: [404],
+  response: { status: 201, schema: ValuationResponse, description: "The recorded valuation" },
+  errors: [400, 404],
   handler: async ({ params, body, ctx }) => {
     await ctx.storage.assets.require(params.id);
     const { amount_minor } = parseMoney(body.amount, body.currency);
@@ -182,7 +197,8 @@ export const listValuations = route({
   scope: "read",
   params: IdParams,
   query: v.strictObject(pageQuery),
-  errors: [404],
+  response: { status: 200, schema: ValuationPage, description: "One page of valuations, newest first" },
+  errors: [400, 404],
   handler: async ({ params, query, ctx }) => {
     await ctx.storage.assets.require(params.id);
     return ctx.storage.valuations.list({
@@ -200,8 +216,8 @@ export const addLiability = route({
   scope: "write",
   params: IdParams,
   body: AddLiabilityBody,
-  response: { status: 201 },
-  errors: [404],
+  response: { status: 201, schema: LiabilityRecord, description: "The recorded liability" },
+  errors: [400, 404],
   handler: async ({ params, body, ctx }) => {
     await ctx.storage.assets.require(params.id);
     const { amount_minor } = parseMoney(body.balance, body.currency);
@@ -233,7 +249,8 @@ export const listLiabilities = route({
   scope: "read",
   params: IdParams,
   query: v.strictObject(pageQuery),
-  errors: [404],
+  response: { status: 200, schema: LiabilityPage, description: "One page of liabilities, newest first" },
+  errors: [400, 404],
   handler: async ({ params, query, ctx }) => {
     await ctx.storage.assets.require(params.id);
     return ctx.storage.liabilities.list({

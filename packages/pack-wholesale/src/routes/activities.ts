@@ -1,7 +1,7 @@
 import { idParam, pageQuery, principalLabel, reply, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
 import { logActivity } from "../deals-api.js";
-import { ActivityBody } from "../schemas.js";
+import { ActivityBody, ActivityPage, ActivityRecord } from "../schemas.js";
 import type { WholesaleContext } from "../storage.js";
 
 const route = routeFor<WholesaleContext>();
@@ -14,8 +14,8 @@ export const addActivity = route({
   scope: "write",
   params: IdParams,
   body: ActivityBody,
-  response: { status: 201 },
-  errors: [404],
+  response: { status: 201, schema: ActivityRecord, description: "The logged activity" },
+  errors: [400, 404],
   handler: async ({ params, body, ctx, principal }) => {
     await ctx.storage.deals.require(params.id);
     const entry = await logActivity(ctx, params.id, { ...body, actor: principalLabel(principal) });
@@ -30,7 +30,8 @@ export const listActivities = route({
   scope: "read",
   params: IdParams,
   query: v.strictObject(pageQuery),
-  errors: [404],
+  response: { status: 200, schema: ActivityPage, description: "One page of the log, oldest first" },
+  errors: [400, 404],
   handler: async ({ params, query, ctx }) => {
     await ctx.storage.deals.require(params.id);
     return ctx.storage.activities.list({

@@ -9,7 +9,16 @@ import {
 } from "@valhalla/runtime";
 import * as v from "valibot";
 import { createDeal, patchDeal, pipelineSummary, transitionDeal } from "../deals-api.js";
-import { CreateDealBody, PatchDealBody, STAGES, StageBody } from "../schemas.js";
+import {
+  CreateDealBody,
+  DealPage,
+  DealRecord,
+  PartnerBoard,
+  PatchDealBody,
+  PipelineSummary,
+  STAGES,
+  StageBody,
+} from "../schemas.js";
 import { boardView } from "../service.js";
 import type { WholesaleContext } from "../storage.js";
 
@@ -23,7 +32,8 @@ export const createDealRoute = route({
   summary: "Create a deal (starts at 'lead'; money as decimal strings in the deal's currency)",
   scope: "write",
   body: CreateDealBody,
-  response: { status: 201 },
+  response: { status: 201, schema: DealRecord, description: "The new deal, at 'lead'" },
+  errors: [400],
   handler: async ({ body, ctx, principal }) => {
     const deal = await createDeal(ctx, body, principalLabel(principal));
     return replyRecord(201, deal, { location: `/wholesale/${deal.id}` });
@@ -41,6 +51,8 @@ export const listDeals = route({
     partner_id: v.optional(text(100)),
     ...pageQuery,
   }),
+  response: { status: 200, schema: DealPage, description: "One page of deals, newest first" },
+  errors: [400],
   handler: async ({ query, ctx }) => {
     const { cursor, limit, ...where } = query;
     return ctx.storage.deals.list({ where, cursor, limit });
@@ -52,6 +64,8 @@ export const dealsSummary = route({
   path: "/summary",
   summary: "Pipeline summary: deals per stage and total expected spread of open deals",
   scope: "read",
+  response: { status: 200, schema: PipelineSummary },
+  errors: [],
   handler: ({ ctx }) => pipelineSummary(ctx),
 });
 
@@ -64,6 +78,7 @@ export const partnerBoard = route({
   scope: "read",
   shareScope: "jv_board",
   query: v.strictObject({ partner_id: v.optional(text(100)), ...pageQuery }),
+  response: { status: 200, schema: PartnerBoard, description: "One page of the partner's deals" },
   errors: [400],
   handler: async ({ query, ctx, principal }) => {
     // A share token is bound to one partner: its subject wins over any query.
@@ -88,6 +103,7 @@ export const getDeal = route({
   summary: "Get a deal",
   scope: "read",
   params: IdParams,
+  response: { status: 200, schema: DealRecord, description: "The deal (ETag: its revision)" },
   errors: [404],
   handler: async ({ params, ctx }) => replyRecord(200, await ctx.storage.deals.require(params.id)),
 });
@@ -99,7 +115,8 @@ export const patchDealRoute = route({
   scope: "write",
   params: IdParams,
   body: PatchDealBody,
-  errors: [404, 412],
+  response: { status: 200, schema: DealRecord, description: "The changed deal" },
+  errors: [400, 404, 412],
   handler: async ({ params, body, ctx, ifRev }) =>
     replyRecord(200, await patchDeal(ctx, params.id, body, ifRev)),
 });
@@ -111,7 +128,8 @@ export const moveStage = route({
   scope: "write",
   params: IdParams,
   body: StageBody,
-  errors: [404, 409, 412],
+  response: { status: 200, schema: DealRecord, description: "The deal at its new stage" },
+  errors: [400, 404, 409, 412],
   handler: async ({ params, body, ctx, principal, ifRev }) => {
     const deal = await transitionDeal(ctx, params.id, body.to, {
       reason: body.reason,
