@@ -9,13 +9,16 @@ const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 /**
  * `read-body`: read the body once, bounded by `maxBytes` (413 whether or not `Content-Length` was
  * sent), and, on routes with a body schema, parse it as JSON strictly: 415 for another content
- * type, 400 for malformed JSON, nesting deeper than 32, or a prototype key (`__proto__`).
+ * type, 400 for malformed JSON, nesting deeper than 32, or a prototype key (`__proto__`). On a
+ * route without a body schema it reads only for an `Idempotency-Key`'s fingerprint.
  * @internal
  */
 export function readBodyStage(maxBytes: number, json: boolean): Stage {
   return {
     name: "read-body",
     async run(x, next) {
+      // Without a body schema the text only feeds the idempotency fingerprint: no key, no read.
+      if (!json && x.c.req.header("idempotency-key") === undefined) return next(x);
       if (json) {
         const type = x.c.req.header("content-type") ?? "";
         if (!JSON_TYPE.test(type))
