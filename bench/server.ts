@@ -13,6 +13,8 @@ export interface ServerSpec {
   readonly url: string;
   /** Holdings to create before listening (the GET case reads them); their ids are sent back. */
   readonly seed?: number;
+  /** The host's request log (production configuration logs every request to a file). */
+  readonly logFile: string;
 }
 
 /** RSS after a full GC, in bytes. */
@@ -26,15 +28,19 @@ async function main() {
   const driver = await createDriver(spec.url);
   await driver.init();
   const ids = spec.seed ? await seedHoldings(driver, spec.seed, spec.seed) : [];
-  const server = await startServer(spec.kind, driver);
+  const server = await startServer(spec.kind, driver, { logFile: spec.logFile });
   process.on("message", async (msg: { cmd: string }) => {
     if (msg.cmd === "rss") process.send!({ rss: rss() });
+    if (msg.cmd === "cpu") {
+      const u = process.cpuUsage();
+      process.send!({ cpu: u.user + u.system });
+    }
     if (msg.cmd === "close") {
       await server.close().catch(() => {});
       process.exit(0);
     }
   });
-  process.send!({ port: server.port, ids, rss: rss() });
+  process.send!({ port: server.port, ids, headers: server.headers, rss: rss() });
 }
 
 main().catch((err) => {

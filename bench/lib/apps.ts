@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createHost, installedPacks, silentLogger } from "@valhalla/host";
+import { apiKeyStore, createHost, installedPacks, jsonLogger } from "@valhalla/host";
 import { holdings } from "@valhalla/pack-holdings";
 import {
   bindCollection,
@@ -11,6 +11,7 @@ import {
 } from "@valhalla/runtime";
 import Fastify from "fastify";
 import { Hono } from "hono";
+import * as v from "valibot";
 
 /** The servers compared: the full Valhalla host and two hand-rolled apps over the same collection code. */
 export type ServerKind = "host" | "hono" | "fastify";
@@ -19,7 +20,14 @@ export const SERVER_KINDS: readonly ServerKind[] = ["host", "hono", "fastify"];
 /** A listening server. */
 export interface Running {
   readonly port: number;
+  /** Headers every request to it carries (the host's API key). */
+  readonly headers: Readonly<Record<string, string>>;
   close(): Promise<void>;
+}
+
+/** How a server runs: the host's production configuration writes its request log to `logFile`. */
+export interface ServerOptions {
+  readonly logFile: string;
 }
 
 type Asset = Record<string, unknown>;
@@ -33,6 +41,7 @@ const defs = holdings.storage as unknown as Record<"assets" | "meta", Collection
 export function bareHoldings(driver: Driver) {
   const assets: Collection<Asset> = bindCollection(driver, "holdings.assets", defs.assets);
   const meta: Collection<Asset> = bindCollection(driver, "holdings.meta", defs.meta);
+  const audit: Collection<Asset> = bindCollection(driver, "_valhalla.audit", AUDIT_DEF);
   return {
     async get(id: string) {
       return isValidId(id) ? assets.get(id) : null;
@@ -59,48 +68,101 @@ export function bareHoldings(driver: Driver) {
       else await meta.create({ gen: 1, data: null, day: "", computed_at: "" }, { id: "gen" }).catch(() => {});
       return asset;
     },
+    /** The entry the host's audit stage appends for a create, in the host's audit namespace. */
+    async audit(recordId: string, requestId: string) {
+      await audit.create({
+        at: new Date().toISOString(),
+        actor: { kind: "key", id: "key_bench", label: "bench" },
+        kind: "request",
+        action: "POST /holdings",
+        pack: "holdings",
+        record_id: recordId,
+        outcome: "success",
+        status: 201,
+        request_id: requestId,
+        detail: null,
+      });
+    },
   };
 }
 
-/** Admin secret the benchmarked host accepts; the load generator sends it to every server. */
-export const BENCH_ADMIN_KEY = "bench-admin-secret-0123456789abcdefghijklmnop";
+/** The host's audit entry (`_valhalla.audit`): same schema shape and index, so the write costs the same. */
+const AUDIT_DEF = {
+  prefix: "aud",
+  indexes: ["pack"],
+  schema: v.object({
+    at: v.string(),
+    actor: v.object({ kind: v.string(), id: v.optional(v.string()), label: v.string() }),
+    kind: v.string(),
+    action: v.string(),
+    pack: v.string(),
+    record_id: v.nullable(v.string()),
+    outcome: v.string(),
+    status: v.nullable(v.number()),
+    request_id: v.nullable(v.string()),
+    detail: v.nullable(v.string()),
+  }),
+} as unknown as CollectionDef;
+
+/** The host's liveness answer, served by the bare apps too. */
+const HEALTHY = { status: "ok" } as const;
 
 /** Start one server kind over `driver` on loopback, on a free port. */
-export async function startServer(kind: ServerKind, driver: Driver): Promise<Running> {
+export async function startServer(
+  kind: ServerKind,
+  driver: Driver,
+  o: ServerOptions,
+  port = 0,
+): Promise<Running> {
   if (kind === "host") {
-    // The full host: auth on (the load generator sends BENCH_ADMIN_KEY), rate limiting on but with
-    // a ceiling the load never reaches, so its per-request store counter is part of the cost.
+    // The host in its production configuration: auth on with a real stored API key (looked up like
+    // any client's), rate limiting on with a ceiling the load never reaches, every request logged
+    // to a file, audit on for writes.
+    await driver.init();
+    const { secret } = await apiKeyStore(driver).create({ name: "bench", scopes: "admin" });
+    const log = jsonLogger({ replica: "bench" }, { destination: o.logFile });
     const host = await createHost({
       packs: installedPacks,
       storage: driver,
-      log: silentLogger,
-      auth: { adminKey: BENCH_ADMIN_KEY },
+      log,
       rateLimit: { limit: 1_000_000_000 },
     });
-    const { port } = await host.listen(0, "127.0.0.1");
-    return { port, close: () => host.close() };
+    const { port: bound } = await host.listen(port, "127.0.0.1");
+    return {
+      port: bound,
+      headers: { authorization: `Bearer ${secret}` },
+      close: async () => {
+        await host.close();
+        log.flush();
+      },
+    };
   }
   await driver.init();
   const h = bareHoldings(driver);
   if (kind === "hono") {
     const app = new Hono();
+    app.get("/healthz", (c) => c.json(HEALTHY));
     app.get("/holdings/:id", async (c) => {
       const rec = await h.get(c.req.param("id"));
       return rec ? c.json(rec) : c.json({ title: "not found" }, 404);
     });
     app.post("/holdings", async (c) => {
       const rec = await h.create(await c.req.json().catch(() => null));
-      return rec ? c.json(rec, 201, { location: `/holdings/${rec.id}` }) : c.json({ title: "bad" }, 400);
+      if (!rec) return c.json({ title: "bad" }, 400);
+      await h.audit(rec.id, crypto.randomUUID());
+      return c.json(rec, 201, { location: `/holdings/${rec.id}` });
     });
     const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
+      const s = serve({ fetch: app.fetch, port, hostname: "127.0.0.1" }, () => resolve(s));
     });
     return {
       port: (server.address() as AddressInfo).port,
+      headers: {},
       close: () => new Promise<void>((r) => server.close(() => driver.close().then(() => r()))),
     };
   }
   const app = Fastify({ logger: false });
+  app.get("/healthz", async () => HEALTHY);
   app.get<{ Params: { id: string } }>("/holdings/:id", async (req, reply) => {
     const rec = await h.get(req.params.id);
     return rec ? rec : reply.code(404).send({ title: "not found" });
@@ -108,11 +170,13 @@ export async function startServer(kind: ServerKind, driver: Driver): Promise<Run
   app.post("/holdings", async (req, reply) => {
     const rec = await h.create(req.body);
     if (!rec) return reply.code(400).send({ title: "bad" });
+    await h.audit(rec.id, crypto.randomUUID());
     return reply.code(201).header("location", `/holdings/${rec.id}`).send(rec);
   });
-  await app.listen({ port: 0, host: "127.0.0.1" });
+  await app.listen({ port, host: "127.0.0.1" });
   return {
     port: (app.server.address() as AddressInfo).port,
+    headers: {},
     close: async () => {
       await app.close();
       await driver.close();

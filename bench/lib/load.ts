@@ -7,8 +7,12 @@ import type { ServerSpec } from "../server.js";
 export interface Child {
   readonly port: number;
   readonly ids: string[];
+  /** Headers each request to this server carries (the host's API key). */
+  readonly headers: Readonly<Record<string, string>>;
   readonly idleRss: number;
   rss(): Promise<number>;
+  /** CPU time (user + system, µs) the server process has used so far, all its threads. */
+  cpu(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -19,9 +23,9 @@ const SERVER = fileURLToPath(new URL("../server.ts", import.meta.url));
  * (what users run), not their sources: tsx compiles sources with `keepNames`, which wraps every
  * closure the host creates per request in a `defineProperty` call and would bill that to the host.
  */
-export function spawnServer(spec: ServerSpec): Promise<Child> {
+export function spawnServer(spec: ServerSpec, nodeArgs: readonly string[] = []): Promise<Child> {
   const child = fork(SERVER, [JSON.stringify(spec)], {
-    execArgv: ["--import", "tsx", "--expose-gc"],
+    execArgv: ["--import", "tsx", "--expose-gc", ...nodeArgs],
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   const next = <T>(): Promise<T> =>
@@ -33,16 +37,28 @@ export function spawnServer(spec: ServerSpec): Promise<Child> {
         resolve(m as T);
       });
     });
-  return next<{ port: number; ids: string[]; rss: number; error?: string }>().then((m) => {
+  return next<{
+    port: number;
+    ids: string[];
+    headers: Record<string, string>;
+    rss: number;
+    error?: string;
+  }>().then((m) => {
     if (m.error) throw new Error(`bench server (${spec.kind}) failed: ${m.error}`);
     return {
       port: m.port,
       ids: m.ids,
+      headers: m.headers,
       idleRss: m.rss,
       async rss() {
         const reply = next<{ rss: number }>();
         child.send({ cmd: "rss" });
         return (await reply).rss;
+      },
+      async cpu() {
+        const reply = next<{ cpu: number }>();
+        child.send({ cmd: "cpu" });
+        return (await reply).cpu;
       },
       close: () =>
         new Promise<void>((resolve) => {

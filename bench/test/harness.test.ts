@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { BENCH_ADMIN_KEY } from "../lib/apps.js";
 import { overheadCase, scaleCase, schedulerCase } from "../lib/cases.js";
 import { ratiosOf, regressions } from "../lib/report.js";
 
@@ -12,7 +11,6 @@ const opts = {
   connections: 2,
   repeats: 1,
   tmpDir,
-  headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}` },
   log: () => {},
 };
 afterAll(() => rmSync(tmpDir, { recursive: true, force: true }));

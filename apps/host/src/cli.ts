@@ -213,7 +213,10 @@ async function serveCommand(
   config: ReturnType<typeof loadConfig>,
   packs: ReturnType<typeof selectPacks>,
 ): Promise<number> {
-  const log = jsonLogger({ replica: config.replicaId });
+  const log = jsonLogger(
+    { replica: config.replicaId },
+    config.logFile ? { destination: config.logFile } : {},
+  );
   let host: Awaited<ReturnType<typeof createHost>>;
   try {
     host = await createHost({

@@ -27,6 +27,8 @@ export interface HostConfig {
   readonly packConfig: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Job lease TTL in ms (`VALHALLA_JOB_LEASE_MS` / `jobLeaseMs`); heartbeat TTL/5, janitor TTL/10. */
   readonly jobLeaseMs: number | undefined;
+  /** Request log and other log lines go to this file (`VALHALLA_LOG_FILE` / `logFile`); unset = stdout/stderr. */
+  readonly logFile: string | undefined;
 }
 
 const FileSchema = v.strictObject({
@@ -51,6 +53,7 @@ const FileSchema = v.strictObject({
   timeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100))),
   jobLeaseMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(500))),
   trustProxy: v.optional(v.array(v.pipe(v.string(), v.ip("must be an IP address")))),
+  logFile: v.optional(v.pipe(v.string(), v.minLength(1))),
 });
 
 /** Read config from file and env; throws with the offending field on bad input. */
@@ -114,6 +117,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
         : (file.trustProxy ?? []),
     packConfig: file.config ?? {},
     jobLeaseMs,
+    logFile: env.VALHALLA_LOG_FILE
+      ? resolve(cwd, env.VALHALLA_LOG_FILE)
+      : file.logFile
+        ? resolve(cwd, file.logFile)
+        : undefined,
   };
 }
 

@@ -13,6 +13,7 @@ import {
 } from "@valhalla/runtime";
 import { type Context, Hono } from "hono";
 import { cors } from "hono/cors";
+import { TrieRouter } from "hono/router/trie-router";
 import { mountDocs } from "./board/docs/mount-docs.js";
 import { mountBoard } from "./board/mount-board.js";
 import { approvalRoutes } from "./host-routes/approval-routes.js";
@@ -24,8 +25,8 @@ import { probeRoutes } from "./host-routes/probes.js";
 import { registryRoutes } from "./host-routes/registry-routes.js";
 import { shareTokenRoutes } from "./host-routes/share-token-routes.js";
 import { problemOnClientError } from "./http/client-errors.js";
-import { envelope } from "./http/envelope.js";
-import { methodNotAllowed, notFound } from "./http/fallbacks.js";
+import { createEnvelope } from "./http/envelope.js";
+import { noRoute } from "./http/fallbacks.js";
 import { errorToResponse, isStorageOutage } from "./http/problems.js";
 import { jsonLogger } from "./log.js";
 import { createHostMetrics } from "./metrics/host-metrics.js";
@@ -134,7 +135,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
   const shares = shareTokenStore(driver);
   const metrics = createHostMetrics();
   const auth = createAuth({
-    keys: apiKeyStore(driver),
+    keys: apiKeyStore(driver, options.auth?.cacheMs !== undefined ? { cacheMs: options.auth.cacheMs } : {}),
     shares,
     options: options.auth ?? {},
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
@@ -208,10 +209,16 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
   });
   if (schedulerOptions.enabled === true) await scheduler.start();
 
-  const app = new Hono();
-  app.use(envelope(log, metrics));
+  // TrieRouter, chosen rather than left to SmartRouter: RegExpRouter refuses a table where a static
+  // segment and a parameter share a position with the static one first (`/templates/merge_fields`
+  // before `/templates/:id`), which is exactly the order the registry guarantees.
+  const app = new Hono({ router: new TrieRouter() });
+  const envelope = createEnvelope(log, metrics);
   const origins = options.cors?.origins ?? [];
-  if (origins.length > 0) {
+  const corsOn = origins.length > 0;
+  if (corsOn) {
+    // CORS answers preflights for any path, so the envelope wraps everything as middleware.
+    app.use(envelope.middleware);
     app.use(
       cors({
         origin: [...origins],
@@ -228,7 +235,15 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
     return errorToResponse(err, c, logError);
   };
   app.onError(toResponse);
-  app.notFound(notFound);
+  // Without CORS each route's one handler carries the envelope itself, so Hono calls it directly;
+  // what others mount (the board under /app, the docs' assets) gets it as path-scoped middleware.
+  const enveloped = (handler: (c: Context) => Response | Promise<Response>, label: string) =>
+    corsOn ? handler : envelope.wrap(handler, label, toResponse);
+  if (!corsOn) {
+    app.use("/app/*", envelope.middleware);
+    app.use("/docs/assets/*", envelope.middleware);
+  }
+  app.notFound(enveloped(noRoute(registry.routes), "(unmatched)"));
   const compile = createPipeline({
     registry,
     driver,
@@ -243,12 +258,11 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
     guard: options.guard,
     trustProxy: options.trustProxy,
   });
-  for (const r of registry.routes) app.on(r.method, r.path, compile(r).handler);
+  for (const r of registry.routes) app.on(r.method, r.path, enveloped(compile(r).handler, r.path));
   // The web app's pages render server-side from the API above, called in-process as the signed-in
   // principal, so every read and write they make runs through that API's pipeline.
   mountDocs(app);
   mountBoard(app, { registry, log, auth: options.auth ?? {}, ...(options.now ? { now: options.now } : {}) });
-  methodNotAllowed(app, registry.routes);
 
   let server: Server | undefined;
   let janitor: NodeJS.Timeout | undefined;

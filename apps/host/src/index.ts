@@ -5,7 +5,7 @@
 export type { Principal } from "@valhalla/runtime";
 export { type HostConfig, loadConfig } from "./config.js";
 export { type CreateHostOptions, createHost, type HardeningOptions, type Host } from "./create-host.js";
-export { jsonLogger, silentLogger } from "./log.js";
+export { type FlushableLogger, type JsonLoggerOptions, jsonLogger, silentLogger } from "./log.js";
 export { installedPacks, selectPacks } from "./packs.js";
 export { STAGE_ORDER, type StageName } from "./pipeline/stage.js";
 export type { RouteGuard } from "./pipeline/stages/guard.js";
@@ -19,6 +19,7 @@ export {
   API_KEYS_NS,
   type ApiKeyInfo,
   type ApiKeyStore,
+  type ApiKeyStoreOptions,
   apiKeyStore,
   parseScopes,
   scopeAllows,

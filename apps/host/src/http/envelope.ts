@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger, Principal } from "@valhalla/runtime";
 import type { Context, MiddlewareHandler } from "hono";
+import { hasRequestLine } from "../log.js";
 import type { HostMetrics } from "../metrics/host-metrics.js";
+import { requestHeader } from "./request-header.js";
 
 /**
  * The headers every response carries, whoever built it: the request id, the security headers and
@@ -50,6 +52,22 @@ export function addResponseHeader(c: Context, name: string, value: string): void
   else c.set(QUEUED, [[name, value]]);
 }
 
+/** The envelope of every response: as app-wide middleware, or wrapped around one route's handler. @internal */
+export interface Envelope {
+  /** Middleware form, for handlers mounted by others (the board, the docs' assets) and CORS. */
+  readonly middleware: MiddlewareHandler;
+  /**
+   * The same work around a single handler, which then is the only handler of its route: Hono
+   * calls a lone handler directly, without composing a middleware chain for the request.
+   * `label` is the route's pattern in metrics; `onError` turns a throw into the response.
+   */
+  wrap(
+    handler: (c: Context) => Response | Promise<Response>,
+    label: string,
+    onError: (err: unknown, c: Context) => Response,
+  ): (c: Context) => Promise<Response>;
+}
+
 /**
  * Assign the request id (`c.get("requestId")`: the client's `X-Request-Id` when it is 1–255 of
  * `[A-Za-z0-9_=-]`, else a random UUID), write the envelope headers on the way out and log one
@@ -57,13 +75,15 @@ export function addResponseHeader(c: Context, name: string, value: string): void
  * secret), unless the route asked to stay quiet (health probes).
  * @internal
  */
-export function envelope(log: Logger, metrics?: HostMetrics): MiddlewareHandler {
-  return async (c, next) => {
-    const started = performance.now();
-    const sent = c.req.header("x-request-id");
-    const id = sent !== undefined && CLIENT_ID.test(sent) ? sent : crypto.randomUUID();
-    c.set("requestId", id);
-    await next();
+export function createEnvelope(log: Logger, metrics?: HostMetrics): Envelope {
+  const fast = hasRequestLine(log) ? log : undefined;
+  const begin = (c: Context): number => {
+    const sent = requestHeader(c, "x-request-id");
+    c.set("requestId", sent !== undefined && CLIENT_ID.test(sent) ? sent : crypto.randomUUID());
+    return performance.now();
+  };
+  const finish = (c: Context, res: Response, started: number, route: string): void => {
+    const id = c.get("requestId");
     const env = c.env as { outgoing?: ServerResponse; incoming?: IncomingMessage } | undefined;
     const outgoing = env?.outgoing;
     const queued = c.get(QUEUED);
@@ -74,31 +94,52 @@ export function envelope(log: Logger, metrics?: HostMetrics): MiddlewareHandler 
       if (queued) for (const [k, v] of queued) outgoing.setHeader(k, v);
       drainUnread(env.incoming, outgoing);
     } else {
-      const headers = c.res.headers;
+      const headers = res.headers;
       for (const [k, v] of SECURITY_HEADERS) if (!headers.has(k)) headers.set(k, v);
       headers.set("x-request-id", id);
       if (queued) for (const [k, v] of queued) headers.set(k, v);
     }
-    const status = c.res.status;
+    const status = res.status;
     if (metrics) {
-      // routePath is the last handler's pattern; "/*" means no route matched (a 404).
-      const route = c.req.routePath === "/*" ? "(unmatched)" : c.req.routePath;
       metrics.requests.inc({ method: c.req.method, route, status: String(status) });
       metrics.latency.observe({ method: c.req.method, route }, (performance.now() - started) / 1000);
       if (status === 429) metrics.rateLimited.inc();
     }
     if (c.get("quiet") === true) return;
     const p = c.get("principal");
-    const fields = {
+    const line = {
       request_id: id,
       method: c.req.method,
       path: c.req.path.slice(0, 200),
       status,
       duration_ms: Math.round(performance.now() - started),
-      ...(p?.kind === "key" ? { key_id: p.id } : p?.kind === "share" ? { share_token_id: p.id } : {}),
+      key_id: p?.kind === "key" ? p.id : undefined,
+      share_token_id: p?.kind === "share" ? p.id : undefined,
     };
-    if (status >= 500) log.error("request", fields);
-    else log.info("request", fields);
+    if (status >= 500) log.error("request", line);
+    else if (fast) fast.request(line);
+    else log.info("request", line);
+  };
+  return {
+    middleware: async (c, next) => {
+      const started = begin(c);
+      await next();
+      // routePath is the last handler's pattern; "/*" means no route matched (a 404).
+      finish(c, c.res, started, c.req.routePath === "/*" ? "(unmatched)" : c.req.routePath);
+    },
+    wrap: (handler, label, onError) => async (c) => {
+      // Already inside the middleware form (a 404 under a path the middleware covers).
+      if (c.get("requestId") !== undefined) return handler(c);
+      const started = begin(c);
+      let res: Response;
+      try {
+        res = await handler(c);
+      } catch (err) {
+        res = onError(err, c);
+      }
+      finish(c, res, started, label);
+      return res;
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { problemResponse, type RegistryRoute } from "@valhalla/runtime";
-import type { Context, Hono } from "hono";
+import type { Context } from "hono";
+import { TrieRouter } from "hono/router/trie-router";
 import { problem } from "./problems.js";
 
 /** 404 problem for a path no route serves. @internal */
@@ -15,11 +16,12 @@ export function notFound(c: Context): Response {
 }
 
 /**
- * After every route: a path served for other methods answers 405 with `Allow` (RFC 9110 §15.5.6)
- * instead of a misleading 404. Registered last, so a real route always matches first.
+ * The answer when no route matched: 405 with `Allow` (RFC 9110 §15.5.6) when the path is served
+ * for other methods, else the 404 problem. Decided here rather than by catch-all routes per path:
+ * those would make every request match two handlers, and Hono calls a lone handler directly.
  * @internal
  */
-export function methodNotAllowed(app: Hono, routes: readonly RegistryRoute[]): void {
+export function noRoute(routes: readonly RegistryRoute[]): (c: Context) => Response {
   const byPath = new Map<string, Set<string>>();
   for (const r of routes) {
     const methods = byPath.get(r.path) ?? new Set<string>();
@@ -27,16 +29,17 @@ export function methodNotAllowed(app: Hono, routes: readonly RegistryRoute[]): v
     if (r.method === "GET") methods.add("HEAD");
     byPath.set(r.path, methods);
   }
-  for (const [path, methods] of byPath) {
-    const allow = [...methods].sort().join(", ");
-    app.all(path, (c) =>
-      problemResponse(
-        problem(405, "method-not-allowed", `${c.req.method} is not allowed here; use ${allow}`, {
-          instance: c.req.path,
-          request_id: c.get("requestId"),
-        }),
-        { allow, "x-request-id": c.get("requestId") },
-      ),
+  const served = new TrieRouter<string>();
+  for (const [path, methods] of byPath) served.add("ALL", path, [...methods].sort().join(", "));
+  return (c) => {
+    const allow = served.match(c.req.method, c.req.path)[0][0]?.[0];
+    if (allow === undefined) return notFound(c);
+    return problemResponse(
+      problem(405, "method-not-allowed", `${c.req.method} is not allowed here; use ${allow}`, {
+        instance: c.req.path,
+        request_id: c.get("requestId"),
+      }),
+      { allow, "x-request-id": c.get("requestId") },
     );
-  }
+  };
 }

@@ -89,6 +89,11 @@ export interface ApiKeyStore {
   /** The live key a secret belongs to, or `null` (unknown, malformed, wrong secret, revoked). */
   verify(secret: string): Promise<ApiKeyInfo | null>;
   /**
+   * The key a secret belongs to when {@link ApiKeyStore.verify} accepted it within `cacheMs`,
+   * without touching storage; `undefined` when it has to be verified.
+   */
+  cached(secret: string): ApiKeyInfo | undefined;
+  /**
    * On a store that never had a key, create one admin key and return its secret; otherwise `null`.
    * Replicas racing here create at most one key (insert-if-absent on a fixed id).
    */
@@ -97,6 +102,24 @@ export interface ApiKeyStore {
 
 type KeyRow = v.InferOutput<typeof KeyRecord>;
 
+/** Options of {@link apiKeyStore}. @public */
+export interface ApiKeyStoreOptions {
+  /**
+   * How long a verified key is trusted without reading the store again, in ms; 0 reads on every
+   * request. A key revoked through any store over the same driver in this process stops working
+   * at once; one revoked by another process (a replica, `valhalla keys revoke`) within this time.
+   * @default 2000
+   */
+  readonly cacheMs?: number;
+  /** Clock of the cache (tests). @default Date.now */
+  readonly clock?: () => number;
+}
+
+/** Verified keys per driver, shared by every store over it so a revoke here is seen at once. */
+const verified = new WeakMap<Driver, Map<string, { info: ApiKeyInfo; until: number }>>();
+/** Distinct live secrets cached before the cache is emptied (bounds memory against key churn). */
+const CACHE_MAX = 10_000;
+
 /**
  * API keys stored hashed (SHA-256) in `_valhalla.api_keys`, compared in constant time.
  * @example
@@ -104,8 +127,16 @@ type KeyRow = v.InferOutput<typeof KeyRecord>;
  * const { secret } = await keys.create({ name: "ci", scopes: "holdings:read" });
  * @public
  */
-export function apiKeyStore(driver: Driver): ApiKeyStore {
+export function apiKeyStore(driver: Driver, options: ApiKeyStoreOptions = {}): ApiKeyStore {
   const col = bindCollection(driver, API_KEYS_NS, def) as Collection<KeyRow>;
+  const cacheMs = options.cacheMs ?? 2000;
+  const clock = options.clock ?? Date.now;
+  let cache = verified.get(driver);
+  if (!cache) verified.set(driver, (cache = new Map()));
+  const known = cache;
+  const forget = (id: string) => {
+    for (const [secret, hit] of known) if (hit.info.id === id) known.delete(secret);
+  };
   const info = (r: KeyRow & { id: string; created_at: string }): ApiKeyInfo => ({
     id: r.id,
     name: r.name,
@@ -130,6 +161,7 @@ export function apiKeyStore(driver: Driver): ApiKeyStore {
       return out;
     },
     async revoke(id) {
+      forget(id);
       if (!(await col.get(id))) return null;
       const rec = await col.update(id, (cur) => ({
         name: cur.name,
@@ -137,14 +169,29 @@ export function apiKeyStore(driver: Driver): ApiKeyStore {
         hash: cur.hash,
         revoked_at: cur.revoked_at ?? new Date().toISOString(),
       }));
+      forget(id);
       return info(rec);
     },
+    cached(secret) {
+      const hit = known.get(secret);
+      return hit && hit.until > clock() ? hit.info : undefined;
+    },
     async verify(secret) {
+      const hit = known.get(secret);
+      if (hit && hit.until > clock()) return hit.info;
       const id = secretId("vk", "key", secret);
       if (!id) return null;
       const rec = await col.get(id);
-      if (!rec || rec.revoked_at !== null) return null;
-      return sameHash(hashSecret(secret), rec.hash) ? info(rec) : null;
+      if (!rec || rec.revoked_at !== null || !sameHash(hashSecret(secret), rec.hash)) {
+        known.delete(secret);
+        return null;
+      }
+      const found = info(rec);
+      if (cacheMs > 0) {
+        if (known.size >= CACHE_MAX) known.clear();
+        known.set(secret, { info: found, until: clock() + cacheMs });
+      }
+      return found;
     },
     async bootstrapAdmin() {
       if ((await col.count()) > 0) return null;

@@ -1,6 +1,7 @@
 import { type Principal, ProblemError, type RegistryRoute } from "@valhalla/runtime";
 import type { Context } from "hono";
-import { type ApiKeyStore, scopeAllows, scopeName } from "./api-keys.js";
+import { requestHeader } from "../http/request-header.js";
+import { type ApiKeyInfo, type ApiKeyStore, scopeAllows, scopeName } from "./api-keys.js";
 import { clientAddress } from "./client-address.js";
 import { type FailureBudget, failureBudget } from "./failure-budget.js";
 import { hashSecret, sameHash } from "./secrets.js";
@@ -26,6 +27,12 @@ export interface AuthOptions {
    * without its credential being looked at. @default { limit: 20, windowMs: 60000 }
    */
   readonly failures?: { readonly limit?: number; readonly windowMs?: number };
+  /**
+   * How long a verified API key is trusted without reading the store again, in ms (0: every
+   * request reads it). A key revoked in this process stops working at once; revoked by another
+   * process (a replica, `valhalla keys revoke`), within this time. @default 2000
+   */
+  readonly cacheMs?: number;
 }
 
 const REALM = 'Bearer realm="valhalla"';
@@ -49,8 +56,12 @@ const forbidden = (detail: string, scope?: string) =>
 /** Who is calling and whether they may call a route: the `identify` and `authorize` stages' logic. @internal */
 export interface Auth {
   readonly disabled: boolean;
-  /** The request's principal; `undefined` when no credential was sent and auth is on. */
-  identify(c: Context): Promise<Principal | undefined>;
+  /**
+   * The request's principal; `undefined` when no credential was sent and auth is on. Answers
+   * without a promise when no storage read is needed (no credential, the admin secret, a key
+   * verified moments ago), which is most requests.
+   */
+  identify(c: Context): Principal | undefined | Promise<Principal | undefined>;
   /** Throw 401/403 unless `principal` may call `route`. */
   authorize(principal: Principal | undefined, route: RegistryRoute): void;
 }
@@ -78,12 +89,23 @@ export function createAuth(deps: {
   const budget =
     deps.budget ?? failureBudget(options.failures?.limit ?? 20, options.failures?.windowMs ?? 60_000);
 
-  const verify = async (secret: string): Promise<Principal | undefined> => {
+  const keyPrincipal = (key: ApiKeyInfo): Principal => ({
+    kind: "key",
+    id: key.id,
+    label: key.name,
+    scopes: key.scopes,
+  });
+  /** The principal a secret names without I/O: the admin secret or a recently verified key. */
+  const known = (secret: string): Principal | undefined => {
     if (adminHash && sameHash(hashSecret(secret), adminHash))
       return { kind: "key", id: "env-admin", label: "VALHALLA_ADMIN_KEY", scopes: ["admin"] };
+    const key = secret.startsWith("vk_") ? keys.cached(secret) : undefined;
+    return key ? keyPrincipal(key) : undefined;
+  };
+  const verify = async (secret: string): Promise<Principal | undefined> => {
     if (secret.startsWith("vk_")) {
       const key = await keys.verify(secret);
-      if (key) return { kind: "key", id: key.id, label: key.name, scopes: key.scopes };
+      if (key) return keyPrincipal(key);
     } else if (secret.startsWith("vs_")) {
       const t = await shares.verify(secret);
       if (t) return { kind: "share", id: t.id, scope: t.scope, subject: t.subject };
@@ -93,10 +115,10 @@ export function createAuth(deps: {
 
   return {
     disabled,
-    async identify(c) {
+    identify(c) {
       const trusted = trustedPrincipal(c);
       if (trusted) return trusted;
-      const header = c.req.header("authorization");
+      const header = requestHeader(c, "authorization");
       if (header === undefined) return disabled ? anonymousFrom(c) : undefined;
       const address = clientAddress(c, deps.trustProxy);
       const wait = budget.blockedFor(address);
@@ -110,13 +132,19 @@ export function createAuth(deps: {
         );
       }
       const m = /^Bearer[ ]+([\x21-\x7e]{1,512})$/i.exec(header.trim());
-      const found = m ? await verify(m[1]!) : undefined;
+      if (!m) {
+        budget.fail(address);
+        throw unauthorized("Send 'Authorization: Bearer <API key or share token>'", true);
+      }
+      const secret = m[1]!;
+      const found = known(secret);
       if (found) return found;
-      budget.fail(address);
-      // One answer for unknown, revoked, expired and malformed credentials: nothing to probe.
-      throw m
-        ? unauthorized("The credential is invalid, revoked or expired", true)
-        : unauthorized("Send 'Authorization: Bearer <API key or share token>'", true);
+      return verify(secret).then((p) => {
+        if (p) return p;
+        budget.fail(address);
+        // One answer for unknown, revoked, expired and malformed credentials: nothing to probe.
+        throw unauthorized("The credential is invalid, revoked or expired", true);
+      });
     },
     authorize(p, route) {
       const needed = route.def.scope;
@@ -137,7 +165,7 @@ export function createAuth(deps: {
 
 /** With auth off, `x-actor` labels the caller (checked, since it lands in records). */
 function anonymousFrom(c: Context): Principal {
-  const raw = c.req.header("x-actor");
+  const raw = requestHeader(c, "x-actor");
   if (raw === undefined || raw.trim() === "") return ANONYMOUS;
   const label = raw.trim();
   if (!ACTOR.test(label)) {

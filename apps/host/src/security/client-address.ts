@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { requestHeader } from "../http/request-header.js";
 
 /**
  * The client's address: the socket's peer, or, when that peer is one of `trustProxy`, the
@@ -10,7 +11,7 @@ export function clientAddress(c: Context, trustProxy: readonly string[] = []): s
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   const peer = incoming?.socket?.remoteAddress ?? "local";
   if (trustProxy.length === 0 || !trustProxy.includes(peer)) return peer;
-  const hops = (c.req.header("x-forwarded-for") ?? "")
+  const hops = (requestHeader(c, "x-forwarded-for") ?? "")
     .split(",")
     .map((h) => h.trim())
     .filter(Boolean);

@@ -22,6 +22,15 @@ export function makeSecret(prefix: string, id: string): string {
 
 /** Split a secret made by `makeSecret` into its record id; `null` when it has another shape. @internal */
 export function secretId(prefix: string, idPrefix: string, secret: string): string | null {
-  const m = new RegExp(`^${prefix}_(${idPrefix}_[A-Za-z0-9]{1,40})_[A-Za-z0-9_-]{43}$`).exec(secret);
+  const key = `${prefix}|${idPrefix}`;
+  let shape = shapes.get(key);
+  if (!shape) {
+    shape = new RegExp(`^${prefix}_(${idPrefix}_[A-Za-z0-9]{1,40})_[A-Za-z0-9_-]{43}$`);
+    shapes.set(key, shape);
+  }
+  const m = shape.exec(secret);
   return m ? m[1]! : null;
 }
+
+/** Compiled secret shapes by prefix (a handful: keys, share tokens, sessions). */
+const shapes = new Map<string, RegExp>();

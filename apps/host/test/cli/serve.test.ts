@@ -18,11 +18,20 @@ function serve(): Promise<{ child: ChildProcess; port: number }> {
     let out = "";
     child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
-      const m = /"msg":"listening".*?"port":(\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]) });
+      const port = listeningPort(out);
+      if (port !== undefined) resolve({ child, port });
     });
     child.once("exit", (code) => reject(new Error(`exited ${code}: ${out}`)));
   });
+}
+
+/** The port of the `listening` log line, once a whole one arrived (fields in any order). */
+function listeningPort(out: string): number | undefined {
+  for (const line of out.split("\n").slice(0, -1)) {
+    const entry = JSON.parse(line) as { msg?: string; port?: number };
+    if (entry.msg === "listening") return entry.port;
+  }
+  return undefined;
 }
 
 describe("valhalla serve", () => {

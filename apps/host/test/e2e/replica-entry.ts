@@ -15,7 +15,8 @@ const host = await createHost({
   storage: process.env.VALHALLA_STORAGE ?? "memory:",
   replicaId: replica,
   replicas: Number(process.env.VALHALLA_REPLICAS ?? "1"),
-  log: jsonLogger({ replica }),
+  // Synchronous: this process also writes its `ready` line to stdout, and the two must not interleave.
+  log: jsonLogger({ replica }, { sync: true }),
   // The lease TTL comes through the same setting `valhalla serve` reads (VALHALLA_JOB_LEASE_MS).
   scheduler: { leaseTtlMs: loadConfig(process.env).jobLeaseMs ?? 5000, historyLimit: 1000 },
 });

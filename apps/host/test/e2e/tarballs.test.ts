@@ -60,7 +60,9 @@ function startHost(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port:
     const timer = setTimeout(() => reject(new Error(`host did not start: ${out}`)), 20_000);
     const onData = (d: Buffer) => {
       out += d.toString();
-      const m = /"msg":"listening","port":(\d+)/.exec(out);
+      // The `listening` log line, whatever the order of its fields.
+      const line = out.split("\n").find((l) => l.includes('"msg":"listening"'));
+      const m = line ? /"port":(\d+)/.exec(line) : null;
       if (m) {
         clearTimeout(timer);
         resolve({ child: proc, port: Number(m[1]) });

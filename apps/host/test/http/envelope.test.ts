@@ -26,15 +26,43 @@ describe("response envelope over HTTP", () => {
       await get("/testboard/items", { headers: auth }),
       await get("/testboard/items"), // 401 problem
       await get("/nowhere", { headers: auth }), // 404 problem
+      await get("/healthz", { method: "DELETE" }), // 405 problem
+      await get("/app/signin"), // a board page (mounted, not route data)
+      await get("/app/nowhere"), // a 404 under the board's paths
+      await get("/docs/assets/swagger-ui.css"), // the docs' assets
+      await get("/docs"),
     ]) {
       for (const [name, value] of SECURITY_HEADERS) expect(res.headers.get(name), name).toBe(value);
       expect(res.headers.get("x-request-id")).toMatch(/^[\w-]{8,}$/);
       expect(res.headers.get("x-powered-by")).toBeNull();
     }
+    const wrongMethod = await get("/healthz", { method: "DELETE" });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get("allow")).toBe("GET, HEAD");
     const problem = await get("/nowhere", { headers: auth });
     expect(problem.headers.get("content-type")).toBe("application/problem+json");
     const body = (await problem.json()) as { request_id: string };
     expect(body.request_id).toBe(problem.headers.get("x-request-id"));
+  });
+
+  it("should log one line per request, with the caller's key id and never its secret", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const capture = (level: string) => (msg: string, f?: Record<string, unknown>) =>
+      lines.push({ level, msg, ...f });
+    const get = await serve({
+      log: { info: capture("info"), warn: capture("warn"), error: capture("error") },
+    });
+    const key = await keyFor(host, "admin");
+    await get("/testboard/items", { headers: { authorization: `Bearer ${key}`, "x-request-id": "req-1" } });
+    await get("/app/nowhere", { headers: { "x-request-id": "req-2" } });
+    await get("/healthz", { headers: { "x-request-id": "req-3" } }); // probes stay quiet
+    const requests = lines.filter((l) => l.msg === "request");
+    expect(requests.map((l) => [l.request_id, l.method, l.path, l.status])).toEqual([
+      ["req-1", "GET", "/testboard/items", 200],
+      ["req-2", "GET", "/app/nowhere", 404],
+    ]);
+    expect(requests[0]!.key_id).toMatch(/^key_/);
+    expect(JSON.stringify(lines)).not.toContain(key);
   });
 
   it("should echo a plain client request id and replace a hostile one", async () => {

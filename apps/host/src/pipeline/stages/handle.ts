@@ -1,12 +1,13 @@
 import { isReply, ProblemError, type Registry } from "@valhalla/runtime";
 import type { Context } from "hono";
+import { requestHeader } from "../../http/request-header.js";
 import { principalOf } from "../exchange.js";
 import { LazyAbort, onClientGone } from "../lazy-abort.js";
 import type { Stage } from "../stage.js";
 
 /** Parse `If-Match: "3"` (or `W/"3"`, or `3`) into a revision. */
 function parseIfMatch(c: Context): number | undefined {
-  const raw = c.req.header("if-match");
+  const raw = requestHeader(c, "if-match");
   if (raw === undefined) return undefined;
   const m = /^(?:W\/)?"?(\d{1,15})"?$/.exec(raw.trim());
   if (!m) throw new ProblemError(400, "invalid-if-match", 'If-Match must be an ETag such as "3"');
@@ -71,16 +72,22 @@ export function handleStage(registry: Registry, timeoutMs: number): Stage {
   };
 }
 
-/** Race the handler against the timeout and the client going away. */
+const NOTHING_TO_STOP = () => {};
+
+/**
+ * Race the handler against the timeout and, for writes, the client going away. A read whose client
+ * left has nothing to roll back, and watching the socket costs two listener changes per request.
+ */
 function deadline<T>(
-  x: { c: Context; pending: Promise<void> | undefined },
+  x: { c: Context; pending: Promise<void> | undefined; route: { method: string } },
   work: Promise<T>,
   abort: LazyAbort,
   ms: number,
 ): Promise<T> {
-  const stopWatching = onClientGone(x.c, () =>
-    abort.abort(new DOMException("Client connection closed", "AbortError")),
-  );
+  const stopWatching =
+    x.route.method === "GET" || x.route.method === "HEAD"
+      ? NOTHING_TO_STOP
+      : onClientGone(x.c, () => abort.abort(new DOMException("Client connection closed", "AbortError")));
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       stopWatching();

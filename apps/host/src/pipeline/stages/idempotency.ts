@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { type Driver, type Logger, ProblemError } from "@valhalla/runtime";
 import type { Context } from "hono";
+import { requestHeader } from "../../http/request-header.js";
 import type { Stage } from "../stage.js";
 import { callerKey } from "./rate-limit.js";
 
@@ -72,7 +73,7 @@ export function idempotencyStage(
     name: "idempotency",
     async run(x, next) {
       const c = x.c;
-      const header = c.req.header("idempotency-key");
+      const header = requestHeader(c, "idempotency-key");
       if (header === undefined) return next(x);
       const key = parseKey(header);
       const fingerprint = sha256(x.text ?? "");

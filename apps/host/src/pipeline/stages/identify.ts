@@ -5,9 +5,21 @@ import type { Stage } from "../stage.js";
 export function identifyStage(auth: Auth): Stage {
   return {
     name: "identify",
-    async run(x, next) {
-      x.principal = await auth.identify(x.c);
-      if (x.principal) x.c.set("principal", x.principal);
+    run(x, next) {
+      let found: ReturnType<Auth["identify"]>;
+      try {
+        found = auth.identify(x.c);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      if (found instanceof Promise)
+        return found.then((p) => {
+          x.principal = p;
+          if (p) x.c.set("principal", p);
+          return next(x);
+        });
+      x.principal = found;
+      if (found) x.c.set("principal", found);
       return next(x);
     },
   };

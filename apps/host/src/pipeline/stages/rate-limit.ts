@@ -12,7 +12,9 @@ export interface RateLimitOptions {
   readonly windowMs?: number;
 }
 
-type Counter = (key: string, windowMs: number) => Promise<{ count: number; resetAt: number }>;
+type Window = { count: number; resetAt: number };
+/** Count a call; in-process counters answer synchronously (no promise per request). */
+type Counter = (key: string, windowMs: number) => Window | Promise<Window>;
 
 /** Callers kept by the in-process counter before expired windows are swept. */
 const SWEEP_AT = 10_000;
@@ -24,8 +26,8 @@ const SWEEP_AT = 10_000;
  * @internal
  */
 export function processCounter(clock: () => number = Date.now): Counter & { size(): number } {
-  const windows = new Map<string, { count: number; resetAt: number }>();
-  const hit: Counter = async (key, windowMs) => {
+  const windows = new Map<string, Window>();
+  const hit = (key: string, windowMs: number): Window => {
     const now = clock();
     let w = windows.get(key);
     if (!w || w.resetAt <= now) {
@@ -73,7 +75,8 @@ export function rateLimitStage(
   return {
     name: "rate-limit",
     async run(x, next) {
-      const { count: n, resetAt } = await count(`rl:${callerKey(x, trustProxy)}`, windowMs);
+      const counted = count(`rl:${callerKey(x, trustProxy)}`, windowMs);
+      const { count: n, resetAt } = counted instanceof Promise ? await counted : counted;
       const resetS = String(Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)));
       const remaining = String(Math.max(0, limit - n));
       if (n > limit) {

@@ -1,5 +1,6 @@
 import { MAX_JSON_DEPTH, ProblemError } from "@valhalla/runtime";
 import type { Context } from "hono";
+import { requestHeader } from "../../http/request-header.js";
 import type { Stage } from "../stage.js";
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
@@ -18,9 +19,9 @@ export function readBodyStage(maxBytes: number, json: boolean): Stage {
     name: "read-body",
     async run(x, next) {
       // Without a body schema the text only feeds the idempotency fingerprint: no key, no read.
-      if (!json && x.c.req.header("idempotency-key") === undefined) return next(x);
+      if (!json && requestHeader(x.c, "idempotency-key") === undefined) return next(x);
       if (json) {
-        const type = x.c.req.header("content-type") ?? "";
+        const type = requestHeader(x.c, "content-type") ?? "";
         if (!JSON_TYPE.test(type))
           throw new ProblemError(
             415,
@@ -39,7 +40,7 @@ const tooLarge = () => new ProblemError(413, "body-too-large", "The request body
 
 /** The body as text, refusing more than `max` bytes without buffering past it. */
 async function readLimited(c: Context, max: number): Promise<string> {
-  const declared = c.req.header("content-length");
+  const declared = requestHeader(c, "content-length");
   if (declared !== undefined && Number(declared) > max) throw tooLarge();
   const stream = c.req.raw.body;
   if (!stream) return "";

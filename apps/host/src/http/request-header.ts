@@ -1,0 +1,18 @@
+import type { IncomingMessage } from "node:http";
+import type { Context } from "hono";
+
+/**
+ * One request header, read without building a WHATWG `Headers` object. On Node
+ * (`@hono/node-server`) `c.req.header()` makes the server copy every raw header into a new
+ * `Headers` on first use, which cost more than a memory-store read; the socket's own parsed
+ * headers (`incoming.headers`, lower-cased, duplicates joined as RFC 9110 says) are already there.
+ * Elsewhere (in-process `host.fetch`, other runtimes) it is `c.req.header(name)`.
+ * @param name - a lower-case header name
+ * @internal
+ */
+export function requestHeader(c: Context, name: string): string | undefined {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (incoming?.headers === undefined) return c.req.header(name);
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
