@@ -30,7 +30,7 @@ export interface PipelineDeps {
   readonly trustProxy?: readonly string[] | undefined;
 }
 
-const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+import { MUTATING } from "./stages/handle.js";
 
 /** A route's compiled pipeline, with the stages it runs (inspectable, for tests and docs). @internal */
 export interface CompiledRoute {

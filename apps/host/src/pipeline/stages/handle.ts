@@ -5,6 +5,9 @@ import { principalOf } from "../exchange.js";
 import { LazyAbort, onClientGone } from "../lazy-abort.js";
 import type { Stage } from "../stage.js";
 
+/** Methods whose calls are audited unless a route says otherwise. @internal */
+export const MUTATING: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
 /** Parse `If-Match: "3"` (or `W/"3"`, or `3`) into a revision. */
 function parseIfMatch(c: Context): number | undefined {
   const raw = requestHeader(c, "if-match");
@@ -36,6 +39,8 @@ export function handleStage(registry: Registry, timeoutMs: number): Stage {
     name: "handle",
     async run(x) {
       const { c, route } = x;
+      // Only the audit entry needs the record id; reads are not audited unless they ask to be.
+      const audited = route.def.audit ?? MUTATING.has(route.method);
       const ifRev = parseIfMatch(c);
       const abort = new LazyAbort();
       x.abort = abort;
@@ -63,10 +68,10 @@ export function handleStage(registry: Registry, timeoutMs: number): Stage {
       if (isReply(out)) {
         for (const k in out.headers) c.header(k, out.headers[k]);
         if (out.body === undefined || out.status === 204) return c.body(null, out.status as 204);
-        x.recordId = idOf(out.body);
+        if (audited) x.recordId = idOf(out.body);
         return c.json(out.body as object, out.status as 200);
       }
-      x.recordId = route.method === "GET" ? undefined : idOf(out);
+      if (audited) x.recordId = idOf(out);
       return c.json(out as object, 200);
     },
   };
