@@ -56,7 +56,9 @@ export function buildOpenApi(
         parameters.push({ name: m[1], in: "path", required: true, schema: { type: "string" } });
     }
     addParams(def.query, "query");
-    const ok = def.response ?? { status: def.method === "POST" ? 201 : 200 };
+    // Without a declared response a handler's plain return value is sent as 200 (the `handle`
+    // stage); a route answering anything else must declare it.
+    const ok = def.response ?? { status: 200 };
     const responses: Record<string, unknown> = {
       [String(ok.status)]: {
         description: ok.description ?? "Success",

@@ -17,7 +17,10 @@ export const idParam = v.pipe(
 /** ISO 4217 currency code. @public */
 export const currency = v.pipe(
   v.string(),
+  // The pattern is what the API reference can say; the check is the real list of codes.
+  v.regex(/^[A-Z]{3}$/, "must be an ISO 4217 currency code such as 'USD'"),
   v.check(isCurrency, "must be an ISO 4217 currency code such as 'USD'"),
+  v.examples(["USD", "EUR", "GBP", "JPY"]),
 );
 
 /** A decimal amount as a string (`"1234.56"`), never a float. @public */
@@ -27,7 +30,12 @@ export const decimalString = v.pipe(
 );
 
 /** Calendar date `YYYY-MM-DD`. @public */
-export const isoDate = v.pipe(v.string(), v.check(isIsoDate, "must be a date in YYYY-MM-DD form"));
+export const isoDate = v.pipe(
+  v.string(),
+  // `format: date` in the API reference; the check also refuses 2026-02-30.
+  v.isoDate("must be a date in YYYY-MM-DD form"),
+  v.check(isIsoDate, "must be a date in YYYY-MM-DD form"),
+);
 
 /** IANA time zone. @public */
 export const timeZone = v.pipe(v.string(), v.check(isTimeZone, "must be an IANA time zone"));
@@ -50,6 +58,7 @@ export const queryInt = (min: number, max: number) =>
     v.regex(/^\d+$/, "must be a whole number"),
     v.transform(Number),
     v.number(),
+    v.integer(),
     v.minValue(min, `must be at least ${min}`),
     v.maxValue(max, `must be at most ${max}`),
   );
