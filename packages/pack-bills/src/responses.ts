@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { OCCURRENCE_STATUSES, TIMINGS } from "./occurrence-status.js";
-import { Bill, minor, Payment } from "./schemas.js";
+import { AUTOPAY_STEPS, Bill, minor, Payment, Reminder } from "./schemas.js";
 
 // Success bodies of the routes, for the API reference (OpenAPI) and for tests to check against.
 
@@ -142,4 +142,38 @@ export const EstimateResponse = v.object({
   ),
   /** How many occurrences the month holds in all. */
   items_total: v.number(),
+});
+
+/** A stored payment. */
+export const PaymentRecord = v.object({ ...Payment.entries, ...recordMeta });
+
+/** GET /bills/:id/payments response, newest first. */
+export const PaymentsPage = v.object({ items: v.array(PaymentRecord), next_cursor: v.nullable(v.string()) });
+
+/** A stored reminder. */
+export const ReminderRecord = v.object({ ...Reminder.entries, ...recordMeta });
+
+/** POST /bills/push_reminders response. */
+export const PushRemindersResponse = v.object({
+  as_of: v.string(),
+  days_ahead: v.number(),
+  /** Reminders made by this call. */
+  created: v.number(),
+  /** Reminders that already existed for the same bill, occurrence and lead time. */
+  existing: v.number(),
+  reminders: v.array(ReminderRecord),
+});
+
+/** GET /bills/reminders response, oldest first. */
+export const RemindersResponse = v.object({ items: v.array(ReminderRecord) });
+
+/** GET /bills/:id/autopay_checklist and POST …/:step response. */
+export const AutopayChecklistResponse = v.object({
+  bill_id: v.string(),
+  autopay: v.boolean(),
+  /** All seven steps done. */
+  complete: v.boolean(),
+  steps: v.array(
+    v.object({ n: v.number(), step: v.picklist(AUTOPAY_STEPS), text: v.string(), done: v.boolean() }),
+  ),
 });

@@ -66,3 +66,14 @@ export const ApprovalRejectedResponse = v.object({
   run: RunResponse,
   followup: v.nullable(FollowupResponse),
 });
+
+/** A cursor page of stored records. */
+const page = <S extends v.GenericSchema>(item: S) =>
+  v.object({ items: v.array(item), next_cursor: v.nullable(v.string()) });
+
+/** GET /pipeline/templates response. */
+export const TemplatesPage = page(TemplateResponse);
+/** GET /pipeline/runs response. */
+export const RunsPage = page(RunResponse);
+/** GET /pipeline/followups response. */
+export const FollowupsPage = page(FollowupResponse);

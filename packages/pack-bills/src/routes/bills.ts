@@ -1,6 +1,6 @@
 import { idParam, ProblemError, pageQuery, replyRecord, routeFor, type Stored } from "@valhalla/runtime";
 import * as v from "valibot";
-import { BillResponse, BillsPage } from "../responses.js";
+import { AutopayChecklistResponse, BillResponse, BillsPage } from "../responses.js";
 import {
   AUTOPAY_STEPS,
   BILL_STATUSES,
@@ -52,6 +52,7 @@ export const listBills = route({
     ...pageQuery,
   }),
   response: { status: 200, schema: BillsPage },
+  errors: [400],
   handler: async ({ query, ctx }) => {
     const { cursor, limit, status } = query;
     return ctx.storage.bills.list({ where: { status }, cursor, limit });
@@ -133,6 +134,7 @@ export const getAutopayChecklist = route({
   scope: "read",
   params: IdParams,
   errors: [404],
+  response: { status: 200, schema: AutopayChecklistResponse },
   handler: async ({ params, ctx }) => autopayChecklist(ctx, await ctx.storage.bills.require(params.id)),
 });
 
@@ -143,7 +145,8 @@ export const markAutopayStep = route({
   scope: "write",
   params: v.object({ id: idParam, step: v.string() }),
   body: v.strictObject({ done: v.optional(v.boolean(), true) }),
-  errors: [404],
+  errors: [400, 404],
+  response: { status: 200, schema: AutopayChecklistResponse },
   handler: async ({ params, body, ctx }) => {
     const step = AUTOPAY_STEPS.find((s) => s === params.step);
     if (!step)

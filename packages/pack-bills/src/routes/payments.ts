@@ -3,7 +3,7 @@ import * as v from "valibot";
 import { configOf } from "../config-of.js";
 import { occurrenceView } from "../list-occurrences.js";
 import { recordPayment } from "../record-payment.js";
-import { MissedResponse, PaidResponse } from "../responses.js";
+import { MissedResponse, PaidResponse, PaymentsPage } from "../responses.js";
 import { PaidBody } from "../schemas.js";
 import { missed, todayOf } from "../service.js";
 import type { BillsContext } from "../storage.js";
@@ -44,7 +44,8 @@ export const listPayments = route({
   scope: "read",
   params: IdParams,
   query: v.strictObject(pageQuery),
-  errors: [404],
+  errors: [400, 404],
+  response: { status: 200, schema: PaymentsPage },
   handler: async ({ params, query, ctx }) => {
     await ctx.storage.bills.require(params.id);
     return ctx.storage.payments.list({

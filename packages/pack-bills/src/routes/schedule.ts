@@ -1,6 +1,11 @@
 import { isoDate, queryInt, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
-import { EstimateResponse, UpcomingResponse } from "../responses.js";
+import {
+  EstimateResponse,
+  PushRemindersResponse,
+  RemindersResponse,
+  UpcomingResponse,
+} from "../responses.js";
 import { monthlyEstimate, pushReminders, remindersSince, todayOf, upcomingPage } from "../service.js";
 import type { BillsContext } from "../storage.js";
 
@@ -19,6 +24,7 @@ export const listUpcoming = route({
   scope: "read",
   query: v.strictObject({ days: v.optional(queryInt(0, 800)), limit: v.optional(queryInt(1, 500)) }),
   response: { status: 200, schema: UpcomingResponse },
+  errors: [400],
   handler: async ({ query, ctx }) => {
     const page = await upcomingPage(ctx, { days: query.days ?? 30, limit: query.limit ?? 50 });
     return { as_of: todayOf(ctx), items: page.items, has_more: page.more };
@@ -32,6 +38,8 @@ export const pushRemindersRoute = route({
     "Create reminders for occurrences due within days_ahead (idempotent per bill, occurrence and lead time)",
   scope: "write",
   query: v.strictObject({ days_ahead: v.optional(queryInt(0, 90)) }),
+  response: { status: 200, schema: PushRemindersResponse },
+  errors: [400],
   handler: async ({ query, ctx }) => pushReminders(ctx, query.days_ahead ?? 7),
 });
 
@@ -41,6 +49,8 @@ export const listReminders = route({
   summary: "Reminders created on or after `since` (default today)",
   scope: "read",
   query: v.strictObject({ since: v.optional(isoDate) }),
+  response: { status: 200, schema: RemindersResponse },
+  errors: [400],
   handler: async ({ query, ctx }) => ({ items: await remindersSince(ctx, query.since ?? todayOf(ctx)) }),
 });
 
@@ -53,6 +63,7 @@ export const getEstimate = route({
   query: v.strictObject({ month: v.optional(monthParam), limit: v.optional(queryInt(1, 5000)) }),
   response: { status: 200, schema: EstimateResponse },
   // The totals cover every bill; the item list is capped so the answer stays a summary.
+  errors: [400],
   handler: ({ query, ctx }) =>
     monthlyEstimate(ctx, query.month ?? todayOf(ctx).slice(0, 7), query.limit ?? 100),
 });

@@ -2,7 +2,12 @@ import { idParam, ProblemError, queryInt, replyRecord, routeFor } from "@valhall
 import * as v from "valibot";
 import { dailyTick } from "../daily-tick.js";
 import { completeFollowup, newFollowup, stopDealFollowups } from "../followup-chain.js";
-import { CompleteFollowupResponse, DailyTickResponse, FollowupResponse } from "../responses.js";
+import {
+  CompleteFollowupResponse,
+  DailyTickResponse,
+  FollowupResponse,
+  FollowupsPage,
+} from "../responses.js";
 import { CompleteFollowupBody, CreateFollowupBody, ListFollowupsQuery } from "../schemas.js";
 import { configOf, INACTIVE_STAGES, moneyField, requireDeal, today } from "../service.js";
 import type { PipelineContext } from "../storage.js";
@@ -85,6 +90,8 @@ export const listFollowups = route({
   summary: "List follow-ups (filters: deal_id, status, due_by)",
   scope: "read",
   query: ListFollowupsQuery,
+  response: { status: 200, schema: FollowupsPage },
+  errors: [400],
   handler: async ({ query, ctx }) => {
     const { cursor, limit, due_by, ...where } = query;
     const page = await ctx.storage.followups.list({ where, cursor, limit, order: "asc" });
@@ -99,6 +106,7 @@ export const getFollowup = route({
   scope: "read",
   params: v.object({ id: idParam }),
   errors: [404],
+  response: { status: 200, schema: FollowupResponse },
   handler: async ({ params, ctx }) => ctx.storage.followups.require(params.id),
 });
 

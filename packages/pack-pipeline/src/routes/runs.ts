@@ -2,7 +2,7 @@ import { idParam, ProblemError, reply, replyRecord, routeFor } from "@valhalla/r
 import * as v from "valibot";
 import { applyApprovalRejected, assertNotCancelled } from "../apply-sent.js";
 import { newFollowup, stopDealFollowups } from "../followup-chain.js";
-import { ApprovalRejectedResponse, RunDealResponse, RunResponse } from "../responses.js";
+import { ApprovalRejectedResponse, RunDealResponse, RunResponse, RunsPage } from "../responses.js";
 import { ApprovalRejectedBody, ListRunsQuery, MarkSentBody, RunDealBody } from "../schemas.js";
 import {
   configOf,
@@ -97,6 +97,8 @@ export const listRuns = route({
   summary: "List runs (filters: deal_id, send_status)",
   scope: "read",
   query: ListRunsQuery,
+  response: { status: 200, schema: RunsPage },
+  errors: [400],
   handler: async ({ query, ctx }) => {
     const { cursor, limit, ...where } = query;
     return ctx.storage.runs.list({ where, cursor, limit });
@@ -110,6 +112,7 @@ export const getRun = route({
   scope: "read",
   params: IdParams,
   errors: [404],
+  response: { status: 200, schema: RunResponse },
   handler: async ({ params, ctx }) => replyRecord(200, await ctx.storage.runs.require(params.id)),
 });
 

@@ -1,7 +1,7 @@
 import { idParam, pageQuery, replyRecord, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
 import { assertMergeFields, MERGE_FIELDS } from "../merge-fields.js";
-import { PreviewResponse } from "../responses.js";
+import { PreviewResponse, TemplateResponse, TemplatesPage } from "../responses.js";
 import {
   CHANNELS,
   CreateTemplateBody,
@@ -21,7 +21,7 @@ export const createTemplate = route({
   summary: "Save a message template (unknown merge fields are rejected)",
   scope: "write",
   body: CreateTemplateBody,
-  response: { status: 201 },
+  response: { status: 201, schema: TemplateResponse },
   errors: [400],
   handler: async ({ body, ctx }) => {
     assertMergeFields({ subject: body.subject, body: body.body });
@@ -39,6 +39,8 @@ export const listTemplates = route({
     channel: v.optional(v.picklist(CHANNELS, `must be one of ${CHANNELS.join(", ")}`)),
     ...pageQuery,
   }),
+  response: { status: 200, schema: TemplatesPage },
+  errors: [400],
   handler: async ({ query, ctx }) => {
     const { cursor, limit, channel } = query;
     return ctx.storage.templates.list({ where: { channel }, cursor, limit, order: "asc" });
@@ -62,6 +64,7 @@ export const getTemplate = route({
   scope: "read",
   params: IdParams,
   errors: [404],
+  response: { status: 200, schema: TemplateResponse },
   handler: async ({ params, ctx }) => replyRecord(200, await ctx.storage.templates.require(params.id)),
 });
 
@@ -73,6 +76,7 @@ export const patchTemplate = route({
   params: IdParams,
   body: PatchTemplateBody,
   errors: [400, 404, 412],
+  response: { status: 200, schema: TemplateResponse },
   handler: async ({ params, body, ctx, ifRev }) => {
     assertMergeFields({ subject: body.subject, body: body.body });
     const tpl = await ctx.storage.templates.update(params.id, body as Partial<Template>, { ifRev });
