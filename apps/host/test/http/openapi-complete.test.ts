@@ -13,17 +13,6 @@ import { call } from "../helpers.js";
  */
 // biome-ignore format: one route per line keeps removals conflict-free
 const PENDING: readonly string[] = [
-  // pack-underwriter
-  "POST /underwriter/properties",
-  "GET /underwriter/properties",
-  "GET /underwriter/properties/:id",
-  "PATCH /underwriter/properties/:id",
-  "POST /underwriter/properties/:id/arv",
-  "GET /underwriter/properties/:id/arv",
-  "GET /underwriter/properties/:id/runs",
-  "GET /underwriter/properties/:id/risk",
-  "POST /underwriter/deals/:dealId/attach-property",
-  "POST /underwriter/deals/:dealId/write-mao",
   // pack-budget
   "GET /budget/house",
   "PUT /budget/house",

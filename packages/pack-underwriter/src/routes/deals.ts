@@ -1,5 +1,6 @@
 import { createId, idParam, ProblemError, reply, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
+import { AttachPropertyResponse, WriteMaoResponse } from "../responses.js";
 import { AttachPropertyBody, WriteMaoBody } from "../schemas.js";
 import { requireDeal, requireDeals, underwrite } from "../service.js";
 import type { UnderwriterContext } from "../storage.js";
@@ -14,7 +15,8 @@ export const attachProperty = route({
   scope: "write",
   params: DealParams,
   body: AttachPropertyBody,
-  errors: [404, 409, 503],
+  errors: [400, 404, 409, 503],
+  response: { status: 200, schema: AttachPropertyResponse },
   handler: async ({ params, body, ctx }) => {
     const deals = requireDeals(ctx);
     const prop = await ctx.storage.properties.require(body.property_id);
@@ -66,8 +68,8 @@ export const writeMao = route({
   scope: "write",
   params: DealParams,
   body: WriteMaoBody,
-  response: { status: 201 },
-  errors: [404, 409, 422, 503],
+  response: { status: 201, schema: WriteMaoResponse },
+  errors: [400, 404, 409, 422, 503],
   handler: async ({ params, body, ctx }) => {
     const deals = requireDeals(ctx);
     await requireDeal(deals, params.dealId);

@@ -1,5 +1,6 @@
 import { idParam, ProblemError, pageQuery, reply, replyRecord, routeFor, todayIn } from "@valhalla/runtime";
 import * as v from "valibot";
+import { ArvPage, PropertiesPage, PropertyResponse, SetArvResponse } from "../responses.js";
 import { CreatePropertyBody, PatchPropertyBody, PROPERTY_TYPES, SetArvBody } from "../schemas.js";
 import { moneyField, repairsFrom } from "../service.js";
 import type { UnderwriterContext } from "../storage.js";
@@ -13,7 +14,8 @@ export const createProperty = route({
   summary: "Create a property with its address, facts and intel",
   scope: "write",
   body: CreatePropertyBody,
-  response: { status: 201 },
+  response: { status: 201, schema: PropertyResponse },
+  errors: [400],
   handler: async ({ body, ctx }) => {
     const { repairs, rent_monthly, neighborhood_score, legal_flags, ...facts } = body;
     const prop = await ctx.storage.properties.create({
@@ -42,6 +44,8 @@ export const listProperties = route({
     deal_id: v.optional(idParam),
     ...pageQuery,
   }),
+  response: { status: 200, schema: PropertiesPage },
+  errors: [400],
   handler: async ({ query, ctx }) => {
     const { cursor, limit, ...where } = query;
     return ctx.storage.properties.list({ where, cursor, limit });
@@ -55,6 +59,7 @@ export const getProperty = route({
   scope: "read",
   params: IdParams,
   errors: [404],
+  response: { status: 200, schema: PropertyResponse },
   handler: async ({ params, ctx }) => replyRecord(200, await ctx.storage.properties.require(params.id)),
 });
 
@@ -65,7 +70,8 @@ export const patchProperty = route({
   scope: "write",
   params: IdParams,
   body: PatchPropertyBody,
-  errors: [404, 412],
+  errors: [400, 404, 412],
+  response: { status: 200, schema: PropertyResponse },
   handler: async ({ params, body, ctx, ifRev }) => {
     const cur = await ctx.storage.properties.require(params.id);
     // Parse money before writing so a bad amount leaves the record untouched.
@@ -135,8 +141,8 @@ export const setArv = route({
   scope: "write",
   params: IdParams,
   body: SetArvBody,
-  response: { status: 201 },
-  errors: [404],
+  response: { status: 201, schema: SetArvResponse },
+  errors: [400, 404],
   handler: async ({ params, body, ctx }) => {
     const prop = await ctx.storage.properties.require(params.id);
     const amount = moneyField("arv", body.arv, prop.currency);
@@ -185,7 +191,8 @@ export const listArv = route({
   scope: "read",
   params: IdParams,
   query: v.strictObject(pageQuery),
-  errors: [404],
+  errors: [400, 404],
+  response: { status: 200, schema: ArvPage },
   handler: async ({ params, query, ctx }) => {
     await ctx.storage.properties.require(params.id);
     return ctx.storage.arv_history.list({

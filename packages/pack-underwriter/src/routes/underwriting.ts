@@ -1,5 +1,6 @@
 import { idParam, pageQuery, replyRecord, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
+import { RiskResponse, RunsPage } from "../responses.js";
 import { MODES, UnderwriteBody, UnderwritingRunResponse } from "../schemas.js";
 import { propertyRisk, underwrite } from "../service.js";
 import type { UnderwriterContext } from "../storage.js";
@@ -42,7 +43,8 @@ export const listRuns = route({
     mode: v.optional(v.picklist(MODES, `must be one of ${MODES.join(", ")}`)),
     ...pageQuery,
   }),
-  errors: [404],
+  errors: [400, 404],
+  response: { status: 200, schema: RunsPage },
   handler: async ({ params, query, ctx }) => {
     await ctx.storage.properties.require(params.id);
     const { cursor, limit, mode } = query;
@@ -57,6 +59,7 @@ export const propertyRiskRoute = route({
   scope: "read",
   params: IdParams,
   errors: [404],
+  response: { status: 200, schema: RiskResponse },
   handler: async ({ params, ctx }) => {
     const prop = await ctx.storage.properties.require(params.id);
     return { property_id: prop.id, ...propertyRisk(ctx, prop) };
