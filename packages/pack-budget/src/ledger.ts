@@ -1,4 +1,4 @@
-import type { Stored } from "@valhalla/runtime";
+import { moneyText, type Stored } from "@valhalla/runtime";
 import { EMPTY_CURRENCY, emptyTotals, monthTotals } from "./month-totals.js";
 import type { Bucket, CurrencyTotals, MonthTotals } from "./schemas.js";
 import { configOf, houseOf, nextMonth, thisMonth } from "./service.js";
@@ -275,7 +275,7 @@ export async function bufferCheck(ctx: BudgetContext, month: string, bufferMin?:
     shortfall_minor: Math.max(0, -projected),
     alert:
       projected < 0
-        ? `Projected ${month} is short by ${-projected} minor units after bills and buffer`
+        ? `Projected ${month} is short by ${moneyText({ amount_minor: -projected, currency: configOf(ctx).currency })} after bills and buffer`
         : null,
   };
 }

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { ACCOUNT_STATUSES, ACCOUNT_TYPES } from "./account-schemas.js";
-import { ENTRY_KINDS } from "./schemas.js";
+import { BUCKET_TYPES, ENTRY_KINDS, PRIORITIES, ROLLOVERS } from "./schemas.js";
 
 // Response schemas of the account, transfer, import, inbox, reconciliation and report routes: they
 // document the API (OpenAPI) and the tests parse every answer with them.
@@ -181,3 +181,159 @@ export const RecurringResponse = v.object({
     }),
   ),
 });
+
+// ---- house, categories, buckets, months, ledger entries and rules ----------------------------
+
+const stored = <E extends v.ObjectEntries>(entries: E) => v.looseObject({ ...entries, ...meta });
+const page = <S extends v.GenericSchema>(item: S) =>
+  v.object({ items: v.array(item), next_cursor: v.nullable(v.string()) });
+
+const IncomeStream = v.object({ name: v.string(), monthly_minor: minor });
+
+/** GET /budget/house response. */
+export const HouseResponse = v.object({
+  currency: v.string(),
+  income_streams: v.array(IncomeStream),
+  buffer_target_minor: minor,
+  /** Sum of the income streams. */
+  income_target_minor: minor,
+});
+
+/** PUT /budget/house response: the stored house budget. */
+export const HouseRecordResponse = stored({
+  currency: v.string(),
+  income_streams: v.array(IncomeStream),
+  buffer_target_minor: minor,
+});
+
+/** GET /budget/categories response. */
+export const CategoriesResponse = v.object({
+  items: v.array(v.object({ slug: v.string(), name: v.string(), builtin: v.boolean() })),
+});
+
+/** POST /budget/categories response. */
+export const CategoryResponse = stored({ slug: v.string(), name: v.string() });
+
+/** A stored bucket. */
+export const BucketResponse = stored({
+  name: v.string(),
+  type: v.picklist(BUCKET_TYPES),
+  priority: v.picklist(PRIORITIES),
+  rollover: v.picklist(ROLLOVERS),
+  monthly_limit_minor: minor,
+  start_month: v.string(),
+});
+
+/** GET /budget/buckets response. */
+export const BucketPageResponse = page(BucketResponse);
+
+/** A bucket's figures for one month: available = carryover + allocated − spent. */
+const BucketMonthResponse = v.object({
+  bucket_id: v.string(),
+  name: v.string(),
+  type: v.picklist(BUCKET_TYPES),
+  priority: v.picklist(PRIORITIES),
+  rollover: v.picklist(ROLLOVERS),
+  allocated_minor: minor,
+  carryover_minor: minor,
+  spent_minor: minor,
+  available_minor: minor,
+});
+
+/** GET /budget/buckets/:id response. */
+export const BucketViewResponse = v.looseObject({
+  ...BucketResponse.entries,
+  month: v.string(),
+  figures: BucketMonthResponse,
+});
+
+/** PUT /budget/months/:month/allocations/:bucket_id response. */
+export const AllocationResponse = stored({ month: v.string(), bucket_id: v.string(), amount_minor: minor });
+
+/** GET /budget/months/:month, GET /budget/snapshot and POST …/close response. */
+export const SnapshotResponse = v.looseObject({
+  month: v.string(),
+  currency: v.string(),
+  status: v.picklist(["open", "closed"]),
+  as_of: v.string(),
+  targets: v.object({
+    income_target_minor: minor,
+    buffer_target_minor: minor,
+    income_streams: v.array(IncomeStream),
+  }),
+  /** The month's bills estimate in the budget currency (`source: "none"` without the bills pack). */
+  bills: v.looseObject({
+    source: v.picklist(["bills", "none"]),
+    expected_minor: minor,
+    min_minor: minor,
+    max_minor: minor,
+    count: v.number(),
+  }),
+  ledger: v.object({
+    income_minor: minor,
+    expense_minor: minor,
+    net_minor: minor,
+    entries: v.number(),
+    reversals: v.number(),
+    other_currencies: v.array(v.string()),
+  }),
+  buckets: v.array(BucketMonthResponse),
+  totals: v.object({ allocated_minor: minor, spent_minor: minor, available_minor: minor }),
+  essentials: v.object({
+    required_minor: minor,
+    funded_minor: minor,
+    unfunded_minor: minor,
+    funded: v.boolean(),
+  }),
+  cash_plan: v.looseObject({
+    income_target_minor: minor,
+    bills_minor: minor,
+    allocated_minor: minor,
+    planned_outflow_minor: minor,
+    /** Income target − (bills + allocations); negative means the plan is short. */
+    gap_minor: minor,
+  }),
+});
+
+/** POST /budget/months/:month/totals/rebuild response. */
+export const TotalsRebuildResponse = v.object({
+  month: v.string(),
+  entries: v.number(),
+  /** Whether the stored totals had drifted from the ledger. */
+  changed: v.boolean(),
+  by_currency: v.record(v.string(), v.looseObject({ income_minor: minor, expense_minor: minor })),
+  rebuilt_at: v.nullable(v.string()),
+});
+
+/** GET /budget/buffer_check response. */
+export const BufferCheckResponse = v.object({
+  month: v.string(),
+  currency: v.string(),
+  ok: v.boolean(),
+  income_target_minor: minor,
+  bills_minor: minor,
+  bills_source: v.picklist(["bills", "none"]),
+  buffer_min_minor: minor,
+  projected_minor: minor,
+  shortfall_minor: minor,
+  /** A sentence for people when the month is short, else null. */
+  alert: v.nullable(v.string()),
+});
+
+/** GET /budget/transactions response. */
+export const EntryListResponse = page(EntryResponse);
+
+/** GET /budget/transactions/:id response: the entry and the reversal that voided it, if any. */
+export const EntryViewResponse = v.looseObject({
+  ...EntryResponse.entries,
+  voided_by: v.nullable(v.string()),
+});
+
+/** A stored ledger rule. */
+export const RuleResponse = v.looseObject({ ...meta, name: v.string(), position: v.number() });
+
+/** GET /budget/rules response, in the order the rules run. */
+export const RulesResponse = v.object({ items: v.array(RuleResponse) });
+
+/** POST /budget/rules/apply response. */
+export const RulesApplyResponse = v.object({ month: v.string(), examined: v.number(), changed: v.number() });

@@ -218,6 +218,8 @@ describe("budget ledger", () => {
       ok: false,
       projected_minor: 400000 - 150000 - 300000,
       shortfall_minor: 50000,
+      // Money in a sentence is formatted for people, never "50000 minor units".
+      alert: "Projected 2026-01 is short by 500.00 USD after bills and buffer",
     });
     const closed = await call("POST", "/budget/months/2026-01/close");
     expect(closed.status).toBe(201);

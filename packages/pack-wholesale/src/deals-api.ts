@@ -1,4 +1,4 @@
-import { ProblemError, type Stored, todayIn } from "@valhalla/runtime";
+import { moneyText, ProblemError, type Stored, todayIn } from "@valhalla/runtime";
 import type { DealsApi } from "./refs.js";
 import type { Activity, CreateDealBody, Deal, PatchDealBody, Stage } from "./schemas.js";
 import {
@@ -172,7 +172,7 @@ export function makeDealsApi(ctx: WholesaleContext): DealsApi {
       });
       await logActivity(ctx, id, {
         type: "underwriting",
-        description: `Underwriting v${version} (${r.model}): MAO ${r.mao_minor} ${r.currency} minor units`,
+        description: `Underwriting v${version} (${r.model}): MAO ${moneyText({ amount_minor: r.mao_minor, currency: r.currency })}`,
         actor: r.actor ?? "system",
         data: { version, mao_minor: r.mao_minor, model: r.model },
       });

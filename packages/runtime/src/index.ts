@@ -33,6 +33,7 @@ export {
   isCurrency,
   type Money,
   MoneyError,
+  moneyText,
   parseMoney,
 } from "./money/money.js";
 export { definePack, PACK_CODE_PATTERN, route, routeFor } from "./pack/define-pack.js";

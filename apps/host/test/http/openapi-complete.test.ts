@@ -6,39 +6,6 @@ import { silentLogger } from "../../src/log.js";
 import { installedPacks } from "../../src/packs.js";
 import { call } from "../helpers.js";
 
-/**
- * Served routes that /openapi.json does not document completely yet (issue #15, item 4), named
- * `METHOD /path` as Hono serves them. The list may only shrink: the test fails when a route here
- * becomes complete (or is no longer served), so whoever completes it removes it in the same change.
- */
-// biome-ignore format: one route per line keeps removals conflict-free
-const PENDING: readonly string[] = [
-  // pack-budget
-  "GET /budget/house",
-  "PUT /budget/house",
-  "GET /budget/categories",
-  "POST /budget/categories",
-  "POST /budget/buckets",
-  "GET /budget/buckets",
-  "GET /budget/buckets/:id",
-  "PATCH /budget/buckets/:id",
-  "PUT /budget/months/:month/allocations/:bucket_id",
-  "GET /budget/months/:month",
-  "POST /budget/months/:month/close",
-  "POST /budget/months/:month/totals/rebuild",
-  "GET /budget/snapshot",
-  "GET /budget/buffer_check",
-  "POST /budget/transactions",
-  "GET /budget/transactions",
-  "GET /budget/transactions/:id",
-  "POST /budget/transactions/:id/void",
-  "POST /budget/rules",
-  "GET /budget/rules",
-  "POST /budget/rules/apply",
-  "PATCH /budget/rules/:id",
-  "DELETE /budget/rules/:id",
-];
-
 type Operation = {
   responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
 };
@@ -98,31 +65,32 @@ function servedGaps(host: Host, doc: Doc): Map<string, string[]> {
 }
 
 describe("/openapi.json completeness (issue #15: the API reference is complete)", () => {
-  it("should document every served route with a success schema and problem responses, except PENDING", async () => {
+  it("should document every served route with a success schema and problem responses", async () => {
     const host = await fullHost();
     try {
       const doc = (await (await call(host, "GET", "/openapi.json")).json()) as Doc;
       const served = servedGaps(host, doc);
       expect(served.size).toBeGreaterThan(50);
-      // The packs of this issue are served, so their routes were really checked.
-      for (const prefix of ["/holdings", "/wholesale", "/dispo", "/inventory"])
+      // Every pack is served, so its routes were really checked.
+      for (const prefix of [
+        "/holdings",
+        "/wholesale",
+        "/dispo",
+        "/underwriter",
+        "/bills",
+        "/budget",
+        "/pipeline",
+        "/inventory",
+      ])
         expect(
           [...served.keys()].some((key) => key.includes(` ${prefix}`)),
           prefix,
         ).toBe(true);
 
-      const pending = new Set(PENDING);
       const incomplete = [...served]
-        .filter(([key, gaps]) => gaps.length > 0 && !pending.has(key))
+        .filter(([, gaps]) => gaps.length > 0)
         .map(([key, gaps]) => `${key}: ${gaps.join("; ")}`);
       expect(incomplete, "served routes documented incompletely (fix the route data)").toEqual([]);
-
-      // The allow-list only shrinks: an entry that is complete (or gone) must be removed.
-      const done = PENDING.filter((key) => (served.get(key)?.length ?? 0) === 0).map((key) =>
-        served.has(key) ? `${key}: now complete, remove it from PENDING` : `${key}: no longer served`,
-      );
-      expect(done, "stale PENDING entries").toEqual([]);
-      expect(new Set(PENDING).size, "PENDING lists a route twice").toBe(PENDING.length);
     } finally {
       await host.close();
     }

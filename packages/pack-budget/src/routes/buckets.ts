@@ -1,6 +1,7 @@
 import { idParam, pageQuery, replyRecord, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
 import { bucketMonth, closedMonths } from "../ledger.js";
+import { BucketPageResponse, BucketResponse, BucketViewResponse } from "../response-schemas.js";
 import {
   BUCKET_STATUSES,
   BUCKET_TYPES,
@@ -22,8 +23,8 @@ export const createBucket = route({
   summary: "Create a bucket (type, monthly limit, priority A–D, rollover)",
   scope: "write",
   body: CreateBucketBody,
-  response: { status: 201 },
-  errors: [422],
+  response: { status: 201, schema: BucketResponse },
+  errors: [400, 422],
   handler: async ({ body, ctx }) => {
     const limit = moneyField("monthly_limit", body.monthly_limit, configOf(ctx).currency, "non-negative");
     await requireCategory(ctx, "category", body.category);
@@ -50,6 +51,8 @@ export const listBuckets = route({
     status: v.optional(v.picklist(BUCKET_STATUSES)),
     ...pageQuery,
   }),
+  response: { status: 200, schema: BucketPageResponse },
+  errors: [400],
   handler: async ({ query, ctx }) => {
     const { cursor, limit, ...where } = query;
     return ctx.storage.buckets.list({ where, cursor, limit, order: "asc" });
@@ -63,7 +66,8 @@ export const getBucket = route({
   scope: "read",
   params: IdParams,
   query: v.strictObject({ month: v.optional(monthString) }),
-  errors: [404],
+  errors: [400, 404],
+  response: { status: 200, schema: BucketViewResponse },
   handler: async ({ params, query, ctx }) => {
     const bucket = await ctx.storage.buckets.require(params.id);
     const figures = await bucketMonth(ctx, bucket, query.month ?? thisMonth(ctx), await closedMonths(ctx));
@@ -79,7 +83,8 @@ export const patchBucket = route({
   scope: "write",
   params: IdParams,
   body: PatchBucketBody,
-  errors: [404, 412, 422],
+  errors: [400, 404, 412, 422],
+  response: { status: 200, schema: BucketResponse },
   handler: async ({ params, body, ctx, ifRev }) => {
     const { monthly_limit, ...rest } = body;
     const patch: Record<string, unknown> = Object.fromEntries(

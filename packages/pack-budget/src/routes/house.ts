@@ -1,4 +1,10 @@
 import { reply, routeFor } from "@valhalla/runtime";
+import {
+  CategoriesResponse,
+  CategoryResponse,
+  HouseRecordResponse,
+  HouseResponse,
+} from "../response-schemas.js";
 import { CategoryBody, DEFAULT_CATEGORIES, HouseBudgetBody } from "../schemas.js";
 import { configOf, fieldProblem, houseOf, moneyField } from "../service.js";
 import type { BudgetContext } from "../storage.js";
@@ -11,6 +17,8 @@ export const getHouse = route({
   path: "/house",
   summary: "The house budget: income streams, income target and buffer target",
   scope: "read",
+  response: { status: 200, schema: HouseResponse },
+  errors: [],
   handler: async ({ ctx }) => {
     const h = await houseOf(ctx);
     return {
@@ -27,6 +35,8 @@ export const putHouse = route({
   summary: "Set the house budget (income streams and buffer target)",
   scope: "write",
   body: HouseBudgetBody,
+  response: { status: 200, schema: HouseRecordResponse },
+  errors: [400],
   handler: async ({ body, ctx }) => {
     const cur = configOf(ctx).currency;
     const data = {
@@ -50,6 +60,8 @@ export const listCategories = route({
   path: "/categories",
   summary: "The controlled categories: the seed's defaults and custom ones",
   scope: "read",
+  response: { status: 200, schema: CategoriesResponse },
+  errors: [],
   handler: async ({ ctx }) => {
     const items: { slug: string; name: string; builtin: boolean }[] = DEFAULT_CATEGORIES.map((slug) => ({
       slug,
@@ -68,8 +80,8 @@ export const createCategory = route({
   summary: "Add a custom category",
   scope: "write",
   body: CategoryBody,
-  response: { status: 201 },
-  errors: [409],
+  response: { status: 201, schema: CategoryResponse },
+  errors: [400, 409],
   handler: async ({ body, ctx }) => {
     if (
       (DEFAULT_CATEGORIES as readonly string[]).includes(body.slug) ||

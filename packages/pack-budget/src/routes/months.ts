@@ -3,6 +3,12 @@ import * as v from "valibot";
 import { bufferCheck, snapshotOf } from "../ledger.js";
 import { closeMonth, setAllocation } from "../posting.js";
 import { repairTotals } from "../repair-totals.js";
+import {
+  AllocationResponse,
+  BufferCheckResponse,
+  SnapshotResponse,
+  TotalsRebuildResponse,
+} from "../response-schemas.js";
 import { AllocationBody, monthString } from "../schemas.js";
 import { configOf, moneyField, thisMonth } from "../service.js";
 import type { BudgetContext } from "../storage.js";
@@ -17,7 +23,8 @@ export const putAllocation = route({
   scope: "write",
   params: v.object({ month: monthString, bucket_id: idParam }),
   body: AllocationBody,
-  errors: [404, 409, 422],
+  errors: [400, 404, 409, 422],
+  response: { status: 200, schema: AllocationResponse },
   handler: async ({ params, body, ctx }) =>
     replyRecord(200, await setAllocation(ctx, params.month, params.bucket_id, body.amount)),
 });
@@ -28,6 +35,8 @@ export const getMonth = route({
   summary: "A month's snapshot (frozen once closed)",
   scope: "read",
   params: MonthParams,
+  response: { status: 200, schema: SnapshotResponse },
+  errors: [404],
   handler: async ({ params, ctx }) => snapshotOf(ctx, params.month),
 });
 
@@ -37,8 +46,8 @@ export const closeMonthRoute = route({
   summary: "Close a month: freeze its snapshot; later postings into it get 409",
   scope: "write",
   params: MonthParams,
-  response: { status: 201 },
-  errors: [409],
+  response: { status: 201, schema: SnapshotResponse },
+  errors: [404, 409],
   handler: async ({ params, ctx, principal }) => {
     const snap = await closeMonth(ctx, params.month, principalLabel(principal));
     return reply(201, snap);
@@ -54,7 +63,8 @@ export const rebuildTotalsRoute = route({
     "Snapshots read per-month totals kept with every posting and void, and rebuild them on their own when a write did not finish. This route forces the rebuild (one read of the month's ledger) and reports `{ month, entries, changed, by_currency, rebuilt_at }`.",
   scope: "write",
   params: MonthParams,
-  errors: [409],
+  errors: [404, 409],
+  response: { status: 200, schema: TotalsRebuildResponse },
   handler: async ({ params, ctx }) => repairTotals(ctx, params.month),
 });
 
@@ -66,6 +76,8 @@ export const getSnapshot = route({
     "Served from per-month ledger totals, so its cost does not grow with the ledger. `ledger` holds the budget currency's figures; `ledger.other_currencies` names currencies of entries that are not converted (posted before a currency change).",
   scope: "read",
   query: v.strictObject({ month: v.optional(monthString) }),
+  response: { status: 200, schema: SnapshotResponse },
+  errors: [400],
   handler: async ({ query, ctx }) => snapshotOf(ctx, query.month),
 });
 
@@ -75,6 +87,8 @@ export const getBufferCheck = route({
   summary: "income target − bills − buffer ≥ 0 for a month, with the shortfall",
   scope: "read",
   query: v.strictObject({ buffer_min: v.optional(decimalString), month: v.optional(monthString) }),
+  response: { status: 200, schema: BufferCheckResponse },
+  errors: [400],
   handler: async ({ query, ctx }) => {
     const min =
       query.buffer_min === undefined

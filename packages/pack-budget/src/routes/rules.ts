@@ -1,6 +1,7 @@
 import { idParam, reply, replyRecord, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
 import { rerunRules } from "../rerun-rules.js";
+import { RuleResponse, RulesApplyResponse, RulesResponse } from "../response-schemas.js";
 import { compileRuleRegex } from "../rules.js";
 import { CreateRuleBody, monthString, PatchRuleBody, type Rule } from "../schemas.js";
 import { configOf, fieldProblem, moneyField, requireBucket, requireCategory, thisMonth } from "../service.js";
@@ -86,8 +87,8 @@ export const createRule = route({
   summary: "Add a ledger rule (payee/memo contains, regex, amount range → bucket/category)",
   scope: "write",
   body: CreateRuleBody,
-  response: { status: 201 },
-  errors: [422],
+  response: { status: 201, schema: RuleResponse },
+  errors: [400, 422],
   handler: async ({ body, ctx }) => {
     const position = body.position ?? (await ctx.storage.rules.count()) * 10 + 10;
     const fields = await ruleFields(ctx, { ...body, position }, BLANK);
@@ -101,6 +102,8 @@ export const listRules = route({
   path: "/rules",
   summary: "Ledger rules in the order they run",
   scope: "read",
+  response: { status: 200, schema: RulesResponse },
+  errors: [],
   handler: async ({ ctx }) => {
     const items = [];
     for await (const r of ctx.storage.rules.iterate({ order: "asc" })) items.push(r);
@@ -116,7 +119,8 @@ export const patchRule = route({
   scope: "write",
   params: IdParams,
   body: PatchRuleBody,
-  errors: [404, 412, 422],
+  errors: [400, 404, 412, 422],
+  response: { status: 200, schema: RuleResponse },
   handler: async ({ params, body, ctx, ifRev }) => {
     const cur = await ctx.storage.rules.require(params.id);
     const next = await ruleFields(ctx, body, cur);
@@ -133,6 +137,7 @@ export const deleteRule = route({
   summary: "Delete a ledger rule",
   scope: "write",
   params: IdParams,
+  response: { status: 204 },
   errors: [404],
   handler: async ({ params, ctx }) => {
     await ctx.storage.rules.require(params.id);
@@ -147,6 +152,7 @@ export const applyRulesRoute = route({
   summary: "Re-run the rules over an open month (default: this month); only rule-set or empty fields change",
   scope: "write",
   query: v.strictObject({ month: v.optional(monthString) }),
-  errors: [409],
+  errors: [400, 409],
+  response: { status: 200, schema: RulesApplyResponse },
   handler: async ({ query, ctx }) => rerunRules(ctx, query.month ?? thisMonth(ctx)),
 });

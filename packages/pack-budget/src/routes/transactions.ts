@@ -1,6 +1,7 @@
 import { idParam, pageQuery, principalLabel, replyRecord, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
 import { postTransaction } from "../posting.js";
+import { EntryListResponse, EntryResponse, EntryViewResponse } from "../response-schemas.js";
 import { CreateTransactionBody, ENTRY_KINDS, monthString } from "../schemas.js";
 import type { BudgetContext } from "../storage.js";
 import { voidTransaction } from "../void-transaction.js";
@@ -16,8 +17,8 @@ export const createTransaction = route({
     "The caller (its API key, or `x-actor` when auth is off) is recorded as who posted and who overrode the gate.",
   scope: "write",
   body: CreateTransactionBody,
-  response: { status: 201 },
-  errors: [409, 422],
+  response: { status: 201, schema: EntryResponse },
+  errors: [400, 409, 422],
   handler: async ({ body, ctx, principal }) => {
     const tx = await postTransaction(ctx, body, principalLabel(principal));
     return replyRecord(201, tx, { location: `/budget/transactions/${tx.id}` });
@@ -36,6 +37,8 @@ export const listTransactions = route({
     account_id: v.optional(idParam),
     ...pageQuery,
   }),
+  response: { status: 200, schema: EntryListResponse },
+  errors: [400],
   handler: async ({ query, ctx }) => {
     const { cursor, limit, ...where } = query;
     return ctx.storage.transactions.list({ where, cursor, limit });
@@ -49,6 +52,7 @@ export const getTransaction = route({
   scope: "read",
   params: v.object({ id: idParam }),
   errors: [404],
+  response: { status: 200, schema: EntryViewResponse },
   handler: async ({ params, ctx }) => {
     const tx = await ctx.storage.transactions.require(params.id);
     const reversal = await ctx.storage.transactions.get(`${tx.id}_void`);
@@ -64,7 +68,7 @@ export const voidTransactionRoute = route({
     "Void an entry by posting its reversal (never an edit); 409 when already voided or the month is closed",
   scope: "write",
   params: v.object({ id: idParam }),
-  response: { status: 201 },
+  response: { status: 201, schema: EntryResponse },
   errors: [404, 409],
   handler: async ({ params, ctx, principal }) => {
     const rev = await voidTransaction(ctx, params.id, principalLabel(principal));

@@ -111,6 +111,19 @@ export function formatMoney(money: Money): string {
 }
 
 /**
+ * Money for a sentence a person reads: thousands grouped, the currency's decimals, its code after.
+ * Deterministic (no locale), so texts and their tests do not depend on the machine.
+ * @example moneyText({ amount_minor: 5300000, currency: "USD" }) // "53,000.00 USD"
+ * @public
+ */
+export function moneyText(money: Money): string {
+  const plain = formatMoney(money);
+  const [whole = "", frac] = plain.replace("-", "").split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${plain.startsWith("-") ? "-" : ""}${grouped}${frac === undefined ? "" : `.${frac}`} ${money.currency}`;
+}
+
+/**
  * Convert minor units with a decimal-string rate (units of `to` per one unit of `from`),
  * rounding half away from zero, in integer arithmetic.
  * @example convertMinor(1000, "EUR", "USD", "1.0825") // 1083 (10.00 EUR → 10.83 USD)

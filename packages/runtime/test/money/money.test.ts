@@ -5,6 +5,7 @@ import {
   formatMoney,
   isCurrency,
   MoneyError,
+  moneyText,
   parseMoney,
 } from "../../src/money/money.js";
 
@@ -85,5 +86,17 @@ describe("convertMinor", () => {
   it("should reject a malformed rate", () => {
     expect(() => convertMinor(1, "USD", "EUR", "-1")).toThrowError(MoneyError);
     expect(() => convertMinor(1, "USD", "EUR", "1e2")).toThrowError(MoneyError);
+  });
+});
+
+describe("moneyText", () => {
+  it.each([
+    [5300000, "USD", "53,000.00 USD"],
+    [-123456789, "USD", "-1,234,567.89 USD"],
+    [5, "USD", "0.05 USD"],
+    [1500000, "JPY", "1,500,000 JPY"],
+    [999, "EUR", "9.99 EUR"],
+  ])("should write %i %s as %s", (amount_minor, currency, text) => {
+    expect(moneyText({ amount_minor, currency })).toBe(text);
   });
 });
