@@ -1,20 +1,16 @@
-/** A small seeded PRNG (mulberry32): the same seed gives the same request corpus. */
-export function prng(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+import fc from "fast-check";
+
+/**
+ * The random choices the generators below make, drawn from fast-check (`fc.gen()`): the same seed
+ * gives the same corpus, and a failing request shrinks to a minimal one.
+ */
+export function rngOf(g: fc.GeneratorValue): Rng {
+  return {
+    next: () => g(fc.double, { min: 0, max: 1, maxExcluded: true, noNaN: true }),
+    int: (lo, hi) => g(fc.integer, { min: lo, max: hi }),
+    chance: (p) => g(fc.double, { min: 0, max: 1, maxExcluded: true, noNaN: true }) < p,
+    pick: (xs) => xs[g(fc.nat, { max: xs.length - 1 })]!,
   };
-  const rng: Rng = {
-    next,
-    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
-    chance: (p) => next() < p,
-    pick: (xs) => xs[Math.floor(next() * xs.length)]!,
-  };
-  return rng;
 }
 
 export interface Rng {
