@@ -1,4 +1,5 @@
 import { definePack } from "@valhalla/runtime";
+import { version } from "../package.json";
 import { billsBrief } from "./brief.js";
 import { dueIndex } from "./migrations/001-due-index.js";
 import { occurrencePayments } from "./migrations/002-occurrence-payments.js";
@@ -23,7 +24,8 @@ import { storage } from "./storage.js";
 /** Bills: recurring bills, due dates, payments, missed detection and reminders. */
 export const bills = definePack({
   code: "bills",
-  version: "1.2.0",
+  // One source of truth: the version npm publishes is the one `requires` ranges are checked against.
+  version,
   description: "Recurring bills with exact due dates, payments, missed detection and idempotent reminders",
   provides: [billsService],
   services: (ctx) => ({

@@ -73,4 +73,4 @@ export interface BillsApi {
 }
 
 /** Ref to the bills service; import from `@valhalla/pack-bills/refs`. */
-export const billsService = serviceRef<BillsApi>({ pack: "bills", id: "bills", version: "^1" });
+export const billsService = serviceRef<BillsApi>({ pack: "bills", id: "bills", version: ">=0.1.0 <1.0.0" });

@@ -1,4 +1,5 @@
 import { definePack } from "@valhalla/runtime";
+import { version } from "../package.json";
 import { snapshotOf } from "./ledger.js";
 import { monthTotalsMigration } from "./migrations/001-month-totals.js";
 import { bucketsWidget, budgetPage } from "./pages.js";
@@ -20,7 +21,8 @@ import { requires, storage } from "./storage.js";
 /** Budget: buckets, allocations, a reversible ledger, obligation gating, rules and snapshots. */
 export const budget = definePack({
   code: "budget",
-  version: "1.2.0",
+  // One source of truth: the version npm publishes is the one `requires` ranges are checked against.
+  version,
   description:
     "Buckets, month allocations, a reversible ledger, obligation gating, ledger rules and month snapshots",
   requires,

@@ -21,4 +21,8 @@ export interface BudgetApi {
 }
 
 /** Ref to the budget service; import from `@valhalla/pack-budget/refs`. */
-export const budgetService = serviceRef<BudgetApi>({ pack: "budget", id: "budget", version: "^1" });
+export const budgetService = serviceRef<BudgetApi>({
+  pack: "budget",
+  id: "budget",
+  version: ">=0.1.0 <1.0.0",
+});

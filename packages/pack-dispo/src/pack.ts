@@ -1,4 +1,5 @@
 import { definePack } from "@valhalla/runtime";
+import { version } from "../package.json";
 import { makeDispoApi } from "./assignments.js";
 import { dispoService } from "./refs.js";
 import * as assignments from "./routes/assignments.js";
@@ -9,7 +10,8 @@ import { requires, storage } from "./storage.js";
 /** Dispo: buyers and their buy boxes, deal matching, assignments with a backup queue. */
 export const dispo = definePack({
   code: "dispo",
-  version: "1.0.0",
+  // One source of truth: the version npm publishes is the one `requires` ranges are checked against.
+  version,
   description: "Buyer profiles with buy boxes, deal-to-buyer matching, assignments with a backup queue",
   requires,
   provides: [dispoService],

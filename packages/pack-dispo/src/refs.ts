@@ -16,4 +16,4 @@ export interface DispoApi {
 }
 
 /** Ref to the dispo service; import from `@valhalla/pack-dispo/refs`. */
-export const dispoService = serviceRef<DispoApi>({ pack: "dispo", id: "buyers", version: "^1" });
+export const dispoService = serviceRef<DispoApi>({ pack: "dispo", id: "buyers", version: ">=0.1.0 <1.0.0" });

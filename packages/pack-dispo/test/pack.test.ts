@@ -34,7 +34,7 @@ describe("pack: dispo", () => {
     expect(report.issues.filter((i) => i.severity === "error")).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.packs.find((p) => p.code === "dispo")?.requires).toEqual([
-      { pack: "wholesale", service: "deals", range: "^1", optional: false },
+      { pack: "wholesale", service: "deals", range: ">=0.1.0 <1.0.0", optional: false },
     ]);
   });
 

@@ -1,4 +1,5 @@
 import { definePack } from "@valhalla/runtime";
+import { version } from "../package.json";
 import { holdingsPage } from "./pages.js";
 import { holdingsService } from "./refs.js";
 import * as assets from "./routes/assets.js";
@@ -9,7 +10,8 @@ import { storage } from "./storage.js";
 /** Holdings: assets, valuations, liabilities and net equity. */
 export const holdings = definePack({
   code: "holdings",
-  version: "1.0.0",
+  // One source of truth: the version npm publishes is the one `requires` ranges are checked against.
+  version,
   description: "Assets of any type, valuations with history, liabilities and net equity in a base currency",
   provides: [holdingsService],
   services: (ctx) => ({

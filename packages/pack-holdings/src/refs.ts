@@ -7,4 +7,8 @@ export interface HoldingsApi {
 }
 
 /** Ref to the holdings service; import from `@valhalla/pack-holdings/refs`. */
-export const holdingsService = serviceRef<HoldingsApi>({ pack: "holdings", id: "holdings", version: "^1" });
+export const holdingsService = serviceRef<HoldingsApi>({
+  pack: "holdings",
+  id: "holdings",
+  version: ">=0.1.0 <1.0.0",
+});

@@ -49,11 +49,15 @@ export interface BillsRemindersApi {
 }
 
 /** Wholesale deals (required). */
-export const dealsService = serviceRef<DealsApi>({ pack: "wholesale", id: "deals", version: "^1" });
+export const dealsService = serviceRef<DealsApi>({
+  pack: "wholesale",
+  id: "deals",
+  version: ">=0.1.0 <1.0.0",
+});
 
 /** Bills reminders (optional: without bills the pipeline works alone). */
 export const billsReminders = serviceRef<BillsRemindersApi>({
   pack: "bills",
   id: "bills",
-  version: "^1",
+  version: ">=0.1.0 <1.0.0",
 });

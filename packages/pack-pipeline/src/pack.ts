@@ -1,4 +1,5 @@
 import { definePack } from "@valhalla/runtime";
+import { version } from "../package.json";
 import { applyApprovalRejected, applySent } from "./apply-sent.js";
 import { pipelineBrief, pipelineReadiness, pipelineSeed } from "./brief.js";
 import { billsReminders, dealsService } from "./contracts.js";
@@ -13,7 +14,8 @@ import { storage } from "./storage.js";
 /** Pipeline: deal → drafted messages, follow-up chains and the daily tick. */
 export const pipeline = definePack({
   code: "pipeline",
-  version: "1.0.0",
+  // One source of truth: the version npm publishes is the one `requires` ranges are checked against.
+  version,
   description: "Deal→message drafts from templates, follow-up chains, quiet hours and a daily tick",
   requires: { deals: dealsService, bills: billsReminders.optionalRef() },
   storage,

@@ -36,7 +36,11 @@ export interface DealsApi {
 }
 
 /** Wholesale's `deals` service, as a provider declares it (`provides: [dealsService]`). @public */
-export const dealsService = serviceRef<DealsApi>({ pack: "wholesale", id: "deals", version: "^1" });
+export const dealsService = serviceRef<DealsApi>({
+  pack: "wholesale",
+  id: "deals",
+  version: ">=0.1.0 <1.0.0",
+});
 
 /** The same ref as underwriter requires it: optional, so the pack starts without wholesale. @public */
 export const optionalDealsService = dealsService.optionalRef();

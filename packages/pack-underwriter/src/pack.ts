@@ -1,4 +1,5 @@
 import { definePack } from "@valhalla/runtime";
+import { version } from "../package.json";
 import { underwriterService } from "./refs.js";
 import * as calculate from "./routes/calculate.js";
 import * as deals from "./routes/deals.js";
@@ -10,7 +11,8 @@ import { requires, storage } from "./storage.js";
 /** Underwriter: properties with intel, MAO/BRRRR/rental/break-even math, risk, and deal linking. */
 export const underwriter = definePack({
   code: "underwriter",
-  version: "1.0.0",
+  // One source of truth: the version npm publishes is the one `requires` ranges are checked against.
+  version,
   description:
     "Properties with ARV, repairs, rent and risk intel; MAO, BRRRR, rental and break-even underwriting",
   // Optional: without wholesale the pack starts and only the deal-linking routes answer 503.

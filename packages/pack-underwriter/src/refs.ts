@@ -20,7 +20,7 @@ export interface UnderwriterApi {
 export const underwriterService = serviceRef<UnderwriterApi>({
   pack: "underwriter",
   id: "underwriter",
-  version: "^1",
+  version: ">=0.1.0 <1.0.0",
 });
 
 export type { RiskFactor, RiskReport } from "./risk-score.js";

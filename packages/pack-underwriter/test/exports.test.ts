@@ -34,10 +34,10 @@ describe("@valhalla/pack-underwriter exports", () => {
     expect(Object.keys(refs).sort()).toEqual(["underwriterService"]);
   });
 
-  it("should declare wholesale's deals as an optional ^1 requirement", () => {
+  it("should declare wholesale's deals as an optional 0.x requirement", () => {
     expect(pkg.underwriter.requires).toEqual({ deals: pkg.optionalDealsService });
     expect(pkg.optionalDealsService.optional).toBe(true);
     expect(String(pkg.optionalDealsService)).toBe("serviceRef{wholesale.deals}");
-    expect(pkg.optionalDealsService.version).toBe("^1");
+    expect(pkg.optionalDealsService.version).toBe(">=0.1.0 <1.0.0");
   });
 });

@@ -8,7 +8,7 @@ const requires = { uw: underwriterService };
 const route = routeFor<PackContext<{}, typeof requires>>();
 const consumer = definePack({
   code: "consumer",
-  version: "1.0.0",
+  version: "0.1.0",
   description: "Reads underwriter through its service ref",
   requires,
   routes: [

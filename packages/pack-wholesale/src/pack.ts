@@ -1,4 +1,5 @@
 import { definePack } from "@valhalla/runtime";
+import { version } from "../package.json";
 import { makeDealsApi, pipelineSummary } from "./deals-api.js";
 import { dealPage, dealsPage, partnerPage } from "./pages.js";
 import { dealsService } from "./refs.js";
@@ -9,7 +10,8 @@ import { storage } from "./storage.js";
 /** Wholesale: the deal pipeline lead → offer → contract → assignment → closed. */
 export const wholesale = definePack({
   code: "wholesale",
-  version: "1.0.0",
+  // One source of truth: the version npm publishes is the one `requires` ranges are checked against.
+  version,
   description:
     "Wholesale deal pipeline: lead → offer → contract → assignment → closed, activity log, JV board",
   provides: [dealsService],

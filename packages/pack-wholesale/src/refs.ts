@@ -111,4 +111,8 @@ export interface DealsApi {
 }
 
 /** Ref to the deals service; import from `@valhalla/pack-wholesale/refs`. */
-export const dealsService = serviceRef<DealsApi>({ pack: "wholesale", id: "deals", version: "^1" });
+export const dealsService = serviceRef<DealsApi>({
+  pack: "wholesale",
+  id: "deals",
+  version: ">=0.1.0 <1.0.0",
+});

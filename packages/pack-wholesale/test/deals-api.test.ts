@@ -7,7 +7,7 @@ import { call, dealAt, makeHost } from "./helpers.js";
 // A consumer pack, so the service is reached the way other packs reach it: through the ref.
 const probe = definePack({
   code: "probe",
-  version: "1.0.0",
+  version: "0.1.0",
   description: "test consumer of wholesale.deals",
   requires: { deals: dealsService },
 });

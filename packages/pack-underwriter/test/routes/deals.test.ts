@@ -221,10 +221,10 @@ describe("deal linking on the embedded SQLite store", () => {
 });
 
 describe("underwriter with an incompatible wholesale", () => {
-  it("should refuse to start when wholesale 2.x is installed (the contract wants ^1)", async () => {
+  it("should refuse to start when wholesale 1.x is installed (the contract wants 0.x)", async () => {
     const v2 = definePack({
       code: "wholesale",
-      version: "2.0.0",
+      version: "1.0.0",
       description: "Wholesale, next major",
       provides: [dealsService],
       services: () => ({ deals: fakeWholesale().api }),
