@@ -23,7 +23,7 @@ export interface HostConfig {
   readonly rateLimit: { readonly limit: number; readonly windowMs: number } | false;
   /** Request timeout in ms. */
   readonly timeoutMs: number;
-  /** Pack config sections keyed by pack code. */
+  /** Pack config sections keyed by pack code (the file's `config`, then `VALHALLA_PACK_<CODE>_<SETTING>`). */
   readonly packConfig: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Job lease TTL in ms (`VALHALLA_JOB_LEASE_MS` / `jobLeaseMs`); heartbeat TTL/5, janitor TTL/10. */
   readonly jobLeaseMs: number | undefined;
@@ -115,7 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
             .map((s) => s.trim())
             .filter(Boolean)
         : (file.trustProxy ?? []),
-    packConfig: file.config ?? {},
+    packConfig: withPackEnv(file.config ?? {}, env),
     jobLeaseMs,
     logFile: env.VALHALLA_LOG_FILE
       ? resolve(cwd, env.VALHALLA_LOG_FILE)
@@ -123,6 +123,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
         ? resolve(cwd, file.logFile)
         : undefined,
   };
+}
+
+const PACK_ENV = /^VALHALLA_PACK_([A-Z][A-Z0-9]*)_([A-Z0-9_]+)$/;
+
+/**
+ * Pack settings from the environment, over the file's `config` sections:
+ * `VALHALLA_PACK_<CODE>_<SETTING>` sets `config.<code>.<setting>` (lower-cased), e.g.
+ * `VALHALLA_PACK_BUDGET_CURRENCY=EUR`. A value that reads as JSON (`30`, `true`) is taken as such,
+ * anything else as a string; the pack's own config schema then validates it at start.
+ */
+function withPackEnv(
+  sections: Readonly<Record<string, Readonly<Record<string, unknown>>>>,
+  env: NodeJS.ProcessEnv,
+): Readonly<Record<string, Readonly<Record<string, unknown>>>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [code, section] of Object.entries(sections)) out[code] = { ...section };
+  for (const [name, raw] of Object.entries(env)) {
+    const m = PACK_ENV.exec(name);
+    if (!m || raw === undefined) continue;
+    const code = m[1]!.toLowerCase();
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // a plain string
+    }
+    out[code] = { ...out[code], [m[2]!.toLowerCase()]: value };
+  }
+  return out;
 }
 
 // Only an explicit "off" disables auth; a typo must not open the host.
