@@ -22,7 +22,9 @@ Commands:
   validate [--json]  Validate the pack set; exit 0 when ok, 1 on errors
   packs [--json]     List the packs that would be loaded
   export [--packs a,b]  Write every record (or those packs') as NDJSON to stdout
-  import             Read an NDJSON dump from stdin into VALHALLA_STORAGE
+  import [--dry-run] [--skip-invalid] [--progress]
+                     Read an NDJSON dump from stdin into VALHALLA_STORAGE: every line is checked
+                     first (a bad one refuses the file, naming line and field; nothing is written)
   jobs list [--json]           Every job with cron, time zone, next and last run
   jobs run <pack> <name>       Run a job now (same lease as scheduled runs)
   keys create --name <n> --scopes <s,…> | keys create --admin | keys list | keys revoke <id>
@@ -57,6 +59,9 @@ const OPTIONS = {
   name: { type: "string" },
   scopes: { type: "string" },
   packs: { type: "string" },
+  "dry-run": { type: "boolean", default: false },
+  "skip-invalid": { type: "boolean", default: false },
+  progress: { type: "boolean", default: false },
 } as const;
 
 function parse(argv: readonly string[]) {
@@ -153,8 +158,15 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       await driver.init();
       try {
         if (command === "import") {
-          const n = await importCommand(driver, packs, process.stdin);
-          console.error(`Imported ${n} records into ${redact(config.storage)}`);
+          const showProgress = values.progress || process.stderr.isTTY === true;
+          const { code, records } = await importCommand(driver, packs, process.stdin, {
+            dryRun: values["dry-run"],
+            skipInvalid: values["skip-invalid"],
+            report: (line) => console.error(line),
+            ...(showProgress ? { progress: (line: string) => console.error(line) } : {}),
+          });
+          if (code !== 0 || values["dry-run"]) return code;
+          console.error(`Imported ${records} records into ${redact(config.storage)}`);
         } else {
           const only = values.packs
             ?.split(",")

@@ -149,13 +149,17 @@ export { default as redis, type RedisDriverOptions } from "./storage/drivers/red
 export { default as sqlite, type SqliteDriverOptions } from "./storage/drivers/sqlite.js";
 export { default as unstorageDriver, type UnstorageDriverOptions } from "./storage/drivers/unstorage.js";
 export {
+  checkDump,
+  type DumpCheck,
   type DumpLine,
+  type DumpProblem,
   type ExportOptions,
   exportDump,
   type ImportOptions,
   type IndexMap,
   importDump,
   indexesOf,
+  schemasOf,
 } from "./storage/dump.js";
 export {
   afterWrite,

@@ -1,3 +1,4 @@
+import * as v from "valibot";
 import { InvalidValueError } from "../errors/storage-errors.js";
 import { isValidId } from "../ids/create-id.js";
 import type { AnyPack } from "../pack/types.js";
@@ -29,6 +30,106 @@ export function indexesOf(packs: readonly AnyPack[]): IndexMap {
     }
   }
   return out;
+}
+
+/** Each declared collection's record schema by namespace, for checking a dump before loading it. @public */
+export function schemasOf(packs: readonly AnyPack[]): ReadonlyMap<string, v.GenericSchema> {
+  const out = new Map<string, v.GenericSchema>();
+  for (const p of packs)
+    for (const [ns, def] of Object.entries((p.storage ?? {}) as Record<string, CollectionDef>))
+      out.set(namespaceKey(p.code, ns), def.schema);
+  return out;
+}
+
+/** What is wrong with one line of a dump. @public */
+export interface DumpProblem {
+  readonly line: number;
+  /** The field at fault, as a dotted path into the record (or the line's own field: `id`, `rev`). */
+  readonly field: string;
+  readonly message: string;
+}
+
+/** What {@link checkDump} found. @public */
+export interface DumpCheck {
+  /** Non-empty lines read. */
+  readonly lines: number;
+  /** Lines that would load. */
+  readonly valid: number;
+  /** Every bad line (the first `maxProblems` of them are described). */
+  readonly invalid: number;
+  readonly problems: readonly DumpProblem[];
+  /** Line numbers of the bad lines, for an import that skips them. */
+  readonly invalidLines: ReadonlySet<number>;
+}
+
+/**
+ * Read a whole dump without writing anything: each line must parse, carry a valid id and rev, and
+ * its record must satisfy its collection's schema when `schemas` declares the namespace (the
+ * host's own `_valhalla.*` records and unknown namespaces are checked for shape only).
+ * `onLine` sees every raw line (to spool stdin for a second pass) and the running count.
+ * @public
+ */
+export async function checkDump(
+  input: AsyncIterable<string | Uint8Array> | Iterable<string>,
+  options: {
+    readonly schemas?: ReadonlyMap<string, v.GenericSchema>;
+    readonly maxProblems?: number;
+    readonly onLine?: (text: string, lineNo: number) => void | Promise<void>;
+  } = {},
+): Promise<DumpCheck> {
+  const max = options.maxProblems ?? 100;
+  const problems: DumpProblem[] = [];
+  const invalidLines = new Set<number>();
+  let lines = 0;
+  const bad = (line: number, field: string, message: string) => {
+    invalidLines.add(line);
+    if (problems.length < max) problems.push({ line, field, message });
+  };
+  await forEachLine(input, async (text, lineNo) => {
+    await options.onLine?.(text, lineNo);
+    if (text.trim() === "") return;
+    lines++;
+    let line: DumpLine;
+    try {
+      line = parseLine(text, lineNo);
+    } catch (err) {
+      bad(lineNo, err instanceof InvalidValueError ? lineField(err.message) : "line", messageOf(err, lineNo));
+      return;
+    }
+    const schema = options.schemas?.get(line.ns);
+    if (!schema) return;
+    const res = v.safeParse(schema, line.value, { abortPipeEarly: true });
+    if (!res.success) {
+      const issue = res.issues[0]!;
+      bad(lineNo, v.getDotPath(issue) ?? "value", issue.message);
+    }
+  });
+  return { lines, valid: lines - invalidLines.size, invalid: invalidLines.size, problems, invalidLines };
+}
+
+const lineField = (message: string) => /'(\w+)'/.exec(message)?.[1] ?? "line";
+const messageOf = (err: unknown, lineNo: number) =>
+  (err instanceof Error ? err.message : String(err)).replace(`Line ${lineNo}: `, "");
+
+/** Call `fn` with each line of `input` (text or bytes, any chunking) and its 1-based number. */
+async function forEachLine(
+  input: AsyncIterable<string | Uint8Array> | Iterable<string>,
+  fn: (text: string, lineNo: number) => Promise<void>,
+): Promise<void> {
+  let lineNo = 0;
+  let buffered = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of input as AsyncIterable<string | Uint8Array>) {
+    buffered += typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
+    let nl = buffered.indexOf("\n");
+    while (nl >= 0) {
+      await fn(buffered.slice(0, nl), ++lineNo);
+      buffered = buffered.slice(nl + 1);
+      nl = buffered.indexOf("\n");
+    }
+  }
+  buffered += decoder.decode();
+  if (buffered) await fn(buffered, ++lineNo);
 }
 
 const indexValues = (fields: readonly string[] | undefined, value: unknown): IndexValues => {
@@ -76,6 +177,10 @@ export async function* exportDump(driver: Driver, options: ExportOptions = {}): 
 export interface ImportOptions {
   /** Declared indexes, used when a line carries none. */
   readonly indexes?: IndexMap;
+  /** Line numbers to leave out (the bad lines {@link checkDump} found, for `--skip-invalid`). */
+  readonly skip?: ReadonlySet<number>;
+  /** Called after each record is written, with the number written so far (progress). */
+  readonly onRecord?: (records: number) => void;
 }
 
 /**
@@ -91,12 +196,8 @@ export async function importDump(
   options: ImportOptions = {},
 ): Promise<{ records: number }> {
   let records = 0;
-  let lineNo = 0;
-  let buffered = "";
-  const decoder = new TextDecoder();
-  const load = async (text: string) => {
-    lineNo++;
-    if (text.trim() === "") return;
+  await forEachLine(input, async (text, lineNo) => {
+    if (text.trim() === "" || options.skip?.has(lineNo)) return;
     const line = parseLine(text, lineNo);
     const index = line.index ?? indexValues(options.indexes?.get(line.ns), line.value);
     const record = { id: line.id, rev: line.rev, value: JSON.stringify(line.value) };
@@ -105,22 +206,12 @@ export async function importDump(
       const res = await driver.write(line.ns, { record, index, expectRev: cur?.rev ?? 0 });
       if (res.ok) {
         records++;
+        options.onRecord?.(records);
         return;
       }
     }
     throw new InvalidValueError(`line ${lineNo}`, `Line ${lineNo}: '${line.id}' kept changing during import`);
-  };
-  for await (const chunk of input as AsyncIterable<string | Uint8Array>) {
-    buffered += typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
-    let nl = buffered.indexOf("\n");
-    while (nl >= 0) {
-      await load(buffered.slice(0, nl));
-      buffered = buffered.slice(nl + 1);
-      nl = buffered.indexOf("\n");
-    }
-  }
-  buffered += decoder.decode();
-  if (buffered) await load(buffered);
+  });
   return { records };
 }
 
