@@ -147,7 +147,11 @@ export { default as memory, type MemoryDriverOptions } from "./storage/drivers/m
 export { default as postgres, type PostgresDriverOptions } from "./storage/drivers/postgres.js";
 export { default as redis, type RedisDriverOptions } from "./storage/drivers/redis.js";
 export { default as sqlite, type SqliteDriverOptions } from "./storage/drivers/sqlite.js";
-export { default as unstorageDriver, type UnstorageDriverOptions } from "./storage/drivers/unstorage.js";
+export {
+  default as unstorageDriver,
+  type UnstorageDriverOptions,
+  type UnstorageLike,
+} from "./storage/drivers/unstorage.js";
 export {
   checkDump,
   type DumpCheck,

@@ -134,6 +134,37 @@ describe("packages installed from tarballs", () => {
     copyFileSync(join(hostExample, "tsconfig.json"), join(app, "tsconfig.json"));
     // Type-checks the host against the shipped .d.ts files (NodeNext, strict): missing types fail here.
     run(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], app);
+    // A consumer that also checks every shipped .d.ts (skipLibCheck off): a type imported from an
+    // optional peer the consumer never installed (pg, ioredis, unstorage) would be TS2307 here.
+    mkdirSync(join(app, "consumer"));
+    writeFileSync(
+      join(app, "consumer/index.ts"),
+      [
+        'import { createHost, type Host } from "@valhalla/host";',
+        'import { holdings } from "@valhalla/pack-holdings";',
+        'import { type Driver, memory, type PostgresDriverOptions, type UnstorageDriverOptions } from "@valhalla/runtime";',
+        "export const driver: Driver = memory();",
+        "export type Options = PostgresDriverOptions | UnstorageDriverOptions;",
+        "export const host: Promise<Host> = createHost({ packs: [holdings], storage: driver });",
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(
+      join(app, "consumer/tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          types: ["node"],
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+        },
+        include: ["index.ts"],
+      }),
+    );
+    run(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "consumer/tsconfig.json"], app);
 
     const started = await startHost({
       PORT: "0",

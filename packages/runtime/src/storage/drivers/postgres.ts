@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
-import type { Pool, PoolClient, PoolConfig } from "pg";
+import type { Pool, PoolClient } from "pg";
 import { createError } from "../../errors/create-error.js";
 import type { Driver, DriverCapabilities, IndexValues, Lease, ListQuery, StoredRecord } from "../driver.js";
 
@@ -10,8 +10,12 @@ export interface PostgresDriverOptions {
   readonly url: string;
   /** Schema holding the tables; created when missing. @default "valhalla" */
   readonly schema?: string;
-  /** Extra `pg.Pool` options. @default { max: 10, connectionTimeoutMillis: 2000 } */
-  readonly pool?: PoolConfig;
+  /**
+   * Extra `pg.Pool` options (any `PoolConfig` field). Typed structurally so the runtime's public
+   * types never import `pg`, an optional peer a consumer may not have installed.
+   * @default { max: 10, connectionTimeoutMillis: 2000 }
+   */
+  readonly pool?: { readonly [option: string]: unknown };
 }
 
 const DRIVER_NAME = "postgres";

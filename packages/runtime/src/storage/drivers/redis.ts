@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
-import type { Redis as RedisClient, RedisOptions } from "ioredis";
+import type { Redis as RedisClient } from "ioredis";
 import { createError } from "../../errors/create-error.js";
 import type { Driver, DriverCapabilities, Lease, StoredRecord, WriteResult } from "../driver.js";
 import * as lua from "./redis-scripts.js";
@@ -11,8 +11,12 @@ export interface RedisDriverOptions {
   readonly url: string;
   /** Prefix of every key, so several hosts (or test runs) share one database. @default "v:" */
   readonly prefix?: string;
-  /** Extra ioredis options. @default { maxRetriesPerRequest: 3, connectTimeout: 2000 } */
-  readonly redis?: RedisOptions;
+  /**
+   * Extra ioredis options (any `RedisOptions` field). Typed structurally so the runtime's public
+   * types never import `ioredis`, an optional peer a consumer may not have installed.
+   * @default { maxRetriesPerRequest: 3, connectTimeout: 2000 }
+   */
+  readonly redis?: { readonly [option: string]: unknown };
 }
 
 const DRIVER_NAME = "redis";

@@ -1,11 +1,24 @@
 import { randomUUID } from "node:crypto";
-import type { Storage } from "unstorage";
 import type { Driver, DriverCapabilities, IndexValues, Lease, StoredRecord, WriteResult } from "../driver.js";
+
+/**
+ * The part of an unstorage `Storage` the adapter uses; any `createStorage(…)` result fits. Declared
+ * here so the runtime's public types never import `unstorage`, an optional peer.
+ * @public
+ */
+export interface UnstorageLike {
+  getItemRaw<T = unknown>(key: string): Promise<T | null>;
+  setItemRaw(key: string, value: unknown): Promise<void>;
+  hasItem(key: string): Promise<boolean>;
+  removeItem(key: string): Promise<void>;
+  getKeys(base?: string): Promise<string[]>;
+  dispose(): Promise<void>;
+}
 
 /** Options of the unstorage adapter. @public */
 export interface UnstorageDriverOptions {
   /** Any unstorage `Storage` (`createStorage({ driver: fsDriver(…) })`). */
-  readonly storage: Storage;
+  readonly storage: UnstorageLike;
   /** Name shown in the registry report. @default "unstorage" */
   readonly name?: string;
 }
