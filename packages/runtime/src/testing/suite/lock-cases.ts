@@ -1,9 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { FencedError } from "../../errors/storage-errors.js";
 import { bindCollection } from "../../storage/collection.js";
+import type { Driver } from "../../storage/driver.js";
 import { itemsDef, raw, type SuiteContext } from "../driver-suite.js";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Wait until the store's own clock (the one its leases and windows expire by) is past `t`. A
+ * condition, not a guessed duration: on a loaded machine it simply takes longer.
+ */
+async function waitPast(d: Driver, t: number): Promise<void> {
+  while ((await d.now()) <= t) await new Promise((r) => setTimeout(r, 25));
+}
 
 /** Locks, fencing guards, counters and the store clock. @internal */
 export function lockCases(ctx: SuiteContext): void {
@@ -33,14 +40,14 @@ export function lockCases(ctx: SuiteContext): void {
       expect(longer!.expiresAt).toBeGreaterThan(lease.expiresAt);
       expect(longer!.fence).toBe(lease.fence);
       expect(await d.extend({ ...lease, token: "thief" }, 5000)).toBeNull();
-      await sleep(1100);
+      await waitPast(d, lease.expiresAt); // the original expiry has passed; the extension holds
       expect(await d.acquire("job", 1000)).toBeNull();
     });
 
     it("should let a lock expire, hand it on with a higher fence and refuse the old holder", async () => {
       const d = ctx.driver();
       const old = (await d.acquire("job", 150))!;
-      await sleep(300);
+      await waitPast(d, old.expiresAt);
       const taken = await d.acquire("job", 5000);
       expect(taken).not.toBeNull();
       expect(taken!.fence).toBeGreaterThan(old.fence);
@@ -68,7 +75,7 @@ export function lockCases(ctx: SuiteContext): void {
           ok: true,
         },
       );
-      await sleep(300);
+      await waitPast(d, old.expiresAt);
       expect(await d.write("t.items", { record: raw("g2", 1), index: {}, expectRev: 0, guard: old })).toEqual(
         {
           ok: false,
@@ -159,7 +166,7 @@ export function lockCases(ctx: SuiteContext): void {
       expect(second).toEqual({ count: 2, resetAt: expect.any(Number) });
       expect(Math.abs(second.resetAt - first.resetAt)).toBeLessThanOrEqual(5);
       expect((await d.incr("other", 1000)).count).toBe(1);
-      await sleep(1150);
+      await waitPast(d, first.resetAt);
       const fresh = await d.incr("rate", 1000);
       expect(fresh.count).toBe(1);
       expect(fresh.resetAt).toBeGreaterThan(first.resetAt);
