@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { type AnyPack, createRegistry, formatReport, RegistryError } from "@valhalla/runtime";
+import { commandHelp } from "./cli-help.js";
 import { loadConfig } from "./config.js";
 import { createHost } from "./create-host.js";
 import { jobsCommand } from "./jobs-command.js";
@@ -30,7 +31,8 @@ Commands:
   keys create --name <n> --scopes <s,…> | keys create --admin | keys list | keys revoke <id>
                      Manage API keys (scopes: admin, <pack>:read, <pack>:write)
   seed               Create the minimal working setup (system config, pack defaults); idempotent
-  help               Show this help (also --help); --version prints the version
+  help [command]     Show this help, or a command's options and examples (also <command> --help)
+                     --version prints the version
 
 Options:
   --module <path>    Load the pack set from a module (default export or \`packs\`: an array of packs)
@@ -86,7 +88,17 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   }
   const [command = "help"] = positionals;
   if (values.help || command === "help") {
-    console.log(USAGE);
+    const topic = command === "help" ? positionals[1] : command;
+    if (topic === undefined || topic === "help") {
+      console.log(USAGE);
+      return 0;
+    }
+    const text = commandHelp(topic);
+    if (!text) {
+      console.error(`valhalla: unknown command '${topic}'. Run 'valhalla help' for the commands.`);
+      return USAGE_ERROR;
+    }
+    console.log(text);
     return 0;
   }
   const config = loadConfig();
@@ -182,7 +194,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       return 0;
     }
     default:
-      console.error(`Unknown command '${command}'.\n\n${USAGE}`);
+      console.error(`valhalla: unknown command '${command}'. Run 'valhalla help' for the commands.`);
       return USAGE_ERROR;
   }
 }

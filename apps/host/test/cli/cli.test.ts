@@ -59,4 +59,24 @@ describe("valhalla CLI", () => {
     expect(named.length).toBeGreaterThan(0);
     for (const command of named) expect(help, command).toMatch(new RegExp(`^  ${command}\\b`, "m"));
   });
+
+  it("should print each command's own usage, options and an example with <command> --help or help <command>", () => {
+    for (const command of ["serve", "validate", "packs", "export", "import", "jobs", "keys", "seed"]) {
+      const own = run([command, "--help"]);
+      expect(own.status, command).toBe(0);
+      expect(own.stdout, command).toMatch(new RegExp(`^Usage: valhalla ${command}\\b`));
+      expect(own.stdout, command).toMatch(/\nExamples:\n {2}\S/);
+      expect(run(["help", command]).stdout, command).toBe(own.stdout);
+    }
+    expect(run(["import", "--help"]).stdout).toMatch(/--skip-invalid +Import the valid lines/);
+  });
+
+  it("should answer a usage error with one line and exit 2", () => {
+    for (const args of [["nope"], ["help", "nope"], ["validate", "--bogus"]]) {
+      const res = run(args);
+      expect(res.status, args.join(" ")).toBe(2);
+      expect(res.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+      expect(res.stderr, args.join(" ")).toMatch(/valhalla help/);
+    }
+  });
 });
