@@ -1,25 +1,41 @@
-import { bills } from "@valhalla/pack-bills";
-import { budget } from "@valhalla/pack-budget";
-import { dispo } from "@valhalla/pack-dispo";
-import { holdings } from "@valhalla/pack-holdings";
-import { pipeline } from "@valhalla/pack-pipeline";
-import { underwriter } from "@valhalla/pack-underwriter";
-import { wholesale } from "@valhalla/pack-wholesale";
 import type { AnyPack, ServiceRef } from "@valhalla/runtime";
 
 /**
- * Every pack this host ships with, in the order they are listed. `VALHALLA_PACKS` picks a subset.
+ * The first-party packs, by package and export, in the order they are listed. They are optional
+ * peers of `@valhalla/host`: a custom host installs only the ones it uses, and the `valhalla`
+ * distribution installs all seven.
  */
 // biome-ignore format: one pack per line keeps additions conflict-free
-export const installedPacks: readonly AnyPack[] = [
-  holdings,
-  wholesale,
-  dispo,
-  underwriter,
-  pipeline,
-  bills,
-  budget,
-];
+const FIRST_PARTY = [
+  ["@valhalla/pack-holdings", "holdings"],
+  ["@valhalla/pack-wholesale", "wholesale"],
+  ["@valhalla/pack-dispo", "dispo"],
+  ["@valhalla/pack-underwriter", "underwriter"],
+  ["@valhalla/pack-pipeline", "pipeline"],
+  ["@valhalla/pack-bills", "bills"],
+  ["@valhalla/pack-budget", "budget"],
+] as const;
+
+/** The pack a package exports, or undefined when the package is not installed. */
+async function loadPack(name: string, exported: string): Promise<AnyPack | undefined> {
+  try {
+    const mod = (await import(name)) as Record<string, AnyPack | undefined>;
+    return mod[exported];
+  } catch (err) {
+    // Only the package itself being absent means "not installed"; anything else is a real error.
+    const e = err as { code?: string; message?: string };
+    if (e.code === "ERR_MODULE_NOT_FOUND" && e.message?.includes(`'${name}'`)) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * The first-party packs installed next to the host, in the order they are listed (all seven with
+ * the `valhalla` distribution). `VALHALLA_PACKS` picks a subset; `--module` replaces the set.
+ */
+export const installedPacks: readonly AnyPack[] = (
+  await Promise.all(FIRST_PARTY.map(([name, exported]) => loadPack(name, exported)))
+).filter((p): p is AnyPack => p !== undefined);
 
 /**
  * Choose packs by code; unknown codes are an error naming them and the known ones. With no codes

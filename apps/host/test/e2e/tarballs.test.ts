@@ -29,6 +29,7 @@ let app: string;
 let child: ChildProcess | undefined;
 let base: string;
 const names: string[] = [];
+let tarballDeps: Record<string, string> = {};
 
 const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) =>
   execFileSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: "utf8", stdio: "pipe" });
@@ -93,6 +94,14 @@ describe("packages installed from tarballs", () => {
       deps[pkg.name] = `file:../tarballs/${basename(file.split("\n").pop()!)}`;
       names.push(pkg.name);
     }
+    // The `valhalla` distribution (a bin and dependencies, no exports of its own).
+    const dist = run(
+      npm,
+      ["pack", "--silent", "--pack-destination", tarballs, "./apps/valhalla"],
+      root,
+    ).trim();
+    deps.valhalla = `file:../tarballs/${basename(dist.split("\n").pop()!)}`;
+    tarballDeps = { ...deps };
     // The custom host's own manifest, with our packages swapped for the tarballs.
     const example = JSON.parse(readFileSync(join(hostExample, "package.json"), "utf8"));
     writeFileSync(
@@ -295,4 +304,55 @@ describe("packages installed from tarballs", () => {
     expect(out).toMatch(/Tests\s+\d+ passed/);
     expect(out).not.toMatch(/failed/);
   });
+
+  it("should run the valhalla distribution's bin with all seven packs", () => {
+    expect(run(join(app, "node_modules/.bin/valhalla"), ["--version"], app).trim()).toBe("0.1.0");
+    const packs = run(join(app, "node_modules/.bin/valhalla"), ["packs", "--json"], app, {
+      VALHALLA_STORAGE: "memory:",
+    });
+    expect((JSON.parse(packs) as { code: string }[]).map((p) => p.code)).toEqual([
+      "holdings",
+      "wholesale",
+      "dispo",
+      "underwriter",
+      "pipeline",
+      "bills",
+      "budget",
+    ]);
+  });
+
+  it("should install only what the custom host uses: no other first-party pack, no unused database client", () => {
+    // The custom host's manifest alone, from the tarballs, in a project of its own.
+    const own = join(work, "custom-only");
+    mkdirSync(own);
+    const example = JSON.parse(readFileSync(join(hostExample, "package.json"), "utf8"));
+    const mine = Object.fromEntries(
+      Object.keys(example.dependencies).map((n) => [n, tarballDeps[n] ?? example.dependencies[n]]),
+    );
+    writeFileSync(
+      join(own, "package.json"),
+      JSON.stringify({
+        name: "custom-only",
+        private: true,
+        type: "module",
+        dependencies: mine,
+        overrides: Object.fromEntries(Object.entries(tarballDeps).map(([n, spec]) => [n, spec])),
+      }),
+    );
+    run(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], own);
+    const has = (name: string) => existsSync(join(own, "node_modules", name, "package.json"));
+    expect(has("@valhalla/host")).toBe(true);
+    for (const used of Object.keys(example.dependencies)) expect(has(used), used).toBe(true);
+    const unused = [
+      "@valhalla/pack-holdings",
+      "@valhalla/pack-wholesale",
+      "@valhalla/pack-dispo",
+      "@valhalla/pack-underwriter",
+      "@valhalla/pack-pipeline",
+      "pg",
+      "ioredis",
+    ].filter((n) => !(n in example.dependencies));
+    expect(unused.filter(has)).toEqual([]);
+    expect(unused.length).toBeGreaterThanOrEqual(7);
+  }, 180_000);
 });
