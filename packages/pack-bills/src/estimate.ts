@@ -214,3 +214,24 @@ export async function estimatedWrite(
     return change.after;
   });
 }
+
+/**
+ * The estimate of a month over the named bills only, read directly (no cache): for the few bills
+ * another pack already plans for elsewhere, such as those a budget bucket covers.
+ */
+export async function estimateOfBills(
+  ctx: BillsContext,
+  month: string,
+  billIds: readonly string[],
+  expected: (b: Bill) => number,
+): Promise<BillsEstimate> {
+  const e: MonthEntry = { gen: 0, by_currency: {}, items_total: 0, items: [] };
+  for (const id of new Set(billIds)) {
+    const b = await ctx.storage.bills.get(id);
+    if (!b) continue;
+    const parts = contribution(b, month, expected);
+    addTo(e, parts, 1);
+    e.items.push(...parts.map((p) => p.item));
+  }
+  return { month, by_currency: e.by_currency, items: e.items.sort(byDue), items_total: e.items_total };
+}

@@ -1,10 +1,13 @@
 import { definePack } from "@valhalla/runtime";
 import { version } from "../package.json";
+import { expectedMinor } from "./amount-due.js";
 import { billsBrief } from "./brief.js";
+import { estimateOfBills } from "./estimate.js";
 import { dueIndex } from "./migrations/001-due-index.js";
 import { occurrencePayments } from "./migrations/002-occurrence-payments.js";
 import { billsPage } from "./pages.js";
-import { billsService } from "./refs.js";
+import { removePayment } from "./record-payment.js";
+import { billsService, type PaymentCandidate, type SettleInput } from "./refs.js";
 import * as billRoutes from "./routes/bills.js";
 import * as occurrences from "./routes/occurrences.js";
 import * as payments from "./routes/payments.js";
@@ -19,6 +22,7 @@ import {
   remindersSince,
   upcoming,
 } from "./service.js";
+import { billSummary, matchOccurrences, paymentsOf, settle } from "./settlement.js";
 import { storage } from "./storage.js";
 
 /** Bills: recurring bills, due dates, payments, missed detection and reminders. */
@@ -34,6 +38,17 @@ export const bills = definePack({
         upcoming(ctx, { days: o.days, limit: o.limit ?? 500 }),
       remindersSince: (date: string) => remindersSince(ctx, date),
       monthlyEstimate: (month: string, o?: { limit?: number }) => monthlyEstimate(ctx, month, o?.limit),
+      estimateOf: (month: string, billIds: readonly string[]) =>
+        estimateOfBills(ctx, month, billIds, expectedMinor),
+      bill: async (id: string) => {
+        const b = await ctx.storage.bills.get(id);
+        return b ? billSummary(b) : null;
+      },
+      payments: (billId: string, o?: { since?: string }) => paymentsOf(ctx, billId, o?.since),
+      matchOccurrences: (candidates: readonly PaymentCandidate[], o?: { window_days?: number }) =>
+        matchOccurrences(ctx, candidates, o?.window_days),
+      settle: (input: SettleInput) => settle(ctx, input),
+      unsettle: (billId: string, paymentId: string) => removePayment(ctx, billId, paymentId),
     },
   }),
   storage,
@@ -53,6 +68,7 @@ export const bills = definePack({
     billRoutes.skipBill,
     payments.markPaid,
     payments.listPayments,
+    payments.deletePayment,
     occurrences.listBillOccurrences,
     billRoutes.getAutopayChecklist,
     billRoutes.markAutopayStep,

@@ -17,6 +17,8 @@ export interface PaymentInput {
   readonly notes: string | null;
   /** Nominal date of the occurrence it pays; the open occurrence nearest to `date` when left out. */
   readonly occurrence?: string | undefined;
+  /** Another pack's ledger entry the payment is made from (see `BillsApi.settle`). */
+  readonly ledger_ref?: string | null | undefined;
 }
 
 /**
@@ -131,6 +133,7 @@ export async function recordPayment(
             paid_on: input.date,
             client_key: input.client_key,
             notes: input.notes,
+            ledger_ref: input.ledger_ref ?? null,
           },
           { id },
         );
@@ -155,5 +158,22 @@ function sameOrConflict(prior: Stored<Payment>, amount: number, input: PaymentIn
     {
       errors: [{ pointer: "/body/client_key", field: "client_key", message: "was used for another payment" }],
     },
+  );
+}
+
+/**
+ * Remove one payment of a bill (a matched bank line that was not this bill after all) and bring the
+ * bill's sums back in step; false when there was no such payment.
+ */
+export async function removePayment(ctx: BillsContext, billId: string, paymentId: string): Promise<boolean> {
+  await ctx.storage.bills.require(billId);
+  return ctx.locks.withLock(`bill:${billId}`, 10_000, () =>
+    afterWrite(ctx, async () => {
+      const p = await ctx.storage.payments.get(paymentId);
+      if (!p || p.bill_id !== billId) return false;
+      await ctx.storage.payments.delete(paymentId);
+      await syncPaid(ctx, billId);
+      return true;
+    }),
   );
 }

@@ -96,6 +96,8 @@ export const Payment = v.object({
   paid_on: v.string(),
   client_key: v.string(),
   notes: v.nullable(v.string()),
+  /** Another pack's ledger entry this payment was made from (a matched bank line); null when entered here. */
+  ledger_ref: v.optional(v.nullable(v.string()), null),
 });
 export type Payment = v.InferOutput<typeof Payment>;
 

@@ -1,4 +1,5 @@
 import { moneyText, type Stored } from "@valhalla/runtime";
+import { coveredByBuckets } from "./bill-coverage.js";
 import { EMPTY_CURRENCY, emptyTotals, monthTotals } from "./month-totals.js";
 import type { Bucket, CurrencyTotals, MonthTotals } from "./schemas.js";
 import { configOf, houseOf, nextMonth, thisMonth } from "./service.js";
@@ -211,7 +212,10 @@ async function assemble(ctx: BudgetContext, month: string, part: Awaited<ReturnT
   const income_target = house.income_streams.reduce((s, i) => s + i.monthly_minor, 0);
   const { buckets, totals, ledger, essentials } = part;
   const bills = await billsEstimate(ctx, month);
-  const planned = bills.expected_minor + totals.allocated_minor;
+  // A bill linked to a bucket is planned in that bucket's allocation: count it once.
+  const covered = Math.min(bills.expected_minor, await coveredByBuckets(ctx, month));
+  const unbudgetedBills = bills.expected_minor - covered;
+  const planned = unbudgetedBills + totals.allocated_minor;
   return {
     month,
     currency: configOf(ctx).currency,
@@ -229,10 +233,13 @@ async function assemble(ctx: BudgetContext, month: string, part: Awaited<ReturnT
     essentials,
     cash_plan: {
       income_target_minor: income_target,
-      bills_minor: bills.expected_minor,
+      /** Bills not covered by a bucket (the estimate less `bills_in_buckets_minor`). */
+      bills_minor: unbudgetedBills,
+      /** Bills linked to a bucket: already in `allocated_minor`, so not counted twice. */
+      bills_in_buckets_minor: covered,
       allocated_minor: totals.allocated_minor,
       planned_outflow_minor: planned,
-      /** Income target − (bills + allocations); negative means the plan is short. */
+      /** Income target − (uncovered bills + allocations); negative means the plan is short. */
       gap_minor: income_target - planned,
     },
   };

@@ -1,10 +1,12 @@
-import { definePack } from "@valhalla/runtime";
+import { definePack, principalLabel } from "@valhalla/runtime";
 import { version } from "../package.json";
+import { syncBillPayments } from "./bill-links.js";
 import { snapshotOf } from "./ledger.js";
 import { monthTotalsMigration } from "./migrations/001-month-totals.js";
 import { bucketsWidget, budgetPage } from "./pages.js";
 import { budgetService } from "./refs.js";
 import * as accounts from "./routes/accounts.js";
+import * as billLinks from "./routes/bill-links.js";
 import * as buckets from "./routes/buckets.js";
 import * as house from "./routes/house.js";
 import * as imports from "./routes/imports.js";
@@ -68,6 +70,12 @@ export const budget = definePack({
     transactions.listTransactions,
     transactions.getTransaction,
     transactions.voidTransactionRoute,
+    billLinks.matchBillRoute,
+    billLinks.unmatchBillRoute,
+    billLinks.listBillLinks,
+    billLinks.syncBillLinksRoute,
+    billLinks.putBillLinkRoute,
+    billLinks.deleteBillLinkRoute,
     rules.createRule,
     rules.listRules,
     rules.applyRulesRoute,
@@ -88,6 +96,17 @@ export const budget = definePack({
     reconcile.reconcileRoute,
     reports.spendingReportRoute,
     recurring.recurringRoute,
+  ],
+  jobs: [
+    {
+      name: "bill-payments",
+      cron: "* * * * *",
+      description: "Post the payments of bills linked to a bucket to the ledger (once each)",
+      run: async (ctx) => {
+        const r = await syncBillPayments(ctx, principalLabel(ctx.principal));
+        return { posted: r.posted.length, already: r.already, refused: r.refused.length };
+      },
+    },
   ],
   pages: [budgetPage],
   widgets: [bucketsWidget],

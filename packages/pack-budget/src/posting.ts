@@ -55,6 +55,11 @@ export interface PostInput {
   readonly override: boolean;
   /** Account the money moved in or out of. */
   readonly account_id?: string | null | undefined;
+  /**
+   * A bill payment posted by the link (see bill-links.ts): its entry id is fixed, so posting it
+   * twice returns the first entry, and it is not gated (the money has already gone).
+   */
+  readonly bill?: { readonly entry_id: string; readonly payment: NonNullable<Transaction["bill_payment"]> };
 }
 
 /**
@@ -105,10 +110,15 @@ export async function postTransaction(ctx: BudgetContext, input: PostInput, acto
     lockAccounts(ctx, accountId === null ? [] : [accountId], async () => {
       if (accountId !== null)
         refuseOutsideOpenRange(await requireAccount(ctx, "account_id", accountId), input.date);
+      if (input.bill) {
+        const have = await ctx.storage.transactions.get(input.bill.entry_id);
+        if (have) return have;
+      }
       await refuseClosed(ctx, month);
       const prior = await verifiedTotals(ctx, month);
       let override: Transaction["override"] = null;
       const gated =
+        !input.bill &&
         input.kind === "expense" &&
         bucket &&
         bucket.type !== "essentials" &&
@@ -147,12 +157,13 @@ export async function postTransaction(ctx: BudgetContext, input: PostInput, acto
         override,
         actor,
         account_id: accountId,
-        source: "manual",
+        source: input.bill ? "bill" : "manual",
         bank_ref: null,
         inbox: false,
         transfer_id: null,
+        bill_payment: input.bill?.payment ?? null,
       };
-      const id = createId("tx");
+      const id = input.bill?.entry_id ?? createId("tx");
       if (accountId === null) return recordEntry(ctx, prior, entry, id);
       const [saved] = await recordBatch(ctx, month, [{ id, entry }]);
       return saved as Stored<Transaction>;

@@ -108,6 +108,20 @@ export const ImportResponse = v.object({
   statement: v.nullable(v.object({ balance_minor: minor, as_of: v.nullable(v.string()) })),
   /** The first 20 confirmations: file line, dedupe key, the confirmed entry. */
   matches: v.array(v.object({ line: v.number(), ref: v.string(), entry_id: v.string() })),
+  /** Lines that pay an open bill occurrence; `payment_id` is the bill's payment once settled. */
+  bill_matches: v.array(
+    v.object({
+      line: v.number(),
+      entry_id: v.string(),
+      bill_id: v.string(),
+      bill_name: v.string(),
+      occurrence: v.string(),
+      due_date: v.string(),
+      days_from_due: v.number(),
+      payment_id: v.nullable(v.string()),
+      error: v.optional(v.string()),
+    }),
+  ),
 });
 
 const ReconEntry = v.object({
@@ -287,10 +301,13 @@ export const SnapshotResponse = v.looseObject({
   }),
   cash_plan: v.looseObject({
     income_target_minor: minor,
+    /** Bills not covered by a bucket. */
     bills_minor: minor,
+    /** Bills linked to a bucket, already planned in its allocation (absent in months closed before 1.3.0). */
+    bills_in_buckets_minor: v.optional(minor),
     allocated_minor: minor,
     planned_outflow_minor: minor,
-    /** Income target − (bills + allocations); negative means the plan is short. */
+    /** Income target − (uncovered bills + allocations); negative means the plan is short. */
     gap_minor: minor,
   }),
 });
@@ -337,3 +354,37 @@ export const RulesResponse = v.object({ items: v.array(RuleResponse) });
 
 /** POST /budget/rules/apply response. */
 export const RulesApplyResponse = v.object({ month: v.string(), examined: v.number(), changed: v.number() });
+
+/** A bill the budget covers through a bucket. */
+export const BillLinkResponse = v.object({
+  ...meta,
+  bill_id: v.string(),
+  bucket_id: v.string(),
+  account_id: v.nullable(v.string()),
+  category: v.nullable(v.string()),
+  since: v.string(),
+  post_payments: v.boolean(),
+});
+
+/** GET /budget/bill_links response. */
+export const BillLinksResponse = v.object({ items: v.array(BillLinkResponse) });
+
+/** POST /budget/bill_links/sync response. */
+export const BillSyncResponse = v.object({
+  posted: v.array(
+    v.object({ entry_id: v.string(), payment_id: v.string(), bill_id: v.string(), amount_minor: minor }),
+  ),
+  already: v.number(),
+  refused: v.array(
+    v.object({
+      payment_id: v.string(),
+      bill_id: v.string(),
+      status: v.number(),
+      code: v.string(),
+      reason: v.string(),
+    }),
+  ),
+});
+
+/** POST /budget/transactions/:id/bill_match response. */
+export const BillMatchResponse = v.object({ entry: EntryResponse, payment_id: v.string() });

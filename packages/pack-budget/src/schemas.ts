@@ -9,7 +9,7 @@ export const TX_KINDS = ["income", "expense"] as const;
 /** Kinds of stored ledger entries: transfer legs move money between accounts and are neither income nor expense. */
 export const ENTRY_KINDS = ["income", "expense", "transfer_in", "transfer_out"] as const;
 /** Where an entry came from. */
-export const ENTRY_SOURCES = ["manual", "import", "transfer"] as const;
+export const ENTRY_SOURCES = ["manual", "import", "transfer", "bill"] as const;
 export const RULE_FIELDS = ["payee", "memo", "any"] as const;
 
 /** The seed's controlled categories (P-BUDCAT-1), extended by `POST /budget/categories`. */
@@ -100,6 +100,15 @@ export const Transaction = v.object({
   inbox: v.optional(v.boolean(), false),
   /** The transfer both legs belong to. */
   transfer_id: v.optional(v.nullable(v.string()), null),
+  /**
+   * The bill occurrence this entry pays, through the bills pack: posted from a bill payment
+   * (`source: "bill"`), or an imported bank line matched to an open occurrence. `payment_id` is
+   * null while the match is not yet settled on the bill.
+   */
+  bill_payment: v.optional(
+    v.nullable(v.object({ bill_id: v.string(), occurrence: v.string(), payment_id: v.nullable(v.string()) })),
+    null,
+  ),
 });
 export type Transaction = v.InferOutput<typeof Transaction>;
 
@@ -253,3 +262,37 @@ export const BudgetConfig = v.object({
   currency: v.optional(currency, "USD"),
 });
 export type BudgetConfig = v.InferOutput<typeof BudgetConfig>;
+
+/**
+ * A bill the budget covers through a bucket (id: the bill's id). Its payments are posted to the
+ * bucket (and account) as expenses, and the cash plan counts it in the bucket's allocation instead
+ * of a second time in the bills estimate.
+ */
+export const BillLink = v.object({
+  bill_id: v.string(),
+  bucket_id: v.string(),
+  account_id: v.nullable(v.string()),
+  category: v.nullable(v.string()),
+  /** Payments made on or after this date are posted to the ledger. */
+  since: v.string(),
+  /** Post the bill's payments to the ledger (false: only the cash plan uses the link). */
+  post_payments: v.boolean(),
+});
+export type BillLink = v.InferOutput<typeof BillLink>;
+
+/** PUT /budget/bill_links/:bill_id body. */
+export const BillLinkBody = v.strictObject({
+  bucket_id: v.pipe(v.string(), v.minLength(1, "must not be empty")),
+  account_id: v.optional(v.nullable(v.pipe(v.string(), v.minLength(1, "must not be empty"))), null),
+  category: v.optional(v.nullable(v.pipe(v.string(), v.minLength(1, "must not be empty"))), null),
+  since: v.optional(isoDate),
+  post_payments: v.optional(v.boolean(), true),
+});
+export type BillLinkBody = v.InferOutput<typeof BillLinkBody>;
+
+/** POST /budget/transactions/:id/bill_match body. */
+export const BillMatchBody = v.strictObject({
+  bill_id: v.pipe(v.string(), v.minLength(1, "must not be empty")),
+  occurrence: v.optional(isoDate),
+});
+export type BillMatchBody = v.InferOutput<typeof BillMatchBody>;

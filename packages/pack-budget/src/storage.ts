@@ -3,6 +3,7 @@ import { collection, GenerationRecord, type PackContext } from "@valhalla/runtim
 import { Account, AccountTotals, Reconciliation } from "./account-schemas.js";
 import {
   Allocation,
+  BillLink,
   Bucket,
   Category,
   Closing,
@@ -31,6 +32,8 @@ export const storage = {
   totals: collection({ prefix: "tot", schema: MonthTotals }),
   rules: collection({ prefix: "rule", schema: Rule, indexes: ["active"] }),
   closings: collection({ prefix: "close", schema: Closing }),
+  /** Bills the budget covers through a bucket (id: the bill's id); see bill-links.ts. */
+  bill_links: collection({ prefix: "blink", schema: BillLink, indexes: ["bucket_id"] }),
   /** Snapshot cache generation: record `gen`, bumped after every ledger, bucket, rule or close write. */
   meta: collection({ prefix: "bgmeta", schema: GenerationRecord }),
 };

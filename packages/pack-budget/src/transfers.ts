@@ -101,6 +101,7 @@ export async function postTransfer(
         bank_ref: null,
         inbox: false,
         transfer_id: id,
+        bill_payment: null,
       });
       const ids = legIds(id);
       const [out, inn] = await recordBatch(ctx, month, [

@@ -22,6 +22,8 @@ export function reversalOf(orig: Stored<Transaction>, actor: string): Transactio
     amount_minor: -orig.amount_minor,
     reverses: orig.id,
     override: null,
+    // The reversal pays nothing: undoing a bill match is its own step (DELETE …/bill_match).
+    bill_payment: null,
     actor,
     memo: `void of ${orig.id}`,
     account_id: orig.account_id ?? null,

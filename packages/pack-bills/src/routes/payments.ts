@@ -1,8 +1,8 @@
-import { idParam, pageQuery, queryInt, reply, routeFor } from "@valhalla/runtime";
+import { idParam, NotFoundError, pageQuery, queryInt, reply, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
 import { configOf } from "../config-of.js";
 import { occurrenceView } from "../list-occurrences.js";
-import { recordPayment } from "../record-payment.js";
+import { recordPayment, removePayment } from "../record-payment.js";
 import { MissedResponse, PaidResponse, PaymentsPage } from "../responses.js";
 import { PaidBody } from "../schemas.js";
 import { missed, todayOf } from "../service.js";
@@ -53,6 +53,23 @@ export const listPayments = route({
       cursor: query.cursor,
       limit: query.limit,
     });
+  },
+});
+
+/** `DELETE /bills/:id/payments/:payment_id` (see its summary). */
+export const deletePayment = route({
+  method: "DELETE",
+  path: "/:id/payments/:payment_id",
+  summary:
+    "Remove a payment recorded in error (or a bank line matched to the wrong bill); its occurrence is open again for what it no longer covers",
+  scope: "write",
+  params: v.object({ id: idParam, payment_id: idParam }),
+  response: { status: 204 },
+  errors: [400, 404],
+  handler: async ({ params, ctx }) => {
+    if (!(await removePayment(ctx, params.id, params.payment_id)))
+      throw new NotFoundError("payments", params.payment_id);
+    return reply(204);
   },
 });
 

@@ -3,6 +3,7 @@ import * as v from "valibot";
 import { refuseOutsideOpenRange } from "../account-guards.js";
 import { type Account, CsvMapping, type ImportBody } from "../account-schemas.js";
 import { lockAccounts } from "../account-totals.js";
+import { matchPlanned, settleMatches } from "../bill-match.js";
 import { refuseClosed, withMonth } from "../posting.js";
 import { recordBatch } from "../record-batch.js";
 import { fieldProblem } from "../service.js";
@@ -134,11 +135,14 @@ export async function importStatement(
     throw new ProblemError(409, "account-closed", `Account '${accountId}' is closed`);
   const parsed = parseStatement(body, account);
   const run = async () => {
-    const plan = await planImport(ctx, account, parsed.lines, actor);
-    const created = body.dry_run ? plan.fresh.length : await writePlanned(ctx, account.id, plan);
-    return { plan, created };
+    const planned = await planImport(ctx, account, parsed.lines, actor);
+    const billed = await matchPlanned(ctx, planned.fresh);
+    const plan = { ...planned, fresh: billed.fresh };
+    if (body.dry_run) return { plan, created: plan.fresh.length, bill_matches: billed.matches };
+    const created = await writePlanned(ctx, account.id, plan);
+    return { plan, created, bill_matches: await settleMatches(ctx, billed.matches) };
   };
-  const { plan, created } = body.dry_run
+  const { plan, created, bill_matches } = body.dry_run
     ? await run()
     : await ctx.locks.withLock(`import:${account.id}`, LOCK_TTL_MS, run, { waitMs: 120_000 });
   if (!body.dry_run && body.format === "csv" && body.mapping)
@@ -173,5 +177,7 @@ export async function importStatement(
     })),
     statement: parsed.balance,
     matches: plan.matches.slice(0, PREVIEW),
+    /** Lines that pay a bill occurrence (settled on the bill unless this is a dry run). */
+    bill_matches,
   };
 }

@@ -16,7 +16,8 @@ export interface AccountLedgerIndex {
 
 /**
  * One pass over the account's entries through its index: the dedupe keys, and the hand-entered
- * entries an imported line may confirm instead of being booked twice.
+ * entries (and bill payments posted from the bills pack) an imported line may confirm instead of
+ * being booked twice.
  * @internal
  */
 export async function accountLedgerIndex(ctx: BudgetContext, accountId: string): Promise<AccountLedgerIndex> {
@@ -30,7 +31,8 @@ export async function accountLedgerIndex(ctx: BudgetContext, accountId: string):
     if (e.bank_ref) refs.add(e.bank_ref);
     if (e.reverses !== null) voided.add(e.reverses);
     else if (
-      (e.source ?? "manual") === "manual" &&
+      // A bill payment posted from the bills pack is money the bank will show too.
+      ["manual", "bill"].includes(e.source ?? "manual") &&
       !e.bank_ref &&
       (e.kind === "income" || e.kind === "expense")
     )

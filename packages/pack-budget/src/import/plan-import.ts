@@ -128,6 +128,7 @@ export async function planImport(
         bank_ref: ref,
         inbox: kind === "expense" ? bucketId === null : r.rule_ids.length === 0,
         transfer_id: null,
+        bill_payment: null,
       },
     };
   });
