@@ -7,7 +7,7 @@ import { dueIndex } from "./migrations/001-due-index.js";
 import { occurrencePayments } from "./migrations/002-occurrence-payments.js";
 import { billsPage } from "./pages.js";
 import { removePayment } from "./record-payment.js";
-import { billsService, type PaymentCandidate, type SettleInput } from "./refs.js";
+import { billsService, type NewBill, type PaymentCandidate, type SettleInput } from "./refs.js";
 import * as billRoutes from "./routes/bills.js";
 import * as occurrences from "./routes/occurrences.js";
 import * as payments from "./routes/payments.js";
@@ -22,7 +22,14 @@ import {
   remindersSince,
   upcoming,
 } from "./service.js";
-import { billSummary, matchOccurrences, paymentsOf, settle } from "./settlement.js";
+import {
+  billSummary,
+  billsByPayee,
+  createFromService,
+  matchOccurrences,
+  paymentsOf,
+  settle,
+} from "./settlement.js";
 import { storage } from "./storage.js";
 
 /** Bills: recurring bills, due dates, payments, missed detection and reminders. */
@@ -44,6 +51,8 @@ export const bills = definePack({
         const b = await ctx.storage.bills.get(id);
         return b ? billSummary(b) : null;
       },
+      billsByPayee: (payee: string) => billsByPayee(ctx, payee),
+      create: (input: NewBill) => createFromService(ctx, input),
       payments: (billId: string, o?: { since?: string }) => paymentsOf(ctx, billId, o?.since),
       matchOccurrences: (candidates: readonly PaymentCandidate[], o?: { window_days?: number }) =>
         matchOccurrences(ctx, candidates, o?.window_days),

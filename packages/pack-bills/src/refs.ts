@@ -124,6 +124,21 @@ export interface SettleInput {
   readonly ledger_ref: string;
 }
 
+/** A bill to register through the service: the fields of `POST /bills`, amounts as decimal strings. */
+export interface NewBill {
+  readonly name: string;
+  readonly payee: string;
+  readonly currency: string;
+  readonly amount?: string | null;
+  readonly min_amount?: string | null;
+  readonly max_amount?: string | null;
+  readonly cadence: string;
+  readonly interval?: number;
+  readonly anchor_date: string;
+  readonly tracked_from?: string;
+  readonly notes?: string | null;
+}
+
 /** What the bills pack offers other packs (budget, pipeline). */
 export interface BillsApi {
   /** Open occurrences due from today through `days` ahead, soonest first (at most `limit`, default 500). */
@@ -142,6 +157,10 @@ export interface BillsApi {
   estimateOf(month: string, billIds: readonly string[]): Promise<BillsEstimate>;
   /** One bill, or null when there is none with that id. */
   bill(id: string): Promise<BillSummary | null>;
+  /** Bills whose payee is exactly `payee` (case-insensitive), any status. */
+  billsByPayee(payee: string): Promise<BillSummary[]>;
+  /** Register a bill; invalid input is a 400 problem naming the field, as for `POST /bills`. */
+  create(input: NewBill): Promise<BillSummary>;
   /** Payments of a bill paid on or after `since` (ISO date; all when left out), oldest first. */
   payments(billId: string, options?: { since?: string }): Promise<BillPaymentView[]>;
   /**

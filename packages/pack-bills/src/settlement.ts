@@ -1,10 +1,19 @@
-import { addDays, daysBetween, formatMoney, type Stored } from "@valhalla/runtime";
+import { addDays, daysBetween, formatMoney, ProblemError, type Stored } from "@valhalla/runtime";
+import * as v from "valibot";
 import { amountDueMinor } from "./amount-due.js";
 import { configOf } from "./config-of.js";
 import { openBetween } from "./due-index.js";
 import { recordPayment } from "./record-payment.js";
-import type { BillPaymentView, BillSummary, OccurrenceMatch, PaymentCandidate, SettleInput } from "./refs.js";
-import type { Bill, Payment } from "./schemas.js";
+import type {
+  BillPaymentView,
+  BillSummary,
+  NewBill,
+  OccurrenceMatch,
+  PaymentCandidate,
+  SettleInput,
+} from "./refs.js";
+import { type Bill, CreateBillBody, type Payment } from "./schemas.js";
+import { billFromInput, billWrite, todayOf } from "./service.js";
 import type { BillsContext } from "./storage.js";
 
 // What other packs (the budget's ledger and bank import) see of bills and payments, and how a
@@ -120,4 +129,30 @@ export async function settle(ctx: BillsContext, input: SettleInput) {
     ledger_ref: input.ledger_ref,
   });
   return { payment: paymentView(payment), created };
+}
+
+/** Bills whose payee is `payee`, case-insensitively (one pass over the bills; meant for rare calls). */
+export async function billsByPayee(ctx: BillsContext, payee: string): Promise<BillSummary[]> {
+  const want = payee.trim().toLowerCase();
+  const out: BillSummary[] = [];
+  for await (const b of ctx.storage.bills.iterate())
+    if (b.payee.trim().toLowerCase() === want) out.push(billSummary(b));
+  return out;
+}
+
+/** Register a bill from another pack, validated like `POST /bills` (400 naming the first bad field). */
+export async function createFromService(ctx: BillsContext, input: NewBill): Promise<BillSummary> {
+  const parsed = v.safeParse(CreateBillBody, input);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const field = v.getDotPath(issue) ?? "body";
+    throw new ProblemError(400, "validation-failed", `Invalid bill: '${field}' ${issue.message}`, {
+      errors: [{ pointer: `/body/${field.replaceAll(".", "/")}`, field, message: issue.message }],
+    });
+  }
+  const bill = await billWrite(ctx, async () => ({
+    before: null,
+    after: await ctx.storage.bills.create(billFromInput(parsed.output, todayOf(ctx), configOf(ctx))),
+  }));
+  return billSummary(bill);
 }

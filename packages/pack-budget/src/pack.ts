@@ -96,6 +96,7 @@ export const budget = definePack({
     reconcile.reconcileRoute,
     reports.spendingReportRoute,
     recurring.recurringRoute,
+    recurring.acceptRecurringRoute,
   ],
   jobs: [
     {

@@ -174,27 +174,26 @@ export const SpendingReportResponse = v.object({
 });
 
 /** Recurring payee suggestions. */
-export const RecurringResponse = v.object({
-  items: v.array(
-    v.object({
-      payee: v.string(),
-      kind: v.picklist(["income", "expense"]),
-      account_id: v.string(),
-      cadence: v.picklist(["weekly", "biweekly", "monthly", "quarterly", "yearly"]),
-      interval_days: v.number(),
-      occurrences: v.number(),
-      amount_minor: minor,
-      min_minor: minor,
-      max_minor: minor,
-      currency: v.string(),
-      last_date: v.string(),
-      next_expected: v.string(),
-      bucket_id: v.nullable(v.string()),
-      category: v.nullable(v.string()),
-      entry_ids: v.array(v.string()),
-    }),
-  ),
+const RecurringSuggestionResponse = v.object({
+  payee: v.string(),
+  kind: v.picklist(["income", "expense"]),
+  account_id: v.string(),
+  cadence: v.picklist(["weekly", "biweekly", "monthly", "quarterly", "yearly"]),
+  interval_days: v.number(),
+  occurrences: v.number(),
+  amount_minor: minor,
+  min_minor: minor,
+  max_minor: minor,
+  currency: v.string(),
+  last_date: v.string(),
+  next_expected: v.string(),
+  bucket_id: v.nullable(v.string()),
+  category: v.nullable(v.string()),
+  entry_ids: v.array(v.string()),
 });
+
+/** GET /budget/recurring-suggestions response. */
+export const RecurringResponse = v.object({ items: v.array(RecurringSuggestionResponse) });
 
 // ---- house, categories, buckets, months, ledger entries and rules ----------------------------
 
@@ -388,3 +387,19 @@ export const BillSyncResponse = v.object({
 
 /** POST /budget/transactions/:id/bill_match response. */
 export const BillMatchResponse = v.object({ entry: EntryResponse, payment_id: v.string() });
+
+/** POST /budget/recurring-suggestions/accept response: the bill made, its link (if any), the suggestion. */
+export const AcceptRecurringResponse = v.object({
+  bill: v.object({
+    id: v.string(),
+    name: v.string(),
+    payee: v.string(),
+    currency: v.string(),
+    status: v.string(),
+    amount_minor: v.nullable(minor),
+    min_minor: v.nullable(minor),
+    max_minor: v.nullable(minor),
+  }),
+  link: v.nullable(BillLinkResponse),
+  suggestion: RecurringSuggestionResponse,
+});

@@ -296,3 +296,17 @@ export const BillMatchBody = v.strictObject({
   occurrence: v.optional(isoDate),
 });
 export type BillMatchBody = v.InferOutput<typeof BillMatchBody>;
+
+/** POST /budget/recurring-suggestions/accept body. */
+export const AcceptRecurringBody = v.strictObject({
+  /** Any entry of the suggestion (its `entry_ids`). */
+  entry_id: v.pipe(v.string(), v.minLength(1, "must not be empty")),
+  name: v.optional(requiredText(200)),
+  /** The bill's payee: what the bank's lines contain (default: the merchant part of the last line's payee). */
+  payee: v.optional(requiredText(200)),
+  bucket_id: v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty"))),
+  category: v.optional(v.nullable(v.pipe(v.string(), v.minLength(1, "must not be empty")))),
+  /** Link the bill to the bucket (default true; needs a bucket, given or the entries'). */
+  link: v.optional(v.boolean(), true),
+});
+export type AcceptRecurringBody = v.InferOutput<typeof AcceptRecurringBody>;

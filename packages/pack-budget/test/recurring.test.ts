@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { merchantOf } from "../src/accept-recurring.js";
 import { payeeKey } from "../src/recurring.js";
-import { RecurringResponse } from "../src/response-schemas.js";
+import { AcceptRecurringResponse, RecurringResponse } from "../src/response-schemas.js";
 import { budgetHost, conforms } from "./helpers.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -70,6 +71,81 @@ describe("budget recurring suggestions", () => {
       since.body.items.map((s: { payee: string; occurrences: number }) => [s.payee, s.occurrences]),
     ).toEqual([["NETFLIX.COM", 3]]);
     expect((await call("GET", "/budget/recurring-suggestions?account_id=acct_nope")).status).toBe(404);
+  });
+
+  it("should accept a suggestion in one call: a bill in the bills pack, linked to the bucket, that the next statement settles", async () => {
+    const h = await budgetHost({ now: "2026-04-20T12:00:00Z" });
+    cleanups.push(() => h.host.close());
+    const { call } = h;
+    const acct = (
+      await call("POST", "/budget/accounts", { name: "A", type: "checking", opening_date: "2026-01-01" })
+    ).body;
+    const fun = (
+      await call("POST", "/budget/buckets", {
+        name: "Fun",
+        type: "fun",
+        priority: "D",
+        monthly_limit: "50",
+        start_month: "2026-01",
+      })
+    ).body;
+    await call("POST", "/budget/rules", { name: "nf", payee_contains: "netflix", set_bucket_id: fun.id });
+    const mapping = { date: "Date", payee: "Payee", amount: "Amount" };
+    await call("POST", `/budget/accounts/${acct.id}/import`, { format: "csv", mapping, content: csv });
+    const [payroll, netflix] = conforms(
+      RecurringResponse,
+      (await call("GET", "/budget/recurring-suggestions")).body,
+    ).items;
+
+    const res = await call("POST", "/budget/recurring-suggestions/accept", {
+      entry_id: netflix!.entry_ids[0],
+    });
+    expect(res.status).toBe(201);
+    const accepted = conforms(AcceptRecurringResponse, res.body);
+    // The amounts varied (15.49, 16.49): a variable bill over that range.
+    expect(accepted.bill).toMatchObject({
+      name: "Netflix.Com",
+      payee: "NETFLIX.COM",
+      currency: "USD",
+      amount_minor: null,
+      min_minor: 1549,
+      max_minor: 1649,
+    });
+    expect(accepted.link).toMatchObject({ bucket_id: fun.id, account_id: acct.id, since: "2026-04-08" });
+    const bill = (await call("GET", `/bills/${accepted.bill.id}`)).body;
+    expect(bill).toMatchObject({ cadence: "monthly", anchor_date: "2026-04-07", tracked_from: "2026-04-08" });
+    // Accepting again, or another entry of it, would make a second bill: refused.
+    const twice = await call("POST", "/budget/recurring-suggestions/accept", {
+      entry_id: netflix!.entry_ids[1],
+    });
+    expect(twice.status).toBe(409);
+    expect(twice.body.bill_id).toBe(accepted.bill.id);
+    // Income is not a bill; an unknown entry is named.
+    const income = await call("POST", "/budget/recurring-suggestions/accept", {
+      entry_id: payroll!.entry_ids[0],
+    });
+    expect(income.status).toBe(409);
+    expect(income.body.errors[0]).toMatchObject({ field: "entry_id" });
+    expect((await call("POST", "/budget/recurring-suggestions/accept", { entry_id: "tx_nope" })).status).toBe(
+      404,
+    );
+
+    // May's statement settles the May occurrence.
+    const may = await call("POST", `/budget/accounts/${acct.id}/import`, {
+      format: "csv",
+      mapping,
+      content: "Date,Payee,Amount\n2026-05-07,NETFLIX.COM 866-579,-16.49",
+    });
+    expect(may.body.bill_matches).toMatchObject([{ bill_id: accepted.bill.id, occurrence: "2026-05-07" }]);
+    const occ = await call("GET", `/bills/${accepted.bill.id}/occurrences?from=2026-05-01&to=2026-05-31`);
+    expect(occ.body.items[0]).toMatchObject({ status: "paid" });
+  });
+
+  it("should take the merchant part of a bank payee for the bill", () => {
+    expect(merchantOf("WHOLE FOODS MKT #10231 AUSTIN TX")).toBe("WHOLE FOODS MKT");
+    expect(merchantOf("NETFLIX.COM")).toBe("NETFLIX.COM");
+    expect(merchantOf("SHELL OIL 5744")).toBe("SHELL OIL");
+    expect(merchantOf("7-ELEVEN 1234")).toBe("7-ELEVEN 1234");
   });
 
   it("should group a merchant's lines whatever their numbers", () => {
