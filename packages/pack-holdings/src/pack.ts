@@ -3,6 +3,7 @@ import { version } from "../package.json";
 import { holdingsPage } from "./pages.js";
 import { holdingsService } from "./refs.js";
 import * as assets from "./routes/assets.js";
+import * as history from "./routes/history.js";
 import { HoldingsConfig } from "./schemas.js";
 import { configOf, summarize } from "./service.js";
 import { storage } from "./storage.js";
@@ -30,6 +31,9 @@ export const holdings = definePack({
     assets.createAsset,
     assets.listAssets,
     assets.holdingsSummary,
+    history.historyRoute,
+    history.putFxRate,
+    history.listFxRates,
     assets.getAsset,
     assets.patchAsset,
     assets.archiveAsset,
@@ -37,6 +41,8 @@ export const holdings = definePack({
     assets.listValuations,
     assets.addLiability,
     assets.listLiabilities,
+    history.addLiabilityBalance,
+    history.listLiabilityBalances,
   ],
   pages: [holdingsPage],
   // Config is checked by the registry against configSchema (E_CONFIG_INVALID, one issue per field).

@@ -67,6 +67,25 @@ export const Liability = v.object({
 });
 export type Liability = v.InferOutput<typeof Liability>;
 
+/** Stored balance of a liability on a day (its history; the liability holds the latest). */
+export const LiabilityBalance = v.object({
+  liability_id: v.string(),
+  asset_id: v.string(),
+  balance_minor: v.pipe(v.number(), v.safeInteger()),
+  currency: v.string(),
+  as_of: v.string(),
+});
+export type LiabilityBalance = v.InferOutput<typeof LiabilityBalance>;
+
+/** Stored dated FX rate: units of `base` per one unit of `currency` on `as_of` (id `fx_<CUR>_<BASE>_<date>`). */
+export const FxRate = v.object({
+  currency: v.string(),
+  base: v.string(),
+  rate: v.string(),
+  as_of: v.string(),
+});
+export type FxRate = v.InferOutput<typeof FxRate>;
+
 const optionalText = (max = 200) => v.optional(v.nullable(text(max)), null);
 
 /** POST /holdings body. */
@@ -116,6 +135,26 @@ export const AddLiabilityBody = v.strictObject({
   currency,
   as_of: isoDate,
   notes: optionalText(2000),
+});
+
+/** POST /holdings/:id/liabilities/:liability_id/balances body. */
+export const LiabilityBalanceBody = v.strictObject({
+  balance: decimalString,
+  currency: v.optional(currency),
+  as_of: isoDate,
+});
+
+const rateString = v.pipe(
+  v.string(),
+  v.regex(/^\d{1,12}(\.\d{1,12})?$/, "must be a positive decimal such as 1.0825"),
+  v.check((r) => /[1-9]/.test(r), "must be greater than 0"),
+);
+
+/** PUT /holdings/fx_rates/:currency/:as_of body. */
+export const FxRateBody = v.strictObject({
+  rate: rateString,
+  /** The currency the rate converts into (default: the configured base currency). */
+  base: v.optional(currency),
 });
 
 /** Pack config (`config.holdings`). */
@@ -190,6 +229,33 @@ export const HoldingsSummary = v.object({
       label: v.string(),
       as_of: v.nullable(v.string()),
       age_days: v.nullable(v.pipe(v.number(), v.integer())),
+    }),
+  ),
+});
+
+/** A liability balance as the API returns it. */
+export const LiabilityBalanceRecord = stored(LiabilityBalance);
+/** One page of a liability's balances. */
+export const LiabilityBalancePage = pageOf(LiabilityBalanceRecord);
+/** A dated FX rate as the API returns it. */
+export const FxRateRecord = stored(FxRate);
+/** GET /holdings/fx_rates response. */
+export const FxRatePage = pageOf(FxRateRecord);
+
+/** GET /holdings/history (JSON). */
+export const NetWorthHistory = v.object({
+  base_currency: v.string(),
+  interval: v.picklist(["month", "quarter", "year"]),
+  from: v.string(),
+  to: v.string(),
+  points: v.array(
+    v.object({
+      date: v.string(),
+      holdings: v.pipe(v.number(), v.integer(), v.minValue(0)),
+      value_minor: int,
+      liabilities_minor: int,
+      net_worth_minor: int,
+      rates: v.record(v.string(), v.string()),
     }),
   ),
 });

@@ -1,5 +1,5 @@
 import { collection, type PackContext } from "@valhalla/runtime";
-import { Asset, Liability, SummaryMeta, ValuationRecord } from "./schemas.js";
+import { Asset, FxRate, Liability, LiabilityBalance, SummaryMeta, ValuationRecord } from "./schemas.js";
 
 /** Namespaces of the holdings pack. */
 export const storage = {
@@ -10,6 +10,14 @@ export const storage = {
   }),
   valuations: collection({ prefix: "val", schema: ValuationRecord, indexes: ["asset_id"] }),
   liabilities: collection({ prefix: "liab", schema: Liability, indexes: ["asset_id"] }),
+  /** Balance history of each liability (the liability record holds the latest). */
+  liability_balances: collection({
+    prefix: "lbal",
+    schema: LiabilityBalance,
+    indexes: ["liability_id", "asset_id"],
+  }),
+  /** Dated FX rates for the net worth history (`fx_<CUR>_<BASE>_<date>`). */
+  fx_rates: collection({ prefix: "fx", schema: FxRate, indexes: ["currency", "base"] }),
   /** Summary cache: records `gen` (bumped after every holding write) and `summary`. */
   meta: collection({ prefix: "hmeta", schema: SummaryMeta }),
 };

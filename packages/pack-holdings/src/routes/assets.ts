@@ -9,6 +9,7 @@ import {
   todayIn,
 } from "@valhalla/runtime";
 import * as v from "valibot";
+import { recordOpeningBalance } from "../liability-balances.js";
 import {
   AddLiabilityBody,
   AddValuationBody,
@@ -230,6 +231,7 @@ export const addLiability = route({
       as_of: body.as_of,
       notes: body.notes,
     });
+    await recordOpeningBalance(ctx, liab);
     await ctx.storage.assets.update(params.id, (cur) => ({
       ...cur,
       liabilities: {
