@@ -1,4 +1,5 @@
 import { serviceRef } from "@valhalla/runtime";
+import type { PropertyType } from "./schemas.js";
 
 /**
  * The part of wholesale's `deals` service this pack calls. It MUST match the `DealsApi` exported by
@@ -16,6 +17,8 @@ export interface DealsApi {
       property_id: string;
       address?: string | null;
       zip?: string | null;
+      /** One of the shared `PROPERTY_TYPES`. */
+      property_type?: PropertyType | null;
       arv_minor?: number | null;
       repair_estimate_minor?: number | null;
       actor?: string;

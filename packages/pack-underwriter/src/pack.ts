@@ -1,5 +1,6 @@
 import { definePack } from "@valhalla/runtime";
 import { version } from "../package.json";
+import { sharedPropertyTypes } from "./migrations/001-shared-property-types.js";
 import { underwriterService } from "./refs.js";
 import * as calculate from "./routes/calculate.js";
 import * as deals from "./routes/deals.js";
@@ -62,5 +63,5 @@ export const underwriter = definePack({
       ],
     };
   },
-  migrations: [],
+  migrations: [sharedPropertyTypes],
 });

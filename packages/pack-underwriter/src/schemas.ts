@@ -1,9 +1,13 @@
 import { currency, decimalString, idParam, isoDate, requiredText, text } from "@valhalla/runtime";
 import * as v from "valibot";
 
-/** Kinds of property. */
+/**
+ * Kinds of property: wholesale's vocabulary (`PROPERTY_TYPES` of `@valhalla/pack-wholesale/refs`),
+ * repeated here so underwriter runs without wholesale installed; a test keeps the two equal, and the
+ * type travels to the deal when a property is attached.
+ */
 export const PROPERTY_TYPES = [
-  "single_family",
+  "sfh",
   "multi_family",
   "condo",
   "townhouse",
@@ -12,6 +16,22 @@ export const PROPERTY_TYPES = [
   "commercial",
   "other",
 ] as const;
+export type PropertyType = (typeof PROPERTY_TYPES)[number];
+
+/** The name underwriter used for `sfh` before 0.2; still accepted on input and read as `sfh`. */
+const LEGACY_SFH = "single_family";
+
+/** A property type on input: the shared vocabulary, or the legacy `single_family` (stored as `sfh`). */
+export const propertyType = v.union(
+  [
+    v.picklist(PROPERTY_TYPES),
+    v.pipe(
+      v.literal(LEGACY_SFH),
+      v.transform((): PropertyType => "sfh"),
+    ),
+  ],
+  `must be one of ${PROPERTY_TYPES.join(", ")}`,
+);
 
 /** Underwriting modes of `POST /underwriter/properties/:id/underwrite`. */
 export const MODES = ["mao", "brrrr", "rental", "breakeven"] as const;
@@ -53,7 +73,8 @@ const Intel = v.object({
 /** Stored property. */
 export const Property = v.object({
   address: Address,
-  type: v.picklist(PROPERTY_TYPES),
+  // Records written before 0.2 may still say `single_family` until the migration rewrites them.
+  type: propertyType,
   beds: v.nullable(v.pipe(v.number(), v.integer())),
   /** Half baths count as 0.5. */
   baths: v.nullable(v.number()),
@@ -174,7 +195,7 @@ const intelFields = {
 /** POST /underwriter/properties body. */
 export const CreatePropertyBody = v.strictObject({
   address: AddressBody,
-  type: v.picklist(PROPERTY_TYPES, `must be one of ${PROPERTY_TYPES.join(", ")}`),
+  type: propertyType,
   beds: v.optional(v.nullable(beds), null),
   baths: v.optional(v.nullable(baths), null),
   sqft: v.optional(v.nullable(sqft), null),
@@ -187,7 +208,7 @@ export const CreatePropertyBody = v.strictObject({
 export const PatchPropertyBody = v.pipe(
   v.strictObject({
     address: v.optional(AddressBody),
-    type: v.optional(v.picklist(PROPERTY_TYPES, `must be one of ${PROPERTY_TYPES.join(", ")}`)),
+    type: v.optional(propertyType),
     beds: v.optional(v.nullable(beds)),
     baths: v.optional(v.nullable(baths)),
     sqft: v.optional(v.nullable(sqft)),

@@ -42,7 +42,7 @@ describe("underwriterService", () => {
           postal_code: "43215",
           country: "US",
         },
-        type: "single_family",
+        type: "sfh",
         currency: "USD",
         arv_minor: 15_000_000,
         deal_id: null,

@@ -1,6 +1,9 @@
 import { type Page, type Stored, serviceRef } from "@valhalla/runtime";
 
-/** Property types a deal can name; shared vocabulary for packs that match on it (dispo). */
+/**
+ * Property types: the one vocabulary of deals, buyers' criteria (dispo) and underwritten properties
+ * (underwriter), owned here. `sfh` is a single-family house.
+ */
 export const PROPERTY_TYPES = [
   "sfh",
   "multi_family",
@@ -9,6 +12,7 @@ export const PROPERTY_TYPES = [
   "mobile",
   "land",
   "commercial",
+  "other",
 ] as const;
 /** Property conditions a deal can name. */
 export const CONDITIONS = ["turnkey", "light_rehab", "medium_rehab", "heavy_rehab", "teardown"] as const;

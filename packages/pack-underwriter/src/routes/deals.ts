@@ -44,6 +44,7 @@ export const attachProperty = route({
         property_id: updated.id,
         address: [a.street, a.unit, a.city, a.region].filter(Boolean).join(", "),
         zip: a.postal_code,
+        property_type: updated.type,
         arv_minor: updated.intel.arv?.amount_minor ?? null,
         repair_estimate_minor: updated.intel.repairs_total_minor,
       });

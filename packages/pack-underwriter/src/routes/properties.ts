@@ -1,7 +1,7 @@
 import { idParam, ProblemError, pageQuery, reply, replyRecord, routeFor, todayIn } from "@valhalla/runtime";
 import * as v from "valibot";
 import { ArvPage, PropertiesPage, PropertyResponse, SetArvResponse } from "../responses.js";
-import { CreatePropertyBody, PatchPropertyBody, PROPERTY_TYPES, SetArvBody } from "../schemas.js";
+import { CreatePropertyBody, PatchPropertyBody, propertyType, SetArvBody } from "../schemas.js";
 import { moneyField, repairsFrom } from "../service.js";
 import type { UnderwriterContext } from "../storage.js";
 
@@ -40,7 +40,7 @@ export const listProperties = route({
   summary: "List properties (filters: type, deal_id)",
   scope: "read",
   query: v.strictObject({
-    type: v.optional(v.picklist(PROPERTY_TYPES, `must be one of ${PROPERTY_TYPES.join(", ")}`)),
+    type: v.optional(propertyType),
     deal_id: v.optional(idParam),
     ...pageQuery,
   }),

@@ -50,6 +50,8 @@ describe("POST /underwriter/deals/:dealId/attach-property", () => {
     expect(res.body.property.deal_id).toBe("deal_1");
     expect(res.body.deal).toMatchObject({ id: "deal_1", property_id: p.id });
     expect(wholesale.deals.get("deal_1")!.property_id).toBe(p.id);
+    // The property's type travels with it, in the vocabulary both packs share.
+    expect(wholesale.deals.get("deal_1")!.property_type).toBe("sfh");
     expect(res.headers.get("etag")).toBe('"2"');
 
     const listed = await call(host, "GET", "/underwriter/properties?deal_id=deal_1");
