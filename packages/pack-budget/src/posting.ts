@@ -103,7 +103,7 @@ export async function postTransaction(ctx: BudgetContext, input: PostInput, acto
       422,
       "before-bucket-start",
       "date",
-      `is before bucket '${bucket.id}' starts (${bucket.start_month})`,
+      `is before bucket '${bucket.id}' starts (${bucket.start_month}); move its start with PATCH /budget/buckets/${bucket.id} { "start_month": "${month}" }`,
     );
   await requireCategory(ctx, "category", category);
   return withMonth(ctx, month, () =>

@@ -194,6 +194,8 @@ export const PatchBucketBody = v.pipe(
     status: v.optional(v.picklist(BUCKET_STATUSES)),
     category: v.optional(v.nullable(slug)),
     notes: v.optional(v.nullable(text(4000))),
+    /** Earlier: receipts of those months can go into the bucket. Later: only while it has nothing before. */
+    start_month: v.optional(monthString),
   }),
   v.check((o) => Object.keys(o).length > 0, "must change at least one field"),
 );

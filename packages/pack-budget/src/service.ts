@@ -118,3 +118,19 @@ export async function houseOf(ctx: BudgetContext): Promise<HouseBudget> {
   const h = await ctx.storage.house.get("house");
   return h ? { income_streams: h.income_streams, buffer_target_minor: h.buffer_target_minor } : EMPTY_HOUSE;
 }
+
+/**
+ * Where a new bucket starts when the caller does not say: the earliest month the ledger has entries
+ * in that is after every closed month (its receipts can then be booked to the bucket), else this
+ * month. Reads one totals and one closing record (both keyed by month, so the first by id is the
+ * earliest).
+ */
+export async function defaultStartMonth(ctx: BudgetContext): Promise<string> {
+  const now = thisMonth(ctx);
+  const [first] = (await ctx.storage.totals.list({ order: "asc", limit: 1 })).items;
+  const [closed] = (await ctx.storage.closings.list({ order: "desc", limit: 1 })).items;
+  let start = first?.month ?? now;
+  if (closed && closed.id.slice("close_".length) >= start)
+    start = nextMonth(closed.id.slice("close_".length));
+  return start < now ? start : now;
+}

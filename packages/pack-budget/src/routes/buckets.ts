@@ -10,7 +10,14 @@ import {
   PatchBucketBody,
   PRIORITIES,
 } from "../schemas.js";
-import { configOf, moneyField, requireCategory, thisMonth } from "../service.js";
+import {
+  configOf,
+  defaultStartMonth,
+  fieldProblem,
+  moneyField,
+  requireCategory,
+  thisMonth,
+} from "../service.js";
 import type { BudgetContext } from "../storage.js";
 import { afterWrite } from "../summary-cache.js";
 
@@ -21,6 +28,8 @@ export const createBucket = route({
   method: "POST",
   path: "/buckets",
   summary: "Create a bucket (type, monthly limit, priority A–D, rollover)",
+  description:
+    "`start_month` defaults to the earliest open month the ledger already has entries in (so last month's receipts can go into the new bucket), else this month; never a closed month.",
   scope: "write",
   body: CreateBucketBody,
   response: { status: 201, schema: BucketResponse },
@@ -29,12 +38,9 @@ export const createBucket = route({
     const limit = moneyField("monthly_limit", body.monthly_limit, configOf(ctx).currency, "non-negative");
     await requireCategory(ctx, "category", body.category);
     const { monthly_limit: _l, start_month, ...rest } = body;
+    const start = start_month ?? (await defaultStartMonth(ctx));
     const bucket = await afterWrite(ctx, () =>
-      ctx.storage.buckets.create({
-        ...rest,
-        monthly_limit_minor: limit,
-        start_month: start_month ?? thisMonth(ctx),
-      }),
+      ctx.storage.buckets.create({ ...rest, monthly_limit_minor: limit, start_month: start }),
     );
     return replyRecord(201, bucket, { location: `/budget/buckets/${bucket.id}` });
   },
@@ -83,7 +89,7 @@ export const patchBucket = route({
   scope: "write",
   params: IdParams,
   body: PatchBucketBody,
-  errors: [400, 404, 412, 422],
+  errors: [400, 404, 409, 412, 422],
   response: { status: 200, schema: BucketResponse },
   handler: async ({ params, body, ctx, ifRev }) => {
     const { monthly_limit, ...rest } = body;
@@ -98,7 +104,43 @@ export const patchBucket = route({
         "non-negative",
       );
     if (body.category !== undefined) await requireCategory(ctx, "category", body.category);
+    if (body.start_month !== undefined) await checkStartMonth(ctx, params.id, body.start_month);
     const bucket = await afterWrite(ctx, () => ctx.storage.buckets.update(params.id, patch, { ifRev }));
     return replyRecord(200, bucket);
   },
 });
+
+/**
+ * A bucket may start in any month after the last closed one (a closed month's figures are frozen
+ * without it), and later only while nothing of it (entries, allocations) is dated before the new start.
+ */
+async function checkStartMonth(ctx: BudgetContext, bucketId: string, start: string) {
+  const bucket = await ctx.storage.buckets.require(bucketId);
+  if (start === bucket.start_month) return;
+  const [closed] = (await ctx.storage.closings.list({ order: "desc", limit: 1 })).items;
+  const lastClosed = closed?.id.slice("close_".length);
+  if (lastClosed !== undefined && start <= lastClosed)
+    throw fieldProblem(
+      409,
+      "month-closed",
+      "start_month",
+      `must be after the last closed month ${lastClosed}`,
+    );
+  if (start < bucket.start_month) return;
+  for await (const a of ctx.storage.allocations.iterate({ where: { bucket_id: bucketId } }))
+    if (a.month < start)
+      throw fieldProblem(
+        409,
+        "bucket-in-use",
+        "start_month",
+        `is after the bucket's allocation in ${a.month}`,
+      );
+  for await (const e of ctx.storage.transactions.iterate({ where: { bucket_id: bucketId } }))
+    if (e.month < start)
+      throw fieldProblem(
+        409,
+        "bucket-in-use",
+        "start_month",
+        `is after the bucket's entry '${e.id}' in ${e.month}`,
+      );
+}
