@@ -34,6 +34,7 @@ import { createOutboundGate } from "./ops/approvals.js";
 import { createAuditLog, withJobAudit } from "./ops/audit-log.js";
 import { createSystemStore } from "./ops/system-store.js";
 import { createPipeline } from "./pipeline/create-pipeline.js";
+import type { Overruns } from "./pipeline/stages/handle.js";
 import type { RouteGuard } from "./pipeline/stages/guard.js";
 import { type IdempotencyOptions, sweepIdempotencyKeys } from "./pipeline/stages/idempotency.js";
 import type { RateLimitOptions } from "./pipeline/stages/rate-limit.js";
@@ -244,8 +245,10 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
     app.use("/docs/assets/*", envelope.middleware);
   }
   app.notFound(enveloped(noRoute(registry.routes), "(unmatched)"));
+  const overruns: Overruns = new Set();
   const compile = createPipeline({
     registry,
+    overruns,
     driver,
     log,
     auth,
@@ -300,12 +303,27 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
     },
     async close() {
       if (janitor) clearInterval(janitor);
-      await sched.stop(schedulerOptions.stopDeadlineMs ?? 10_000);
+      const stopDeadlineMs = schedulerOptions.stopDeadlineMs ?? 10_000;
+      await sched.stop(stopDeadlineMs);
       if (server) {
         const s = server;
         await new Promise<void>((r) => s.close(() => r()));
       }
+      // Handlers answered 504 may still be writing: let them reach their next (refused) write.
+      await settledWithin([...overruns], stopDeadlineMs);
       await driver.close();
     },
   };
+}
+
+/** Wait for every promise to settle, or for `ms` to pass, whichever is first. */
+async function settledWithin(work: readonly Promise<unknown>[], ms: number): Promise<void> {
+  if (work.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((r) => {
+    timer = setTimeout(r, ms);
+    timer.unref();
+  });
+  await Promise.race([Promise.allSettled(work), limit]);
+  clearTimeout(timer);
 }

@@ -25,12 +25,14 @@ export interface PipelineDeps {
   readonly rateLimit: RateLimitOptions | false;
   readonly idempotency?: IdempotencyOptions | undefined;
   readonly timeoutMs: number;
+  /** Where handlers that outlive their 504 are tracked, for a clean close. */
+  readonly overruns?: Overruns | undefined;
   readonly bodyLimitBytes: number;
   readonly guard?: RouteGuard | undefined;
   readonly trustProxy?: readonly string[] | undefined;
 }
 
-import { MUTATING } from "./stages/handle.js";
+import { MUTATING, type Overruns } from "./stages/handle.js";
 
 /** A route's compiled pipeline, with the stages it runs (inspectable, for tests and docs). @internal */
 export interface CompiledRoute {
@@ -55,7 +57,7 @@ export function createPipeline(deps: PipelineDeps): (route: RegistryRoute) => Co
   const guard = deps.guard ? guardStage(deps.guard) : undefined;
   const audit = auditStage(deps.audit, deps.toResponse);
   const idempotency = idempotencyStage(deps.driver, deps.log, deps.idempotency, deps.trustProxy);
-  const handle = handleStage(deps.registry, deps.timeoutMs);
+  const handle = handleStage(deps.registry, deps.timeoutMs, deps.overruns);
   const unreachable = () => Promise.reject(new Error("[valhalla] [pipeline] 'handle' must end the pipeline"));
 
   return (route) => {

@@ -27,6 +27,26 @@ describe("request timeout", () => {
     expect(await boardItems(host).count()).toBe(0);
   });
 
+  it("should let a handler answered 504 reach its refused write before close() closes storage", async () => {
+    const h = await testHost({ timeoutMs: 150 });
+    const key = await keyFor(h, "admin");
+    const late = gate("timeout-close");
+    let settled: string | undefined;
+    void late.outcome.then((o) => {
+      settled = o;
+    });
+    const res = await h.fetch(
+      req("POST", "/testboard/slow?gate=timeout-close", { key, body: { name: "late" } }),
+    );
+    expect(res.status).toBe(504);
+    const closing = h.close();
+    late.open();
+    await closing;
+    // close() returned only after the overrunning handler finished, and its write was refused.
+    expect(settled).toBeDefined();
+    expect(settled).not.toBe("committed");
+  });
+
   it("should commit a write that finishes in time", async () => {
     host = await testHost({ timeoutMs: 500 });
     const key = await keyFor(host, "admin");

@@ -32,7 +32,11 @@ function idOf(body: unknown): string | undefined {
  * response: a `Response` as is, a `reply()` with its status and headers, other data as 200 JSON.
  * @internal
  */
-export function handleStage(registry: Registry, timeoutMs: number): Stage {
+export function handleStage(
+  registry: Registry,
+  timeoutMs: number,
+  overruns: Overruns = new Set(),
+): Stage {
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
     throw new TypeError("[valhalla] [timeout] timeoutMs must be a positive integer");
   return {
@@ -63,7 +67,7 @@ export function handleStage(registry: Registry, timeoutMs: number): Stage {
           ifRev,
         } as Parameters<typeof route.def.handler>[0]),
       );
-      const out = await deadline(x, work, abort, timeoutMs);
+      const out = await deadline(x, work, abort, timeoutMs, overruns);
       if (out instanceof Response) return out;
       if (isReply(out)) {
         for (const k in out.headers) c.header(k, out.headers[k]);
@@ -80,6 +84,13 @@ export function handleStage(registry: Registry, timeoutMs: number): Stage {
 const NOTHING_TO_STOP = () => {};
 
 /**
+ * Handlers still running after their request was answered 504. `Host.close()` waits for them
+ * (bounded) before closing storage, so none is cut off mid-write by a closed connection.
+ * @internal
+ */
+export type Overruns = Set<Promise<void>>;
+
+/**
  * Race the handler against the timeout and, for writes, the client going away. A read whose client
  * left has nothing to roll back, and watching the socket costs two listener changes per request.
  */
@@ -88,6 +99,7 @@ function deadline<T>(
   work: Promise<T>,
   abort: LazyAbort,
   ms: number,
+  overruns: Overruns,
 ): Promise<T> {
   const stopWatching =
     x.route.method === "GET" || x.route.method === "HEAD"
@@ -97,10 +109,14 @@ function deadline<T>(
     const timer = setTimeout(() => {
       stopWatching();
       abort.abort(new DOMException(`The request exceeded ${ms} ms`, "TimeoutError"));
-      x.pending = work.then(
+      const pending = work.then(
         () => undefined,
         () => undefined,
       );
+      x.pending = pending;
+      // The handler runs on until its next write sees the flag; the host waits for it on close.
+      overruns.add(pending);
+      void pending.then(() => overruns.delete(pending));
       reject(
         new ProblemError(504, "timeout", `The request took longer than ${ms} ms; nothing was committed`),
       );
