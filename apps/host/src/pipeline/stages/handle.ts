@@ -32,11 +32,7 @@ function idOf(body: unknown): string | undefined {
  * response: a `Response` as is, a `reply()` with its status and headers, other data as 200 JSON.
  * @internal
  */
-export function handleStage(
-  registry: Registry,
-  timeoutMs: number,
-  overruns: Overruns = new Set(),
-): Stage {
+export function handleStage(registry: Registry, timeoutMs: number, overruns: Overruns = new Set()): Stage {
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
     throw new TypeError("[valhalla] [timeout] timeoutMs must be a positive integer");
   return {
