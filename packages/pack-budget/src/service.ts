@@ -132,5 +132,6 @@ export async function defaultStartMonth(ctx: BudgetContext): Promise<string> {
   let start = first?.month ?? now;
   if (closed && closed.id.slice("close_".length) >= start)
     start = nextMonth(closed.id.slice("close_".length));
-  return start < now ? start : now;
+  // `YYYY-MM` strings sort as months do; never later than this month.
+  return [start, now].sort()[0] as string;
 }
