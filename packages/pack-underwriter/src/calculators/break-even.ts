@@ -1,5 +1,14 @@
 import { type CalcResult, ROUNDING_NOTE } from "./calc-result.js";
-import { assertMinor, ceilDiv, mulRate, parseRate, percentFactor, ratioBps, toSafe } from "./money-math.js";
+import {
+  assertMinor,
+  ceilDiv,
+  mulRate,
+  parseRate,
+  percentFactor,
+  ratioBps,
+  ratioFixed,
+  toSafe,
+} from "./money-math.js";
 
 /** Inputs of the break-even calculator (money in minor units). @public */
 export interface BreakEvenInput {
@@ -37,6 +46,9 @@ export interface BreakEvenOutput {
   readonly break_even_arv_minor: number;
   /** ARV − break-even ARV; negative when the deal loses money at the given ARV. */
   readonly cushion_minor: number;
+  /** Cushion ÷ ARV, a 4-place decimal string (`"0.1250"` = 12.5 %). */
+  readonly cushion: string | null;
+  /** @deprecated The same ratio in basis points; use `cushion`. Removed in 1.0. */
   readonly cushion_bps: number | null;
   readonly sensitivity: {
     readonly arv_deltas_pct: readonly number[];
@@ -93,6 +105,7 @@ export function breakEven(input: BreakEvenInput): CalcResult<Required<BreakEvenI
       profit_minor: profitAt(inputs.arv_minor, inputs.repairs_minor),
       break_even_arv_minor: breakEvenArv,
       cushion_minor: cushion,
+      cushion: inputs.arv_minor > 0 ? ratioFixed(BigInt(cushion), BigInt(inputs.arv_minor), 4) : null,
       cushion_bps: inputs.arv_minor > 0 ? ratioBps(BigInt(cushion), BigInt(inputs.arv_minor)) : null,
       sensitivity: { arv_deltas_pct: ARV_DELTAS_PCT, repairs_deltas_pct: REPAIRS_DELTAS_PCT, rows },
     },

@@ -27,7 +27,10 @@ export interface RentalInput {
   readonly term_months?: number;
 }
 
-/** Outputs of the rental calculator; rates in basis points, ratios as 4-place decimal strings. @public */
+/**
+ * Outputs of the rental calculator: money in minor units; rates and ratios as 4-place decimal
+ * strings (`cap_rate: "0.0820"` = 8.20 %), the convention of every underwriter output. @public
+ */
 export interface RentalOutput {
   readonly gross_annual_rent_minor: number;
   readonly vacancy_loss_minor: number;
@@ -42,7 +45,13 @@ export interface RentalOutput {
   readonly cash_flow_annual_minor: number;
   readonly cash_flow_monthly_minor: number;
   readonly total_cash_invested_minor: number;
+  /** NOI ÷ purchase price. */
+  readonly cap_rate: string | null;
+  /** Annual cash flow ÷ cash invested. */
+  readonly cash_on_cash: string | null;
+  /** @deprecated The same rate in basis points; use `cap_rate`. Removed in 1.0. */
   readonly cap_rate_bps: number | null;
+  /** @deprecated The same rate in basis points; use `cash_on_cash`. Removed in 1.0. */
   readonly cash_on_cash_bps: number | null;
   readonly dscr: string | null;
   readonly grm: string | null;
@@ -131,6 +140,9 @@ export function rental(input: RentalInput): CalcResult<Required<RentalInput>, Re
       cash_flow_annual_minor: cashFlow,
       cash_flow_monthly_minor: toSafe(roundDiv(B(cashFlow), 12n), "cash_flow_monthly_minor"),
       total_cash_invested_minor: invested,
+      cap_rate:
+        inputs.purchase_price_minor > 0 ? ratioFixed(B(noi), B(inputs.purchase_price_minor), 4) : null,
+      cash_on_cash: invested > 0 ? ratioFixed(B(cashFlow), B(invested), 4) : null,
       cap_rate_bps: inputs.purchase_price_minor > 0 ? ratioBps(B(noi), B(inputs.purchase_price_minor)) : null,
       cash_on_cash_bps: invested > 0 ? ratioBps(B(cashFlow), B(invested)) : null,
       dscr: debtService > 0 ? ratioFixed(B(noi), B(debtService), 4) : null,

@@ -30,6 +30,7 @@ describe("breakEven", () => {
     expect(r.outputs.break_even_arv_minor).toBe(17_173_914);
     expect(r.outputs.cushion_minor).toBe(2_826_086);
     expect(r.outputs.cushion_bps).toBe(1413);
+    expect(r.outputs.cushion).toBe("0.1413");
     expect(r.inputs.selling_cost_rate).toBe("0.08");
   });
 
@@ -87,6 +88,7 @@ describe("breakEven", () => {
     expect(r.outputs.break_even_arv_minor).toBe(10_638_298);
     expect(r.outputs.cushion_minor).toBe(-638_298);
     expect(r.outputs.cushion_bps).toBe(-638);
+    expect(r.outputs.cushion).toBe("-0.0638");
   });
 
   it("should not round up an exact break-even, and profit there should be zero", () => {

@@ -34,6 +34,8 @@ describe("rental", () => {
       cash_flow_annual_minor: 366_648,
       cash_flow_monthly_minor: 30_554,
       total_cash_invested_minor: 3_000_000,
+      cap_rate: "0.0820",
+      cash_on_cash: "0.1222",
       cap_rate_bps: 820,
       cash_on_cash_bps: 1222,
       dscr: "1.4247",
@@ -69,6 +71,7 @@ describe("rental", () => {
     expect(r.outputs.total_cash_invested_minor).toBe(9_000_000);
     expect(r.outputs.cash_on_cash_bps).toBe(933);
     expect(r.outputs.cap_rate_bps).toBe(1050);
+    expect([r.outputs.cap_rate, r.outputs.cash_on_cash]).toEqual(["0.1050", "0.0933"]);
     expect(r.outputs.grm).toBe("6.6667");
     expect(r.outputs.one_percent_rule).toEqual({ threshold_minor: 88_000, passes: true });
     expect(r.outputs.fifty_percent_rule.estimated_cash_flow_monthly_minor).toBe(50_000);
@@ -100,6 +103,7 @@ describe("rental", () => {
     expect(r.outputs.dscr).toBe("0.9988");
     expect(r.outputs.cap_rate_bps).toBe(598);
     expect(r.outputs.cash_on_cash_bps).toBe(-3);
+    expect([r.outputs.cap_rate, r.outputs.cash_on_cash]).toEqual(["0.0598", "-0.0003"]);
     expect(r.outputs.one_percent_rule).toEqual({ threshold_minor: 250_000, passes: false });
     expect(r.outputs.fifty_percent_rule).toEqual({
       estimated_expenses_monthly_minor: 100_000,

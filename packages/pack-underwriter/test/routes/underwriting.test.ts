@@ -53,11 +53,20 @@ describe("POST /underwriter/properties/:id/underwrite", () => {
     expect(r.body.inputs.rent_monthly_minor).toBe(150_000);
     expect(r.body.outputs.monthly_payment_minor).toBe(71_946);
     expect(r.body.outputs.total_cash_invested_minor).toBe(3_000_000 + 2_000_000);
+    // Rates come back as they go in: 4-place fraction strings, equal to the deprecated bps fields.
+    for (const [rate, bps] of [
+      ["cap_rate", "cap_rate_bps"],
+      ["cash_on_cash", "cash_on_cash_bps"],
+    ] as const) {
+      expect(r.body.outputs[rate]).toMatch(/^-?\d\.\d{4}$/);
+      expect(Math.round(Number(r.body.outputs[rate]) * 10_000)).toBe(r.body.outputs[bps]);
+    }
     // Break-even: (120,000 + 20,000) / 0.92 = 152,173.913… → 152,173.92
     const e = await underwrite({ mode: "breakeven", purchase_price: "120000" });
     expect(e.status).toBe(201);
     expect(e.body.outputs.break_even_arv_minor).toBe(15_217_392);
     expect(e.body.outputs.sensitivity.rows).toHaveLength(7);
+    expect(Math.round(Number(e.body.outputs.cushion) * 10_000)).toBe(e.body.outputs.cushion_bps);
   });
 
   it("should answer 422 naming arv when the property has no ARV and the body gives none", async () => {
