@@ -1,4 +1,4 @@
-import { definePack, principalLabel } from "@valhalla/runtime";
+import { definePack, moneyText, principalLabel } from "@valhalla/runtime";
 import { version } from "../package.json";
 import { syncBillPayments } from "./bill-links.js";
 import { snapshotOf } from "./ledger.js";
@@ -132,11 +132,18 @@ export const budget = definePack({
     return {
       title: "Budget",
       items: [
-        { label: `Available this month (${s.currency} minor units)`, value: s.totals.available_minor },
-        { label: "Cash plan gap", value: s.cash_plan.gap_minor },
+        // Sentences for people carry formatted money; `value` keeps minor units for programs.
+        {
+          label: `Available this month: ${moneyText({ amount_minor: s.totals.available_minor, currency: s.currency })}`,
+          value: s.totals.available_minor,
+        },
+        {
+          label: `Cash plan gap: ${moneyText({ amount_minor: s.cash_plan.gap_minor, currency: s.currency })}`,
+          value: s.cash_plan.gap_minor,
+        },
         { label: "Essentials funded", value: s.essentials.funded },
         ...over.map((b) => ({
-          label: `${b.name} overspent`,
+          label: `${b.name} overspent by ${moneyText({ amount_minor: -b.available_minor, currency: s.currency })}`,
           value: b.available_minor,
           href: `/budget/buckets/${b.bucket_id}`,
         })),

@@ -1,4 +1,4 @@
-import { ConflictError, createId, ProblemError, type Stored } from "@valhalla/runtime";
+import { ConflictError, createId, moneyText, ProblemError, type Stored } from "@valhalla/runtime";
 import { refuseOutsideOpenRange, requireAccount } from "./account-guards.js";
 import { lockAccounts } from "./account-totals.js";
 import { closedMonths, essentialsStatus, isClosed, liveSnapshot, totalsReader } from "./ledger.js";
@@ -131,7 +131,8 @@ export async function postTransaction(ctx: BudgetContext, input: PostInput, acto
           totalsReader(ctx, { month, totals: prior }),
         );
         if (!status.funded) {
-          const reason = `Essentials for ${month} are unfunded: income ${status.funded_minor} covers ${status.required_minor} of essentials allocations (short ${status.unfunded_minor} minor units); priority ${bucket.priority} spending waits`;
+          const money = (amount_minor: number) => moneyText({ amount_minor, currency });
+          const reason = `Essentials for ${month} are unfunded: income ${money(status.funded_minor)} covers ${money(status.required_minor)} of essentials allocations (short ${money(status.unfunded_minor)}); priority ${bucket.priority} spending waits`;
           if (!input.override)
             throw new ProblemError(409, "essentials-unfunded", reason, {
               month,

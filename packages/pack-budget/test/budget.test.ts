@@ -92,6 +92,11 @@ describe("budget ledger", () => {
     expect(refused.status).toBe(409);
     expect(refused.body.type).toMatch(/essentials-unfunded$/);
     expect(refused.body.detail).toContain("2026-01");
+    // For people: formatted money, never "minor units".
+    expect(refused.body.detail).toContain(
+      "income 0.00 USD covers 900.00 USD of essentials allocations (short 900.00 USD)",
+    );
+    expect(refused.body.detail).not.toContain("minor");
     expect(refused.body.essentials).toMatchObject({ required_minor: 90000, funded_minor: 0 });
     const over = await call(
       "POST",

@@ -1,4 +1,4 @@
-import { definePack } from "@valhalla/runtime";
+import { definePack, moneyText } from "@valhalla/runtime";
 import { version } from "../package.json";
 import { holdingsPage } from "./pages.js";
 import { holdingsService } from "./refs.js";
@@ -53,7 +53,10 @@ export const holdings = definePack({
       title: "Holdings",
       items: [
         { label: "Active holdings", value: s.totals.count },
-        { label: `Net equity (${s.base_currency} minor units)`, value: s.totals.equity_minor },
+        {
+          label: `Net equity: ${moneyText({ amount_minor: s.totals.equity_minor, currency: s.base_currency })}`,
+          value: s.totals.equity_minor,
+        },
         { label: "Stale valuations", value: s.stale.length },
       ],
     };

@@ -176,3 +176,18 @@ describe("GET /holdings/history", () => {
     ]);
   });
 });
+
+describe("the holdings brief section", () => {
+  it("should state net equity as formatted money", async () => {
+    const { ok } = await setup();
+    const house = await ok("POST", "/holdings", { type: "property", label: "Duplex", currency: "USD" });
+    await ok("POST", `/holdings/${house.id}/valuations`, {
+      amount: "1250000.00",
+      currency: "USD",
+      as_of: "2026-07-01",
+      source: "appraisal",
+    });
+    const section = (await ok("GET", "/brief")).sections.find((s: { pack: string }) => s.pack === "holdings");
+    expect(section.items).toContainEqual({ label: "Net equity: 1,250,000.00 USD", value: 125000000 });
+  });
+});
