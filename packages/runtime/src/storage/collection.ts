@@ -81,6 +81,16 @@ export interface WriteOptions {
 export interface Collection<T, I extends string = string> {
   readonly namespace: string;
   create(data: T, options?: WriteOptions & { id?: string }): Promise<Stored<T>>;
+  /**
+   * Create many records (at most {@link MAX_BATCH}) as one batch. On drivers with `writeMany`
+   * (memory, SQLite, Postgres) they all land or none does, for the cost of one commit; a
+   * `ConflictError` names the first id that already exists. On the others they are written one by
+   * one, and a failure leaves the ones before it. Every record is validated before any is written.
+   */
+  createMany(
+    items: readonly { readonly data: T; readonly id?: string }[],
+    options?: WriteOptions,
+  ): Promise<Stored<T>[]>;
   get(id: string): Promise<Stored<T> | null>;
   /** @throws NotFoundError */
   require(id: string): Promise<Stored<T>>;
@@ -106,6 +116,8 @@ export interface BindOptions {
 }
 
 const MAX_RETRIES = 100;
+/** Most records one `createMany` call takes. @public */
+export const MAX_BATCH = 1000;
 
 /**
  * Build the runtime collection for a declared namespace.
@@ -216,6 +228,42 @@ class BoundCollection<T, I extends string> implements Collection<T, I> {
     const record = { ...clean, id, rev: 1, created_at: ts, updated_at: ts } as Stored<T>;
     await this.commit(record, 0, options.signal);
     return record;
+  };
+
+  createMany = async (
+    items: readonly { readonly data: T; readonly id?: string }[],
+    options: WriteOptions = {},
+  ): Promise<Stored<T>[]> => {
+    if (items.length > MAX_BATCH)
+      throw new InvalidValueError(
+        "items",
+        `At most ${MAX_BATCH} records per createMany, not ${items.length}`,
+      );
+    const ts = this.now();
+    const records = items.map((item) => {
+      const id = item.id ?? createId(this.def.prefix);
+      if (!isValidId(id)) throw new InvalidValueError("id", `Invalid id '${id}'`);
+      return { ...this.validate(item.data), id, rev: 1, created_at: ts, updated_at: ts } as Stored<T>;
+    });
+    if (records.length === 0) return records;
+    if (!this.driver.writeMany) {
+      for (const r of records) await this.commit(r, 0, options.signal);
+      return records;
+    }
+    this.checkAbort(options.signal);
+    const guard = this.opts.guard;
+    const res = await this.driver.writeMany(
+      this.namespace,
+      records.map((record) => ({
+        record: { id: record.id, rev: 1, value: JSON.stringify(record) },
+        index: this.indexOf(record as Record<string, unknown>),
+        expectRev: 0,
+        ...(guard ? { guard } : {}),
+      })),
+    );
+    if (res.ok) return records;
+    if (res.reason === "fenced") throw new FencedError(guard?.key ?? this.namespace);
+    throw new ConflictError(this.namespace, records[res.failedAt]?.id ?? "", 0, res.currentRev);
   };
 
   get = async (id: string): Promise<Stored<T> | null> => {

@@ -74,6 +74,17 @@ export interface LeaseWrites {
   readonly writes: number;
 }
 
+/** Outcome of a batch of conditional writes: every one committed, or none did. @public */
+export type BatchWriteResult =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      readonly reason: "conflict" | "fenced";
+      readonly currentRev?: number;
+      /** Position in the batch of the write that failed. */
+      readonly failedAt: number;
+    };
+
 /** Outcome of a conditional write. @public */
 export type WriteResult =
   | { readonly ok: true }
@@ -94,6 +105,13 @@ export interface Driver {
   get(ns: string, id: string): Promise<StoredRecord | null>;
   /** Atomic conditional insert/replace of a record together with its index entries. */
   write(ns: string, req: WriteRequest): Promise<WriteResult>;
+  /**
+   * Many conditional writes to one namespace as one transaction: all commit, or none does (the
+   * first conflict or fence is returned, with `failedAt` its position). Optional: a backend that
+   * cannot do this leaves it out, and `Collection.createMany` then writes one record at a time. On
+   * SQLite and Postgres a batch costs one commit (one fsync) instead of one per record.
+   */
+  writeMany?(ns: string, reqs: readonly WriteRequest[]): Promise<BatchWriteResult>;
   /** Delete, optionally only at `expectRev`; returns whether a record was removed. */
   remove(
     ns: string,

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConflictError, InvalidValueError, NotFoundError } from "../errors/storage-errors.js";
 import { bindCollection, collection } from "../storage/collection.js";
 import type { Driver, DriverCapabilities, StoredRecord } from "../storage/driver.js";
+import { batchCases } from "./suite/batch-cases.js";
 import { listingCases } from "./suite/listing-cases.js";
 import { lockCases } from "./suite/lock-cases.js";
 import { opsCases } from "./suite/ops-cases.js";
@@ -230,6 +231,7 @@ export function driverSuite(options: DriverSuiteOptions): void {
     });
 
     listingCases(ctx);
+    batchCases(ctx);
     lockCases(ctx);
     opsCases(ctx);
   });

@@ -22,6 +22,14 @@ export function recordingDriver(inner: Driver): RecordingDriver {
       written.add(ns);
       return inner.write(ns, req);
     },
+    ...(inner.writeMany
+      ? {
+          writeMany: (ns: string, reqs: Parameters<NonNullable<Driver["writeMany"]>>[1]) => {
+            written.add(ns);
+            return inner.writeMany!(ns, reqs);
+          },
+        }
+      : {}),
     remove: (ns, id, rev, guard) => {
       written.add(ns);
       return inner.remove(ns, id, rev, guard);

@@ -81,6 +81,23 @@ export default function memory(options: MemoryDriverOptions = {}): Driver {
       tally(req.guard, req.uncounted);
       return { ok: true };
     },
+    async writeMany(ns, reqs) {
+      const s = space(ns);
+      // Check every write against the store as it would be after the ones before it, then apply.
+      const seen = new Map<string, number>();
+      for (const [i, req] of reqs.entries()) {
+        if (!guardOk(req.guard)) return { ok: false, reason: "fenced", failedAt: i };
+        const curRev = seen.get(req.record.id) ?? s.get(req.record.id)?.record.rev ?? 0;
+        if (curRev !== req.expectRev)
+          return { ok: false, reason: "conflict", currentRev: curRev, failedAt: i };
+        seen.set(req.record.id, req.record.rev);
+      }
+      for (const req of reqs) {
+        s.set(req.record.id, { record: req.record, index: { ...req.index } });
+        tally(req.guard, req.uncounted);
+      }
+      return { ok: true };
+    },
     async remove(ns, id, expectRev, guard) {
       if (!guardOk(guard)) return { ok: false, reason: "fenced" };
       const s = spaces.get(ns);

@@ -2,7 +2,15 @@ import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import type { Pool, PoolClient } from "pg";
 import { createError } from "../../errors/create-error.js";
-import type { Driver, DriverCapabilities, IndexValues, Lease, ListQuery, StoredRecord } from "../driver.js";
+import type {
+  BatchWriteResult,
+  Driver,
+  DriverCapabilities,
+  IndexValues,
+  Lease,
+  ListQuery,
+  StoredRecord,
+} from "../driver.js";
 
 /** Options of the Postgres driver. @public */
 export interface PostgresDriverOptions {
@@ -190,6 +198,48 @@ export default function postgres(options: PostgresDriverOptions): Driver {
         if (!req.uncounted) await tally(c, req.guard);
         return { ok: true } as const;
       });
+    },
+    async writeMany(ns, reqs) {
+      const failed = (r: BatchWriteResult) => Object.assign(new Error("batch refused"), { result: r });
+      try {
+        return await tx(async (c): Promise<BatchWriteResult> => {
+          for (const [i, req] of reqs.entries()) {
+            // Throwing rolls the whole transaction back: none of the batch commits.
+            if (!(await guardOk(c, req.guard))) throw failed({ ok: false, reason: "fenced", failedAt: i });
+            const { id, rev, value } = req.record;
+            const r =
+              req.expectRev === 0
+                ? await c.query(
+                    `INSERT INTO ${t("records")} (ns, id, rev, value) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+                    [ns, id, rev, value],
+                  )
+                : await c.query(
+                    `UPDATE ${t("records")} SET rev = $3, value = $4 WHERE ns = $1 AND id = $2 AND rev = $5`,
+                    [ns, id, rev, value, req.expectRev],
+                  );
+            if (r.rowCount !== 1)
+              throw failed({
+                ok: false,
+                reason: "conflict",
+                currentRev: await currentRev(c, ns, id),
+                failedAt: i,
+              });
+            await c.query(`DELETE FROM ${t("index")} WHERE ns = $1 AND id = $2`, [ns, id]);
+            const fields = Object.keys(req.index);
+            if (fields.length > 0)
+              await c.query(
+                `INSERT INTO ${t("index")} (ns, field, value, id) SELECT $1, f, v, $2 FROM unnest($3::text[], $4::text[]) AS u(f, v)`,
+                [ns, id, fields, fields.map((f) => req.index[f])],
+              );
+            if (!req.uncounted) await tally(c, req.guard);
+          }
+          return { ok: true };
+        });
+      } catch (err) {
+        const r = (err as { result?: BatchWriteResult }).result;
+        if (r) return r;
+        throw err;
+      }
     },
     remove(ns, id, expectRev, guard) {
       return tx(async (c) => {

@@ -5,6 +5,7 @@ import { dirname } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
 import { createError } from "../../errors/create-error.js";
 import type {
+  BatchWriteResult,
   Driver,
   DriverCapabilities,
   IndexValues,
@@ -139,6 +140,32 @@ export default function sqlite(options: SqliteDriverOptions = {}): Driver {
         if (req.guard && !req.uncounted) s.tally.run(req.guard.key, req.guard.fence);
         return { ok: true };
       });
+    },
+    async writeMany(ns, reqs) {
+      const s = open();
+      const failed = (r: BatchWriteResult) => Object.assign(new Error("batch refused"), { result: r });
+      try {
+        return tx((): BatchWriteResult => {
+          for (const [i, req] of reqs.entries()) {
+            // Throwing rolls the whole transaction back: none of the batch commits.
+            if (!guardOk(s, req.guard)) throw failed({ ok: false, reason: "fenced", failedAt: i });
+            const cur = s.rev.get(ns, req.record.id) as { rev: number } | undefined;
+            const curRev = cur?.rev ?? 0;
+            if (curRev !== req.expectRev)
+              throw failed({ ok: false, reason: "conflict", currentRev: curRev, failedAt: i });
+            s.upsert.run(ns, req.record.id, req.record.rev, req.record.value);
+            s.clearIndex.run(ns, req.record.id);
+            for (const [field, value] of Object.entries(req.index))
+              s.addIndex.run(ns, field, value, req.record.id);
+            if (req.guard && !req.uncounted) s.tally.run(req.guard.key, req.guard.fence);
+          }
+          return { ok: true };
+        });
+      } catch (err) {
+        const r = (err as { result?: BatchWriteResult }).result;
+        if (r) return r;
+        throw err;
+      }
     },
     async remove(ns, id, expectRev, guard) {
       const s = open();
