@@ -264,6 +264,9 @@ describe.skipIf(!chromiumAvailable())("board: in headless Chromium against a rea
     "should try a request from /docs with an API key and get a 200",
     async () => {
       const docs = await context.newPage();
+      // Swagger UI renders every operation before any is clickable; on a loaded 2-core machine that
+      // takes longer than Playwright's 30 s default, so give its waits the step's own budget.
+      docs.setDefaultTimeout(STEP_MS - 5_000);
       await docs.goto(`${origin}/docs`);
       await docs
         .getByRole("button", { name: /Authorize/ })

@@ -256,20 +256,29 @@ async function inspect(store: Driver, run: Pick<RunRecord, "run_id" | "tick_id">
 }
 
 /**
- * SIGSTOP `victim` while one of its runs is in progress, then check the store: keep it stopped only
- * if that run is still in progress and has no effect yet; else SIGCONT and try its next run.
+ * SIGSTOP one of `candidates` while one of its runs is in progress, then check the store: keep it
+ * stopped only if that run is still in progress and has no effect yet; else SIGCONT and try the
+ * next run. Any candidate will do: which replica wins a slot depends on how busy the machine is,
+ * so waiting for one named replica could wait for ever.
  */
-async function stopRunWithoutEffect(victim: Replica, observer: Replica, store: Driver, tx?: TxProbe) {
+async function stopRunWithoutEffect(
+  candidates: readonly Replica[],
+  observer: Replica,
+  store: Driver,
+  tx?: TxProbe,
+) {
   const tried = new Set<string>();
+  const ids = candidates.map((r) => r.id);
   for (let attempt = 1; attempt <= 20; attempt++) {
     const run = await until(
-      `a run in progress on ${victim.id}`,
+      `a run in progress on ${ids.join(" or ")}`,
       async () =>
         (await runs(observer)).find(
-          (r) => r.outcome === null && r.replica === victim.id && !tried.has(r.run_id),
+          (r) => r.outcome === null && ids.includes(r.replica ?? "") && !tried.has(r.run_id),
         ),
       20_000,
     );
+    const victim = candidates.find((r) => r.id === run.replica)!;
     victim.proc.kill("SIGSTOP");
     if (await tx?.busy()) {
       // Stopped inside a transaction: resume it at once and try again (same run or the next).
@@ -277,11 +286,11 @@ async function stopRunWithoutEffect(victim: Replica, observer: Replica, store: D
       continue;
     }
     const seen = await inspect(store, run);
-    if (seen.entry?.outcome === null && seen.effects === 0) return { run, attempts: attempt };
+    if (seen.entry?.outcome === null && seen.effects === 0) return { run, victim, attempts: attempt };
     tried.add(run.run_id);
     victim.proc.kill("SIGCONT");
   }
-  throw new Error(`no run of ${victim.id} could be stopped before its effect in 20 attempts`);
+  throw new Error(`no run of ${ids.join(" or ")} could be stopped before its effect in 20 attempts`);
 }
 
 describe("scheduler across replicas (S1–S3)", () => {
@@ -316,18 +325,19 @@ describe("scheduler across replicas (S1–S3)", () => {
           30_000,
         );
 
-        // Kill phase (S2): SIGKILL `a` while its run is in progress with no effect yet.
+        // Kill phase (S2): SIGKILL `a` or `b` while its run is in progress with no effect yet.
         phase("warm");
-        const kill = await stopRunWithoutEffect(a, b, store, tx);
+        const kill = await stopRunWithoutEffect([a, b], c, store, tx);
         phase("killed");
         const killed = kill.run;
-        a.proc.kill("SIGKILL");
+        const victim = kill.victim;
+        victim.proc.kill("SIGKILL");
         const killedAt = await store.now();
-        await exited(a.proc);
+        await exited(victim.proc);
         // The scenario (S2): the replica stays down 3 s before it is restarted.
         await sleep(3000);
-        const a2 = await spawnReplica("a", backend, a);
-        replicas[0] = a2;
+        const restarted = await spawnReplica(victim.id, backend, victim);
+        replicas[replicas.indexOf(victim)] = restarted;
         const interrupted = await until(
           "the killed run to be declared",
           async () => {
@@ -337,13 +347,19 @@ describe("scheduler across replicas (S1–S3)", () => {
           3 * TTL,
         );
 
-        // Pause phase (S3): SIGSTOP `b` mid-run (no effect yet) and keep it stopped until another
-        // replica has fenced its lease and declared the run; then SIGCONT: its late effect write
-        // and its completion must both be rejected.
+        // Pause phase (S3): SIGSTOP one of the two replicas never killed mid-run (no effect yet)
+        // and keep it stopped until another replica has fenced its lease and declared the run;
+        // then SIGCONT: its late effect write and its completion must both be rejected.
         phase("declared");
-        const pause = await stopRunWithoutEffect(b, c, store, tx);
+        const pause = await stopRunWithoutEffect(
+          replicas.filter((r) => r !== restarted),
+          restarted,
+          store,
+          tx,
+        );
         phase("stopped");
         const paused = pause.run;
+        const pausedVictim = pause.victim;
         const stoppedAt = Date.now();
         const pausedDeclared = await until(
           "the paused run to be declared",
@@ -353,23 +369,23 @@ describe("scheduler across replicas (S1–S3)", () => {
           },
           3 * TTL,
         );
-        b.proc.kill("SIGCONT");
+        pausedVictim.proc.kill("SIGCONT");
         const pausedForMs = Date.now() - stoppedAt;
         phase("resumed");
         const discarded = await until(
-          "b to notice it lost its lease",
+          `${pausedVictim.id} to notice it lost its lease`,
           async () =>
-            b.log.some((l) => l.includes("job result discarded") && l.includes(paused.run_id))
+            pausedVictim.log.some((l) => l.includes("job result discarded") && l.includes(paused.run_id))
               ? true
               : undefined,
           3 * TTL,
         );
-        // Run on until every replica has had time to schedule again: 3 more successes after b
-        // resumed, and at least 30 slots in all.
+        // Run on until every replica has had time to schedule again: 3 more successes after the
+        // paused one resumed, and at least 30 slots in all.
         await until(
           "3 successes after the pause and 30 slots",
           async () => {
-            const all = await runs(c);
+            const all = await runs(restarted);
             const after = all.filter(
               (r) => r.outcome === "success" && Date.parse(r.slot) > Date.parse(pausedDeclared.ended_at!),
             );
@@ -380,7 +396,7 @@ describe("scheduler across replicas (S1–S3)", () => {
 
         // Read everything back from one replica and from the store itself.
         phase("done");
-        const history = (await runs(c)).filter((r) => r.outcome !== null).reverse();
+        const history = (await runs(restarted)).filter((r) => r.outcome !== null).reverse();
         const claims = (await store.list(JOB_SLOTS_NS, { limit: 10_000, order: "asc" })).map(
           (r) => JSON.parse(r.value) as { slot: string },
         );
@@ -421,7 +437,11 @@ describe("scheduler across replicas (S1–S3)", () => {
 
         // S2: the killed tick was stopped with no effect, so it is interrupted with 0 committed
         // writes and 0 effects; it was declared only after its lease copy expired (store clock).
-        expect(interrupted).toMatchObject({ outcome: "interrupted", replica: "a", committed_writes: 0 });
+        expect(interrupted).toMatchObject({
+          outcome: "interrupted",
+          replica: victim.id,
+          committed_writes: 0,
+        });
         expect(byTick.get(killed.tick_id) ?? []).toEqual([]);
         expect(Date.parse(interrupted.ended_at!)).toBeGreaterThanOrEqual(
           Date.parse(interrupted.lease_expires_at!),
@@ -435,14 +455,18 @@ describe("scheduler across replicas (S1–S3)", () => {
         expect(overlapSkips).toBeLessThanOrEqual(Math.ceil(TTL / 1000));
 
         // S3: the paused run is interrupted with 0 committed writes (not overwritten by its late
-        // completion), its late effect write was rejected, and b noticed.
+        // completion), its late effect write was rejected, and its replica noticed.
         const pausedFinal = history.find((h) => h.run_id === paused.run_id)!;
-        expect(pausedFinal).toMatchObject({ outcome: "interrupted", replica: "b", committed_writes: 0 });
+        expect(pausedFinal).toMatchObject({
+          outcome: "interrupted",
+          replica: pausedVictim.id,
+          committed_writes: 0,
+        });
         expect(pausedFinal).toEqual(pausedDeclared);
         expect(byTick.get(paused.tick_id) ?? []).toEqual([]);
         expect(discarded).toBe(true);
 
-        // Every tick once b was back ran again.
+        // Every tick once the paused replica was back ran again.
         const tail = history.filter((h) => Date.parse(h.slot) > Date.parse(pausedDeclared.ended_at!) + 2000);
         expect(tail.length).toBeGreaterThan(0);
         expect(tail.every((h) => h.outcome === "success")).toBe(true);
