@@ -9,6 +9,7 @@ import { loadConfig } from "./config.js";
 import { createHost } from "./create-host.js";
 import { jobsCommand } from "./jobs-command.js";
 import { jsonLogger, silentLogger } from "./log.js";
+import { HOST_COMMANDS, packCommandHelp, packCommands, runPackCommand } from "./pack-commands.js";
 import { selectPacks } from "./packs.js";
 import { apiKeyStore } from "./security/api-keys.js";
 import { keysCommand } from "./security/keys-command.js";
@@ -77,8 +78,44 @@ function parse(argv: readonly string[]) {
   }
 }
 
+/** The value of `--module <path>` (or `--module=<path>`) in `argv`, read before strict parsing. */
+function moduleArg(argv: readonly string[]): string | undefined {
+  const i = argv.indexOf("--module");
+  if (i >= 0) return argv[i + 1];
+  return argv.find((a) => a.startsWith("--module="))?.slice("--module=".length);
+}
+
+/** Config and the pack set (installed, or from `--module`). */
+async function packSet(argv: readonly string[]) {
+  const config = loadConfig();
+  const mod = moduleArg(argv);
+  return { config, packs: selectPacks(config.packs, mod ? await loadPackModule(mod) : undefined) };
+}
+
+/** The packs' commands, for help: none when the pack set cannot be loaded (help must still print). */
+async function packCommandsFor(argv: readonly string[]) {
+  try {
+    return packCommands((await packSet(argv)).packs);
+  } catch {
+    return [];
+  }
+}
+
 /** Run the CLI; resolves with the exit code. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  // A command a pack adds takes its own options: find it before the host's options are parsed.
+  const first = argv.find((a) => !a.startsWith("-"));
+  if (first !== undefined && !(HOST_COMMANDS as readonly string[]).includes(first)) {
+    const { config, packs } = await packSet(argv);
+    const found = packCommands(packs).find((c) => c.def.name === first);
+    if (found) {
+      if (argv.includes("--help") || argv.includes("-h")) {
+        console.log(packCommandHelp(found));
+        return 0;
+      }
+      return runPackCommand(found, argv, config, packs);
+    }
+  }
   const parsed = parse(argv);
   if (!parsed) return USAGE_ERROR;
   const { positionals, values } = parsed;
@@ -90,10 +127,18 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   if (values.help || command === "help") {
     const topic = command === "help" ? positionals[1] : command;
     if (topic === undefined || topic === "help") {
-      console.log(USAGE);
+      const fromPacks = await packCommandsFor(argv);
+      console.log(
+        fromPacks.length === 0
+          ? USAGE
+          : `${USAGE}\n\nCommands from the installed packs:\n${fromPacks
+              .map(({ pack, def }) => `  ${def.name.padEnd(18)} ${def.summary} (${pack.code})`)
+              .join("\n")}`,
+      );
       return 0;
     }
-    const text = commandHelp(topic);
+    const own = (await packCommandsFor(argv)).find((c) => c.def.name === topic);
+    const text = own ? packCommandHelp(own) : commandHelp(topic);
     if (!text) {
       console.error(`valhalla: unknown command '${topic}'. Run 'valhalla help' for the commands.`);
       return USAGE_ERROR;
@@ -117,6 +162,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
         timezone: config.timezone,
         config: config.packConfig,
         log: silentLogger,
+        hostCommands: HOST_COMMANDS,
       });
       const report = await registry.validate();
       await driver.close();

@@ -33,6 +33,7 @@ import { createHostMetrics } from "./metrics/host-metrics.js";
 import { createOutboundGate } from "./ops/approvals.js";
 import { createAuditLog, withJobAudit } from "./ops/audit-log.js";
 import { createSystemStore } from "./ops/system-store.js";
+import { HOST_COMMANDS } from "./pack-commands.js";
 import { createPipeline } from "./pipeline/create-pipeline.js";
 import type { RouteGuard } from "./pipeline/stages/guard.js";
 import type { Overruns } from "./pipeline/stages/handle.js";
@@ -185,6 +186,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
     replicas: options.replicas ?? 1,
     log,
     hostRoutes,
+    hostCommands: HOST_COMMANDS,
     ...(options.config ? { config: options.config } : {}),
     ...(options.now ? { now: options.now } : {}),
   });

@@ -1,6 +1,7 @@
 import { definePack, moneyText, principalLabel } from "@valhalla/runtime";
 import { version } from "../package.json";
 import { syncBillPayments } from "./bill-links.js";
+import { importBankCommand } from "./commands/import-bank.js";
 import { snapshotOf } from "./ledger.js";
 import { monthTotalsMigration } from "./migrations/001-month-totals.js";
 import { bucketsWidget, budgetPage } from "./pages.js";
@@ -109,6 +110,7 @@ export const budget = definePack({
       },
     },
   ],
+  commands: [importBankCommand],
   pages: [budgetPage],
   widgets: [bucketsWidget],
   // Config is checked by the registry against configSchema (E_CONFIG_INVALID, one issue per field).

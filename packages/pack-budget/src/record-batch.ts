@@ -4,7 +4,8 @@ import { emptyTotals, foldEntry, forgetTotals, totalsId, verifiedTotals } from "
 import type { Transaction } from "./schemas.js";
 import type { BudgetContext } from "./storage.js";
 
-const YIELD_EVERY = 100;
+/** Entries per storage batch: one commit each on drivers with batches (memory, SQLite, Postgres). */
+const CHUNK = 500;
 
 /** One entry to write, with the id it will get. */
 export interface PendingEntry {
@@ -14,8 +15,9 @@ export interface PendingEntry {
 
 /**
  * Write entries of one month that touch accounts, with the month's and the accounts' totals: the
- * totals first (each naming the last entry it includes), then the entries in order, so a record whose
- * named entry exists includes only entries that exist. A crash half-way leaves totals naming a
+ * totals first (each naming the last entry it includes), then the entries in order, in batches of
+ * 500 (one commit each where the driver has batches), so a record whose named entry exists includes
+ * only entries that exist. A crash half-way leaves totals naming a
  * missing entry, which the next read rebuilds from the ledger. Call holding the month's lock and the
  * accounts' locks.
  * @internal
@@ -32,11 +34,12 @@ export async function recordBatch(ctx: BudgetContext, month: string, batch: read
     if (prior) await ctx.storage.totals.update(prior.id, data, { ifRev: prior.rev });
     else await ctx.storage.totals.create(data, { id: totalsId(month) });
     const out = [];
-    for (const [i, p] of batch.entries()) {
+    for (let i = 0; i < batch.length; i += CHUNK) {
       // Drivers may answer without yielding (memory, SQLite): let timers (lease renewal, request
       // timeout) and other requests run during a long batch.
-      if (i % YIELD_EVERY === 0) await setImmediate();
-      out.push(await ctx.storage.transactions.create(p.entry, { id: p.id }));
+      await setImmediate();
+      const chunk = batch.slice(i, i + CHUNK).map((p) => ({ data: p.entry, id: p.id }));
+      out.push(...(await ctx.storage.transactions.createMany(chunk)));
     }
     return out;
   } catch (err) {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHost, silentLogger } from "@valhalla/host";
+import { type Driver, sqlite } from "@valhalla/runtime";
 import { afterEach, describe, expect, it } from "vitest";
 import { budget } from "../src/index.js";
 
@@ -11,7 +12,7 @@ afterEach(async () => {
 });
 
 const now = new Date("2026-12-20T12:00:00Z");
-const open = (storage: string, timeoutMs: number) =>
+const open = (storage: string | Driver, timeoutMs: number) =>
   createHost({
     packs: [budget],
     storage,
@@ -34,11 +35,33 @@ const call = async (host: Awaited<ReturnType<typeof open>>, method: string, path
   return { status: res.status, body: text ? JSON.parse(text) : null };
 };
 
+/**
+ * SQLite whose `held`-th batch of ledger entries waits until the test releases it: the request is
+ * certain to time out while that month is being written, whatever the machine's speed.
+ */
+function holdingBatch(path: string, held: number) {
+  const inner = sqlite({ path });
+  let batches = 0;
+  let release!: () => void;
+  const released = new Promise<void>((r) => {
+    release = r;
+  });
+  const driver: Driver = {
+    ...inner,
+    writeMany: async (ns, reqs) => {
+      if (ns === "budget.transactions" && ++batches === held) await released;
+      return inner.writeMany!(ns, reqs);
+    },
+  };
+  return { driver, release };
+}
+
 describe("budget import past the request timeout", () => {
   it("should stop at an entry boundary with consistent totals, and a re-send should write only the rest", async () => {
     const dir = mkdtempSync(join(tmpdir(), "budget-to-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const storage = `sqlite:${join(dir, "t.db")}`;
+    const path = join(dir, "t.db");
+    const storage = `sqlite:${path}`;
     const rows = ["Date,Payee,Amount"];
     for (let i = 0; i < 1200; i++)
       rows.push(
@@ -51,7 +74,9 @@ describe("budget import past the request timeout", () => {
       mapping: { date: "Date", payee: "Payee", amount: "Amount" },
     };
 
-    const hurried = await open(storage, 150);
+    // One batch per month (100 entries each): hold March's until the request has timed out.
+    const held = holdingBatch(path, 3);
+    const hurried = await open(held.driver, 150);
     const acct = (
       await call(hurried, "POST", "/budget/accounts", {
         name: "A",
@@ -61,14 +86,15 @@ describe("budget import past the request timeout", () => {
     ).body;
     const cut = await call(hurried, "POST", `/budget/accounts/${acct.id}/import`, body);
     expect(cut.status).toBe(504);
-    // The handler keeps running until its next write sees the aborted request; close() waits for it.
+    // March's batch had passed its abort check, so it commits; April's sees the aborted request and
+    // stops. close() waits for the handler to get there.
+    held.release();
     await hurried.close();
 
     const host = await open(storage, 60_000);
     cleanups.push(() => host.close());
     const landed = (await call(host, "GET", `/budget/accounts/${acct.id}`)).body.entries;
-    expect(landed).toBeLessThan(1200);
-    console.info(`[budget] import cut by a 150 ms timeout after ${landed} of 1200 entries`);
+    expect(landed).toBe(300);
     const rebuilt = await call(host, "POST", `/budget/accounts/${acct.id}/balance/rebuild`);
     expect(rebuilt.body.changed).toBe(false);
     const again = await call(host, "POST", `/budget/accounts/${acct.id}/import`, body);

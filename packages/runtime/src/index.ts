@@ -57,6 +57,9 @@ export { type ServiceOf, type ServiceRef, serviceRef } from "./pack/service-ref.
 export type {
   AnyPack,
   BriefSection,
+  CommandDef,
+  CommandIo,
+  CommandOption,
   DepsOf,
   HttpMethod,
   Issue,

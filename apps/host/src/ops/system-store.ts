@@ -10,7 +10,7 @@ export type SystemConfig = v.InferOutput<typeof SystemConfig>;
 
 /** Who did something, as recorded: a principal's kind, id and label (see `actorRef`). */
 export const Actor = v.object({
-  kind: v.picklist(["key", "share", "job", "anonymous"]),
+  kind: v.picklist(["key", "share", "job", "operator", "anonymous"]),
   id: v.string(),
   label: v.string(),
 });

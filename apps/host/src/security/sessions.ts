@@ -46,7 +46,7 @@ const ShareView = v.looseObject({
 /** A live session: who it acts for, its CSRF token and its pending notice. @public */
 export interface Session {
   readonly id: string;
-  readonly principal: Exclude<Principal, { kind: "anonymous" } | { kind: "job" }>;
+  readonly principal: Exclude<Principal, { kind: "anonymous" } | { kind: "job" } | { kind: "operator" }>;
   readonly csrf: string;
   readonly flash: string | null;
 }
@@ -55,7 +55,7 @@ export interface Session {
 export interface SessionStore {
   /** Open a session for a verified principal; returns the cookie value (shown once). */
   open(
-    principal: Exclude<Principal, { kind: "anonymous" } | { kind: "job" }>,
+    principal: Exclude<Principal, { kind: "anonymous" } | { kind: "job" } | { kind: "operator" }>,
     adminHash?: string,
   ): Promise<string>;
   /**

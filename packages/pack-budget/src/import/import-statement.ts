@@ -16,7 +16,8 @@ import { type ImportPlan, type MatchedLine, type PlannedEntry, planImport } from
 import { ImportLineError, type ParsedStatement } from "./statement-line.js";
 
 const PREVIEW = 20;
-const LOCK_TTL_MS = 10_000;
+/** Lease of an account's import lock (renewed while the import runs). @internal */
+export const LOCK_TTL_MS = 10_000;
 
 /** The CSV mapping to use: the request's, a preset, or the one saved on the account. */
 function mappingOf(body: ImportBody, account: Stored<Account>): CsvMapping {
@@ -94,7 +95,7 @@ async function confirmMatches(ctx: BudgetContext, accountId: string, matches: re
  * the file writes only the rest (the dedupe keys find what landed).
  * @returns how many entries were written
  */
-async function writePlanned(ctx: BudgetContext, accountId: string, plan: ImportPlan): Promise<number> {
+export async function writePlanned(ctx: BudgetContext, accountId: string, plan: ImportPlan): Promise<number> {
   const fresh = plan.fresh;
   await confirmMatches(ctx, accountId, plan.matches);
   const byMonth = new Map<string, PlannedEntry[]>();

@@ -7,7 +7,7 @@ import { applyRules } from "../rules.js";
 import type { Bucket, Transaction } from "../schemas.js";
 import type { BudgetContext } from "../storage.js";
 import { bankRefs } from "./bank-refs.js";
-import { accountLedgerIndex, matchManual } from "./match-manual.js";
+import { type AccountLedgerIndex, accountLedgerIndex, matchManual } from "./match-manual.js";
 import type { StatementLine } from "./statement-line.js";
 
 /** A ledger entry an import will write, with the file line it came from. */
@@ -35,6 +35,18 @@ export interface ImportPlan {
 }
 
 /**
+ * What planning a file in parts shares from part to part: the dedupe keys of the part's lines
+ * (computed over the whole file), the account's ledger as it was before the import, and the keys
+ * and hand-entered entries earlier parts used.
+ */
+export interface PlanState {
+  readonly refs: readonly string[];
+  readonly ledger: AccountLedgerIndex;
+  readonly inFile: Set<string>;
+  readonly claimed: Set<string>;
+}
+
+/**
  * Turn parsed lines into ledger entries without writing anything: dedupe against the ledger, let a
  * line confirm a matching hand-entered entry instead of booking it twice, refuse
  * the file when a new line falls before the account opened, into a reconciled range or a closed
@@ -47,11 +59,12 @@ export async function planImport(
   account: Stored<Account>,
   lines: readonly StatementLine[],
   actor: string,
+  shared?: PlanState,
 ): Promise<ImportPlan> {
-  const refs = bankRefs(account.id, lines);
-  const ledger = await accountLedgerIndex(ctx, account.id);
-  const inFile = new Set<string>();
-  const claimed = new Set<string>();
+  const refs = shared?.refs ?? bankRefs(account.id, lines);
+  const ledger = shared?.ledger ?? (await accountLedgerIndex(ctx, account.id));
+  const inFile = shared?.inFile ?? new Set<string>();
+  const claimed = shared?.claimed ?? new Set<string>();
   const kept: { line: StatementLine; ref: string }[] = [];
   const matches: MatchedLine[] = [];
   let duplicates = 0;

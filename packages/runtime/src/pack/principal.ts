@@ -17,6 +17,11 @@ export type Principal =
   /** A scheduled or manual job run: `id` is the run's tick id. */
   | { readonly kind: "job"; readonly id: string; readonly pack: string; readonly job: string }
   /**
+   * Someone running a `valhalla` CLI command against the store (they hold the store itself):
+   * `id` is the OS user and machine, `command` the command they ran.
+   */
+  | { readonly kind: "operator"; readonly id: string; readonly command: string }
+  /**
    * Nobody in particular: auth is off. `label` is whatever the caller said it was (the host takes
    * `x-actor` then), useful for a local log and worth nothing as proof.
    */
@@ -42,6 +47,8 @@ export function actorRef(p: Principal): ActorRef {
       return { kind: "share", id: p.id, label: `${p.scope}:${p.subject}` };
     case "job":
       return { kind: "job", id: p.id, label: `${p.pack}/${p.job}` };
+    case "operator":
+      return { kind: "operator", id: p.id, label: `valhalla ${p.command}` };
     default:
       return { kind: "anonymous", id: "anonymous", label: p.label };
   }

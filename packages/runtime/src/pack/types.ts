@@ -228,6 +228,54 @@ export interface JobDef<Ctx = PackContext<any, any>> {
   ) => Promise<unknown> | unknown;
 }
 
+/** Where a pack command writes what people read. @public */
+export interface CommandIo {
+  /** A line of the command's result (stdout). */
+  out(line: string): void;
+  /** A line of diagnostics or progress (stderr). */
+  err(line: string): void;
+  /**
+   * Progress while work goes on: redrawn in place on a terminal, one line per call otherwise
+   * (stderr, so the result on stdout stays clean).
+   */
+  progress(text: string): void;
+  /** Whether stderr is a terminal (colour and redrawn progress only then). */
+  readonly tty: boolean;
+}
+
+/** One option of a pack command: `--<name> <value>` (string) or `--<name>` (boolean). @public */
+export interface CommandOption {
+  readonly type: "string" | "boolean";
+  readonly description: string;
+  /** Placeholder of the value in help (`<id>`). */
+  readonly value?: string;
+}
+
+/**
+ * A command a pack adds to the `valhalla` CLI (`valhalla <name> [args] [--options]`). It runs against
+ * the configured store with the pack's context; the principal is the operator running the CLI.
+ * @public
+ */
+export interface CommandDef<Ctx = PackContext<any, any>> {
+  /** Lowercase words joined by `-` (`import-bank`); unique across the host's and every pack's commands. */
+  readonly name: string;
+  /** One line for the command list. */
+  readonly summary: string;
+  /** The usage line, e.g. `valhalla import-bank <file> --account <id> [--dry-run]`. */
+  readonly usage: string;
+  readonly options?: Readonly<Record<string, CommandOption>>;
+  readonly examples?: readonly string[];
+  /** Resolve with the exit code: 0 done, 1 failed, 2 a usage error. */
+  readonly run: (
+    ctx: Ctx & { readonly principal: Principal },
+    input: {
+      readonly args: readonly string[];
+      readonly options: Readonly<Record<string, string | boolean | undefined>>;
+      readonly io: CommandIo;
+    },
+  ) => Promise<number> | number;
+}
+
 /** One ordered, versioned data migration of a pack's namespaces. @public */
 export interface MigrationDef<Ctx = PackContext<any, any>> {
   /** Schema version this migration brings the pack to (1, 2, 3 …). */
@@ -269,6 +317,8 @@ export interface PackDefinition<
   /** Panels for the host's Today page (`/app`). */
   readonly widgets?: readonly WidgetDef[];
   readonly jobs?: readonly JobDef<PackContext<S, R>>[];
+  /** Commands the pack adds to the `valhalla` CLI. */
+  readonly commands?: readonly CommandDef<PackContext<S, R>>[];
   /** Whether the pack needs locks that hold across processes (several replicas). @default false */
   readonly needsClusterLocks?: boolean;
   readonly validate?: (ctx: PackContext<S, R>) => readonly PackIssue[] | Promise<readonly PackIssue[]>;

@@ -63,6 +63,17 @@ export const CODES = {
       `Page ${q(a.page)} is declared by both ${q(a.first)} and ${q(a.second)}`,
     "Change one page's path, or give one pack a different code.",
   ),
+  E_COMMAND_CONFLICT: issue(
+    "error",
+    (a: { command: string; first: string; second: string }) =>
+      `CLI command ${q(a.command)} is declared by both ${q(a.first)} and ${q(a.second)}`,
+    "Rename one pack's command; the host's own commands cannot be replaced.",
+  ),
+  E_COMMAND_INVALID: issue(
+    "error",
+    (a: { command: string; reason: string }) => `CLI command ${q(a.command)} is invalid: ${a.reason}`,
+    "Give it a name of lowercase words joined by '-', a summary, a usage line and a run function.",
+  ),
   E_PAGE_INVALID: issue(
     "error",
     (a: { page: string; reason: string }) => `Page ${q(a.page)} is invalid: ${a.reason}`,

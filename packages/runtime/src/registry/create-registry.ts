@@ -6,6 +6,7 @@ import memory from "../storage/drivers/memory.js";
 import { migrationStatus, runMigrations } from "../storage/migrations.js";
 import { withLease } from "../storage/with-lease.js";
 import { isTimeZone } from "../time/zoned-date.js";
+import { checkCommands } from "./checks/command-conflicts.js";
 import { checkConfig } from "./checks/config.js";
 import { checkJobs } from "./checks/jobs.js";
 import { checkMigrations } from "./checks/migrations.js";
@@ -57,6 +58,8 @@ export interface RegistryOptions {
    * route landing on one of them is an `E_ROUTE_CONFLICT`. @default []
    */
   readonly hostRoutes?: readonly RouteDef<any, any, any, any>[];
+  /** The host CLI's own command names: a pack command may not reuse one (`E_COMMAND_CONFLICT`). */
+  readonly hostCommands?: readonly string[];
 }
 
 /** Owner of the host's own routes in `registry.routes` and in issues. @public */
@@ -254,6 +257,7 @@ export function createRegistry(packs: readonly AnyPack[], options: RegistryOptio
         ...checkDuplicateCodes(packs),
         ...checkRoutes(packs, hostRoutes),
         ...checkPages(packs),
+        ...checkCommands(packs, options.hostCommands ?? []),
         ...checkStorageConflicts(packs),
         ...checkRequirements(packs),
         ...checkCycles(packs),

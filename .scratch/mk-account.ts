@@ -1,0 +1,11 @@
+import { createHost, silentLogger } from "@valhalla/host";
+import { budget } from "@valhalla/pack-budget";
+import { writeFileSync } from "node:fs";
+const host = await createHost({ packs: [budget], storage: `sqlite:${process.argv[2]}`, log: silentLogger, auth: { disabled: true }, timezone: "UTC" });
+const res = await host.fetch(new Request("http://x/budget/accounts", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "Checking", type: "checking", opening_date: "2025-01-01" }) }));
+console.log(((await res.json()) as { id: string }).id);
+await host.close();
+const n = Number(process.argv[3]);
+const rows = ["Date,Payee,Amount"];
+for (let i = 0; i < n; i++) rows.push(`2025-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 28) + 1).padStart(2, "0")},Payee ${i % 997},-${(i % 500) + 1}.${String(i % 100).padStart(2, "0")}`);
+writeFileSync(process.argv[4], rows.join("\n"));
