@@ -143,6 +143,8 @@ export type {
   LeaseWrites,
   ListQuery,
   StoredRecord,
+  WriteFaults,
+  WritePoint,
   WriteRequest,
   WriteResult,
 } from "./storage/driver.js";

@@ -5,68 +5,13 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type BetterSqlite3 from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { type Acked, NS, writer } from "./crash-harness.js";
 import { firstLine, spawnTs } from "./spawn-ts.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const Database = createRequire(import.meta.url)("better-sqlite3") as typeof BetterSqlite3;
 const KILLS = 20;
 const WRITERS = 8;
-const NS = "opstest.boxes";
-
-interface Acked {
-  rev: number;
-  group: string;
-  ops: string[];
-}
-
-/** One writer: creates boxes and appends to its own latest box; remembers only what got a 2xx. */
-async function writer(
-  base: string,
-  w: number,
-  acked: Map<string, Acked>,
-  alive: () => boolean,
-  seq: { n: number },
-) {
-  let mine: string | undefined;
-  while (alive()) {
-    try {
-      if (!mine || Math.random() < 0.3) {
-        const group = `g${w % 3}`;
-        const res = await fetch(`${base}/opstest`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ group }),
-          signal: AbortSignal.timeout(3000),
-        });
-        if (res.status === 201) {
-          const box = (await res.json()) as { id: string; rev: number };
-          acked.set(box.id, { rev: box.rev, group, ops: [] });
-          mine = box.id;
-        } else await res.arrayBuffer();
-        continue;
-      }
-      const got = await fetch(`${base}/opstest/${mine}`, { signal: AbortSignal.timeout(3000) });
-      const etag = got.headers.get("etag");
-      await got.arrayBuffer();
-      if (got.status !== 200 || !etag) continue;
-      const op = `w${w}-${seq.n++}`;
-      const res = await fetch(`${base}/opstest/${mine}`, {
-        method: "PATCH",
-        headers: { "content-type": "application/json", "if-match": etag },
-        body: JSON.stringify({ op }),
-        signal: AbortSignal.timeout(3000),
-      });
-      if (res.status === 200) {
-        const box = (await res.json()) as { rev: number };
-        const a = acked.get(mine)!;
-        a.rev = box.rev;
-        a.ops.push(op);
-      } else await res.arrayBuffer();
-    } catch {
-      // The host died under us: this request is unacknowledged, whatever it did.
-    }
-  }
-}
 
 /** Check the store file while the host is down. */
 function verify(path: string, acked: Map<string, Acked>) {

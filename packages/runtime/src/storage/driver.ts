@@ -74,6 +74,21 @@ export interface LeaseWrites {
   readonly writes: number;
 }
 
+/**
+ * The named steps of a write inside a transactional driver (SQLite, Postgres), for crash tests:
+ * `begin` (transaction open, guard checked, nothing written), `record` (record row written),
+ * `index` (index rows written, not committed), `commit` (committed, not yet acknowledged).
+ * @public
+ */
+export type WritePoint = "begin" | "record" | "index" | "commit";
+
+/**
+ * A hook called at each {@link WritePoint} of every record write (crash tests kill the process
+ * there). Synchronous on purpose: nothing else runs between the step and the hook. Tests only.
+ * @public
+ */
+export type WriteFaults = (point: WritePoint, write: { ns: string; id: string; rev: number }) => void;
+
 /** Outcome of a batch of conditional writes: every one committed, or none did. @public */
 export type BatchWriteResult =
   | { readonly ok: true }

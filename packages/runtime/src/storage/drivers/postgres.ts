@@ -10,6 +10,7 @@ import type {
   Lease,
   ListQuery,
   StoredRecord,
+  WriteFaults,
 } from "../driver.js";
 
 /** Options of the Postgres driver. @public */
@@ -24,6 +25,8 @@ export interface PostgresDriverOptions {
    * @default { max: 10, connectionTimeoutMillis: 2000 }
    */
   readonly pool?: { readonly [option: string]: unknown };
+  /** Called at each named step of a record write (crash tests); see {@link WriteFaults}. */
+  readonly faults?: WriteFaults;
 }
 
 const DRIVER_NAME = "postgres";
@@ -53,6 +56,7 @@ export default function postgres(options: PostgresDriverOptions): Driver {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new TypeError(`Invalid Postgres schema '${schema}', must match /^[a-z_][a-z0-9_]{0,62}$/`);
   }
+  const faults: WriteFaults | undefined = options.faults;
   const t = (name: string) => `"${schema}"."${name}"`;
   let pool: Pool | undefined;
   let ready: Promise<void> | undefined;
@@ -170,9 +174,11 @@ export default function postgres(options: PostgresDriverOptions): Driver {
       );
       return rows[0] ? toRecord(rows[0]) : null;
     },
-    write(ns, req) {
-      return tx(async (c) => {
+    async write(ns, req) {
+      const at = { ns, id: req.record.id, rev: req.record.rev };
+      const res = await tx(async (c) => {
         if (!(await guardOk(c, req.guard))) return { ok: false, reason: "fenced" } as const;
+        faults?.("begin", at);
         const { id, rev, value } = req.record;
         const r =
           req.expectRev === 0
@@ -187,6 +193,7 @@ export default function postgres(options: PostgresDriverOptions): Driver {
         if (r.rowCount !== 1) {
           return { ok: false, reason: "conflict", currentRev: await currentRev(c, ns, id) } as const;
         }
+        faults?.("record", at);
         await c.query(`DELETE FROM ${t("index")} WHERE ns = $1 AND id = $2`, [ns, id]);
         const fields = Object.keys(req.index);
         if (fields.length > 0) {
@@ -196,8 +203,11 @@ export default function postgres(options: PostgresDriverOptions): Driver {
           );
         }
         if (!req.uncounted) await tally(c, req.guard);
+        faults?.("index", at);
         return { ok: true } as const;
       });
+      if (res.ok) faults?.("commit", at);
+      return res;
     },
     async writeMany(ns, reqs) {
       const failed = (r: BatchWriteResult) => Object.assign(new Error("batch refused"), { result: r });

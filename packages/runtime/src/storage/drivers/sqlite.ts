@@ -12,6 +12,7 @@ import type {
   Lease,
   ListQuery,
   StoredRecord,
+  WriteFaults,
   WriteRequest,
   WriteResult,
 } from "../driver.js";
@@ -24,6 +25,8 @@ export interface SqliteDriverOptions {
   readonly busyTimeoutMs?: number;
   /** Clock for lease expiry and `now()`; tests pass a manual one. @default Date.now */
   readonly now?: () => number;
+  /** Called at each named step of a record write (crash tests); see {@link WriteFaults}. */
+  readonly faults?: WriteFaults;
 }
 
 const DRIVER_NAME = "sqlite";
@@ -62,6 +65,7 @@ CREATE TABLE IF NOT EXISTS v_lease_writes (key TEXT NOT NULL, fence INTEGER NOT 
 export default function sqlite(options: SqliteDriverOptions = {}): Driver {
   const path = options.path ?? "./data/valhalla.db";
   const clock = options.now ?? Date.now;
+  const faults: WriteFaults | undefined = options.faults;
   let db: BetterSqlite3.Database | undefined;
   let stmts: ReturnType<typeof _prepare> | undefined;
   let counters:
@@ -127,19 +131,25 @@ export default function sqlite(options: SqliteDriverOptions = {}): Driver {
     },
     async write(ns, req: WriteRequest): Promise<WriteResult> {
       const s = open();
-      return tx((): WriteResult => {
+      const at = { ns, id: req.record.id, rev: req.record.rev };
+      const res = tx((): WriteResult => {
         if (!guardOk(s, req.guard)) return { ok: false, reason: "fenced" };
         const cur = s.rev.get(ns, req.record.id) as { rev: number } | undefined;
         const curRev = cur?.rev ?? 0;
         if (curRev !== req.expectRev) return { ok: false, reason: "conflict", currentRev: curRev };
+        faults?.("begin", at);
         s.upsert.run(ns, req.record.id, req.record.rev, req.record.value);
+        faults?.("record", at);
         s.clearIndex.run(ns, req.record.id);
         for (const [field, value] of Object.entries(req.index))
           s.addIndex.run(ns, field, value, req.record.id);
         // Counted in the write's own transaction: the count can never miss or invent a write.
         if (req.guard && !req.uncounted) s.tally.run(req.guard.key, req.guard.fence);
+        faults?.("index", at);
         return { ok: true };
       });
+      if (res.ok) faults?.("commit", at);
+      return res;
     },
     async writeMany(ns, reqs) {
       const s = open();
