@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { postgres, sqlite, type WritePoint } from "@valhalla/runtime";
 import type BetterSqlite3 from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { type Acked, NS, verifyThroughDriver, writer } from "./crash-harness.js";
+import { type Acked, verifyThroughDriver, writer } from "./crash-harness.js";
 import { type IsolatedStore, postgresStore, sqliteStore } from "./services.js";
 import { firstLine, spawnTs } from "./spawn-ts.js";
 

@@ -1,4 +1,3 @@
-import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { bindCollection, collection } from "../../src/storage/collection.js";
 import memory from "../../src/storage/drivers/memory.js";
