@@ -37,9 +37,13 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     examples: ["VALHALLA_PACKS=holdings,bills valhalla packs"],
   },
   export: {
-    usage: "valhalla export [--packs a,b] > dump.ndjson",
+    usage: "valhalla export [--packs a,b] [--progress] > dump.ndjson",
     summary: "Write every record (or only those packs') as NDJSON to stdout, with their ids and revisions.",
-    options: [["--packs <codes>", "Only these packs' namespaces and migration state"], MODULE],
+    options: [
+      ["--packs <codes>", "Only these packs' namespaces and migration state"],
+      ["--progress", "Count, rate and ETA on stderr (always on a terminal)"],
+      MODULE,
+    ],
     examples: ["valhalla export > backup.ndjson", "valhalla export --packs holdings > holdings.ndjson"],
   },
   import: {

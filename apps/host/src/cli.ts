@@ -231,7 +231,14 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
             .map((s) => s.trim())
             .filter(Boolean);
           if (only) selectPacks(only, packs);
-          const n = await exportCommand(driver, packs, process.stdout, only);
+          const showProgress = values.progress || process.stderr.isTTY === true;
+          const n = await exportCommand(
+            driver,
+            packs,
+            process.stdout,
+            only,
+            showProgress ? (line) => console.error(line) : undefined,
+          );
           console.error(`Exported ${n} records from ${redact(config.storage)}`);
         }
       } finally {

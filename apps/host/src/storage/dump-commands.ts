@@ -24,16 +24,27 @@ export async function exportCommand(
   packs: readonly AnyPack[],
   out: Writable,
   only?: readonly string[],
+  progress?: (line: string) => void,
 ): Promise<number> {
   const chosen = only ? new Set(only) : undefined;
+  const packOf = (ns: string) => ns.slice(0, Math.max(0, ns.indexOf(".")));
   const filter = chosen
-    ? (ns: string, id: string) =>
-        ns === MIGRATIONS_NS ? chosen.has(id) : chosen.has(ns.slice(0, Math.max(0, ns.indexOf("."))))
+    ? (ns: string, id: string) => (ns === MIGRATIONS_NS ? chosen.has(id) : chosen.has(packOf(ns)))
     : undefined;
+  // The total is counted first (one count per namespace), so progress can say how far along it is.
+  let total = 0;
+  if (progress)
+    for (const ns of await driver.namespaces()) {
+      if (!chosen || chosen.has(packOf(ns))) total += await driver.count(ns);
+      // The migration records (one per pack) are few: count the chosen packs' ones by id.
+      else if (ns === MIGRATIONS_NS) for await (const r of driver.scan(ns)) if (chosen.has(r.id)) total++;
+    }
+  const meter = progressMeter(total, progress, Date.now, "exported");
   let lines = 0;
   for await (const line of exportDump(driver, { indexes: indexesOf(packs), ...(filter ? { filter } : {}) })) {
     lines++;
     if (!out.write(line)) await once(out, "drain");
+    meter(Math.min(lines, total));
   }
   return lines;
 }
@@ -108,6 +119,7 @@ export function progressMeter(
   total: number,
   sink: ((line: string) => void) | undefined,
   clock: () => number = Date.now,
+  verb = "imported",
 ): (done: number) => void {
   if (!sink) return () => {};
   const started = clock();
@@ -118,6 +130,6 @@ export function progressMeter(
     last = now;
     const rate = done / Math.max(0.001, (now - started) / 1000);
     const eta = rate > 0 ? Math.ceil((total - done) / rate) : 0;
-    sink(`imported ${done}/${total} (${Math.round(rate)}/s, ETA ${eta}s)`);
+    sink(`${verb} ${done}/${total} (${Math.round(rate)}/s, ETA ${eta}s)`);
   };
 }
