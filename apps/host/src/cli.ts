@@ -23,7 +23,8 @@ Commands:
   serve              Start the host (PORT, VALHALLA_STORAGE, VALHALLA_PACKS, VALHALLA_TZ)
   validate [--json]  Validate the pack set; exit 0 when ok, 1 on errors
   packs [--json]     List the packs that would be loaded
-  export [--packs a,b]  Write every record (or those packs') as NDJSON to stdout
+  export [--packs a,b] [--progress]
+                     Write every record (or those packs') as NDJSON to stdout
   import [--dry-run] [--skip-invalid] [--progress]
                      Read an NDJSON dump from stdin into VALHALLA_STORAGE: every line is checked
                      first (a bad one refuses the file, naming line and field; nothing is written)
