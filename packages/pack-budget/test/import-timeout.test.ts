@@ -86,15 +86,18 @@ describe("budget import past the request timeout", () => {
     ).body;
     const cut = await call(hurried, "POST", `/budget/accounts/${acct.id}/import`, body);
     expect(cut.status).toBe(504);
-    // March's batch had passed its abort check, so it commits; April's sees the aborted request and
-    // stops. close() waits for the handler to get there.
+    // The held batch keeps the handler from finishing, so the 504 is certain. Where the timeout
+    // caught it depends on the machine: in January or February (that month's batch sees the aborted
+    // request and stops), or held in March (which had passed its abort check and commits on release;
+    // April then stops). close() waits for the handler to get there.
     held.release();
     await hurried.close();
 
     const host = await open(storage, 60_000);
     cleanups.push(() => host.close());
     const landed = (await call(host, "GET", `/budget/accounts/${acct.id}`)).body.entries;
-    expect(landed).toBe(300);
+    // Whole months only: the import stops at a batch boundary, never inside one.
+    expect([0, 100, 200, 300]).toContain(landed);
     const rebuilt = await call(host, "POST", `/budget/accounts/${acct.id}/balance/rebuild`);
     expect(rebuilt.body.changed).toBe(false);
     const again = await call(host, "POST", `/budget/accounts/${acct.id}/import`, body);

@@ -32,6 +32,9 @@ const INIT_JS = `window.addEventListener("load", function () {
         dom_id: "#swagger-ui",
         deepLinking: true,
         tryItOutEnabled: true,
+        // Tags start folded: with every operation open (150+), Swagger UI 5 stops rendering after
+        // the first tag's dozen operations and the page never becomes usable.
+        docExpansion: "none",
         persistAuthorization: false,
         validatorUrl: null,
         presets: [SwaggerUIBundle.presets.apis],
