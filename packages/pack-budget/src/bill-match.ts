@@ -48,6 +48,10 @@ export async function matchPlanned(
   if (found.length === 0) return { fresh: [...fresh], matches: [] };
   const byRef = new Map(found.map((m) => [m.ref, m]));
   const links = new Map((await allLinks(ctx)).map((l) => [l.bill_id, l]));
+  // A link's bucket places a line only where the bucket could take it by hand: active, started.
+  const buckets = new Map<string, { status: string; start_month: string } | null>();
+  for (const l of links.values())
+    if (!buckets.has(l.bucket_id)) buckets.set(l.bucket_id, await ctx.storage.buckets.get(l.bucket_id));
   const matches: ImportBillMatch[] = [];
   const out = fresh.map((p) => {
     const m = byRef.get(p.id);
@@ -55,9 +59,11 @@ export async function matchPlanned(
     const { ref: _ref, ...occurrence } = m;
     matches.push({ line: p.line, entry_id: p.id, ...occurrence, payment_id: null });
     const link = links.get(m.bill_id);
+    const bucket = link ? buckets.get(link.bucket_id) : null;
+    const usable = !!bucket && bucket.status === "active" && p.entry.month >= bucket.start_month;
     const bill_payment = { bill_id: m.bill_id, occurrence: m.occurrence, payment_id: null };
     const entry: Transaction =
-      link && p.entry.inbox
+      link && usable && p.entry.inbox
         ? {
             ...p.entry,
             bucket_id: link.bucket_id,
