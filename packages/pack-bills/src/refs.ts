@@ -167,7 +167,8 @@ export interface BillsApi {
    * For each candidate, the open occurrence of an active bill it most likely pays: the bill's payee
    * appears in the candidate's payee or memo (case-insensitive), the currency is the bill's, the
    * amount is the fixed amount, what remains of a partly paid occurrence, or inside a variable
-   * bill's range, and the date is within `window_days` (default 7) of the due date. Candidates
+   * bill's range, and the date is within `window_days` (default 7) of the due date (occurrences due
+   * before the bill's `tracked_from` are history and never match). Candidates
    * without a match are left out; two candidates never get the same occurrence.
    */
   matchOccurrences(

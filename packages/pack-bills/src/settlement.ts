@@ -93,7 +93,8 @@ export async function matchOccurrences(
     for (const b of bills) {
       if (b.currency !== c.currency || !text.includes(b.payee.trim().toLowerCase())) continue;
       const due = amountDueMinor(b, b.variable_paid_at ?? settings.variable_paid_at);
-      for (const o of openBetween(b, from, to)) {
+      // Occurrences before the bill is tracked are history, not open bills.
+      for (const o of openBetween(b, from < b.tracked_from ? b.tracked_from : from, to)) {
         const gap = daysBetween(o.due, c.date);
         const key = `${b.id}|${o.nominal}`;
         if (Math.abs(gap) > windowDays || taken.has(key)) continue;

@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { postgres, sqlite, type WritePoint } from "@valhalla/runtime";
 import type BetterSqlite3 from "better-sqlite3";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { type Acked, verifyThroughDriver, writer } from "./crash-harness.js";
 import { type IsolatedStore, postgresStore, sqliteStore } from "./services.js";
 import { firstLine, spawnTs } from "./spawn-ts.js";
@@ -50,6 +50,10 @@ describe.each<IsolatedStore>([sqliteStore, postgresStore])("named crash points o
             host.stderr!.on("data", (d: Buffer) => {
               const m = /CRASH (\{.*\})/.exec(d.toString());
               if (m) crash = JSON.parse(m[1]!);
+            });
+            // Never leave a host behind, whatever fails below.
+            onTestFinished(() => {
+              if (host.exitCode === null && host.signalCode === null) host.kill("SIGKILL");
             });
             const { port } = await firstLine<{ port: number }>(host);
             if (process.env.VALHALLA_D1_VERBOSE)
