@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import semver from "semver";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { lexerReady, packageProblems } from "./package-checks.js";
+import { lexerReady, packageProblems, publishableDirs } from "./package-checks.js";
 
 // The tarball test relies on these checks to fail on a broken package; prove they do.
 describe("packageProblems", () => {
@@ -58,5 +59,35 @@ describe("packageProblems", () => {
 
   it("should report a package without an exports map", () => {
     expect(packageProblems(fakePackage({ main: "index.js" }, {}))).toEqual(['fake: no "exports" map']);
+  });
+});
+
+// Published packages take ranges a consumer's installer can share (caret), as honojs/middleware
+// does; this repository still installs exactly what its lockfile pins.
+describe("published dependency ranges", () => {
+  const root = join(import.meta.dirname, "../../../..");
+  const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")) as {
+    packages: Record<string, { version?: string }>;
+  };
+
+  it("should give every third-party dependency of a published package a caret range the lockfile satisfies", () => {
+    const checked: string[] = [];
+    for (const dir of publishableDirs(root)) {
+      const pkg = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8")) as {
+        name: string;
+        private?: boolean;
+        dependencies?: Record<string, string>;
+      };
+      if (pkg.private) continue;
+      for (const [dep, range] of Object.entries(pkg.dependencies ?? {})) {
+        if (dep.startsWith("@valhalla")) continue; // workspace packages: changesets keeps them in step
+        expect(range, `${pkg.name} → ${dep}`).toMatch(/^\^\d+\.\d+\.\d+$/);
+        const locked = lock.packages[`node_modules/${dep}`]?.version;
+        expect(locked, `${dep} is in the lockfile`).toBeDefined();
+        expect(semver.satisfies(locked!, range), `${dep}@${locked} satisfies ${range}`).toBe(true);
+        checked.push(`${pkg.name}:${dep}`);
+      }
+    }
+    expect(checked.length).toBeGreaterThan(5);
   });
 });

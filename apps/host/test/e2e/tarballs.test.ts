@@ -78,6 +78,29 @@ function startHost(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port:
   });
 }
 
+/** Third-party dependencies of the published packages, at the versions the repository's lockfile holds. */
+function lockedThirdParty(): Record<string, string> {
+  const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")) as {
+    packages: Record<string, { version?: string }>;
+  };
+  const out: Record<string, string> = {};
+  for (const dir of [...publishableDirs(root), "apps/valhalla", "examples/custom-host"]) {
+    const pkg = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8"));
+    for (const dep of Object.keys(pkg.dependencies ?? {})) {
+      const version = lock.packages[`node_modules/${dep}`]?.version;
+      if (!dep.startsWith("@valhalla") && version) out[dep] = version;
+    }
+  }
+  return out;
+}
+
+/** The locked version of each third-party package a manifest depends on directly. */
+const directLocked = (direct: Record<string, string>) =>
+  Object.fromEntries(Object.entries(lockedThirdParty()).filter(([n]) => n in direct));
+/** The locked versions of the other third-party packages (npm refuses an override of a direct one). */
+const indirectLocked = (direct: Record<string, string>) =>
+  Object.fromEntries(Object.entries(lockedThirdParty()).filter(([n]) => !(n in direct)));
+
 describe("packages installed from tarballs", () => {
   beforeAll(async () => {
     run(process.execPath, ["scripts/ensure-built.mjs"], root);
@@ -111,14 +134,19 @@ describe("packages installed from tarballs", () => {
           name: "third-party-host",
           private: true,
           type: "module",
-          dependencies: { ...example.dependencies, ...deps },
+          dependencies: { ...example.dependencies, ...directLocked(example.dependencies), ...deps },
           devDependencies: {
             typescript: rootPkg.devDependencies.typescript,
             "@types/node": rootPkg.devDependencies["@types/node"],
             vitest: rootPkg.devDependencies.vitest,
           },
-          // Pin every internal range to the tarball, so nothing is fetched from a registry under our names.
-          overrides: Object.fromEntries(names.map((n) => [n, `$${n}`])),
+          // Pin every internal range to the tarball, so nothing is fetched from a registry under our names,
+          // and every third-party range to the version this repository's lockfile installs, as the
+          // consumer's own lockfile would: the test stays reproducible whatever the registry has since.
+          overrides: {
+            ...indirectLocked(example.dependencies),
+            ...Object.fromEntries(names.map((n) => [n, `$${n}`])),
+          },
         },
         null,
         2,
@@ -327,7 +355,10 @@ describe("packages installed from tarballs", () => {
     mkdirSync(own);
     const example = JSON.parse(readFileSync(join(hostExample, "package.json"), "utf8"));
     const mine = Object.fromEntries(
-      Object.keys(example.dependencies).map((n) => [n, tarballDeps[n] ?? example.dependencies[n]]),
+      Object.keys(example.dependencies).map((n) => [
+        n,
+        tarballDeps[n] ?? lockedThirdParty()[n] ?? example.dependencies[n],
+      ]),
     );
     writeFileSync(
       join(own, "package.json"),
