@@ -9,7 +9,7 @@ import { loadConfig } from "./config.js";
 import { createHost } from "./create-host.js";
 import { jobsCommand } from "./jobs-command.js";
 import { jsonLogger, silentLogger } from "./log.js";
-import { HOST_COMMANDS, packCommandHelp, packCommands, runPackCommand } from "./pack-commands.js";
+import { cliHost, HOST_COMMANDS, packCommandHelp, packCommands, runPackCommand } from "./pack-commands.js";
 import { selectPacks } from "./packs.js";
 import { apiKeyStore } from "./security/api-keys.js";
 import { keysCommand } from "./security/keys-command.js";
@@ -257,25 +257,8 @@ async function seedCommand(
   config: ReturnType<typeof loadConfig>,
   packs: ReturnType<typeof selectPacks>,
 ): Promise<number> {
-  let host: Awaited<ReturnType<typeof createHost>>;
-  try {
-    host = await createHost({
-      packs,
-      storage: config.storage,
-      timezone: config.timezone,
-      config: config.packConfig,
-      log: silentLogger,
-      // In-process only, never listening: the operator running the CLI already holds the store.
-      auth: { disabled: true },
-      rateLimit: false,
-    });
-  } catch (err) {
-    if (err instanceof RegistryError) {
-      console.error(err.message);
-      return 1;
-    }
-    throw err;
-  }
+  const host = await cliHost(config, packs, (line) => console.error(line));
+  if (!host) return 1;
   try {
     // The same code path as POST /boot/seed_minimum, so the audit log records the seed too.
     const res = await host.fetch(new Request("http://cli/boot/seed_minimum", { method: "POST" }));

@@ -112,25 +112,8 @@ export async function runPackCommand(
     io.err(`valhalla ${def.name}: ${message}. Run 'valhalla ${def.name} --help' for its options.`);
     return USAGE_ERROR;
   }
-  let host: Awaited<ReturnType<typeof createHost>>;
-  try {
-    host = await createHost({
-      packs,
-      storage: config.storage,
-      timezone: config.timezone,
-      config: config.packConfig,
-      log: silentLogger,
-      // In-process only, never listening: the operator running the CLI already holds the store.
-      auth: { disabled: true },
-      rateLimit: false,
-    });
-  } catch (err) {
-    if (err instanceof RegistryError) {
-      io.err(err.message);
-      return 1;
-    }
-    throw err;
-  }
+  const host = await cliHost(config, packs, io.err);
+  if (!host) return 1;
   try {
     const ctx = host.registry.context(pack.code);
     const principal = { kind: "operator" as const, id: operatorId(), command: def.name };
@@ -142,6 +125,35 @@ export async function runPackCommand(
   } finally {
     io.done?.();
     await host.close();
+  }
+}
+
+/**
+ * A host on the configured store that never listens, for CLI commands: the operator running the
+ * CLI already holds the store. An invalid pack set is reported through `err` and gives `null`.
+ * @internal
+ */
+export async function cliHost(
+  config: ReturnType<typeof loadConfig>,
+  packs: readonly AnyPack[],
+  err: (line: string) => void,
+): Promise<Awaited<ReturnType<typeof createHost>> | null> {
+  try {
+    return await createHost({
+      packs,
+      storage: config.storage,
+      timezone: config.timezone,
+      config: config.packConfig,
+      log: silentLogger,
+      auth: { disabled: true },
+      rateLimit: false,
+    });
+  } catch (e) {
+    if (e instanceof RegistryError) {
+      err(e.message);
+      return null;
+    }
+    throw e;
   }
 }
 

@@ -11,6 +11,8 @@ import type {
   ListQuery,
   StoredRecord,
   WriteFaults,
+  WriteRequest,
+  WriteResult,
 } from "../driver.js";
 
 /** Options of the Postgres driver. @public */
@@ -157,6 +159,37 @@ export default function postgres(options: PostgresDriverOptions): Driver {
     value: r.value,
   });
 
+  /** One conditional write inside the caller's transaction (named steps reported to `faults`). */
+  const writeIn = async (c: PoolClient, ns: string, req: WriteRequest): Promise<WriteResult> => {
+    const at = { ns, id: req.record.id, rev: req.record.rev };
+    if (!(await guardOk(c, req.guard))) return { ok: false, reason: "fenced" };
+    faults?.("begin", at);
+    const { id, rev, value } = req.record;
+    const r =
+      req.expectRev === 0
+        ? await c.query(
+            `INSERT INTO ${t("records")} (ns, id, rev, value) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+            [ns, id, rev, value],
+          )
+        : await c.query(
+            `UPDATE ${t("records")} SET rev = $3, value = $4 WHERE ns = $1 AND id = $2 AND rev = $5`,
+            [ns, id, rev, value, req.expectRev],
+          );
+    if (r.rowCount !== 1) return { ok: false, reason: "conflict", currentRev: await currentRev(c, ns, id) };
+    faults?.("record", at);
+    await c.query(`DELETE FROM ${t("index")} WHERE ns = $1 AND id = $2`, [ns, id]);
+    const fields = Object.keys(req.index);
+    if (fields.length > 0) {
+      await c.query(
+        `INSERT INTO ${t("index")} (ns, field, value, id) SELECT $1, f, v, $2 FROM unnest($3::text[], $4::text[]) AS u(f, v)`,
+        [ns, id, fields, fields.map((f) => req.index[f])],
+      );
+    }
+    if (!req.uncounted) await tally(c, req.guard);
+    faults?.("index", at);
+    return { ok: true };
+  };
+
   return {
     name: DRIVER_NAME,
     capabilities: postgresCapabilities,
@@ -175,38 +208,8 @@ export default function postgres(options: PostgresDriverOptions): Driver {
       return rows[0] ? toRecord(rows[0]) : null;
     },
     async write(ns, req) {
-      const at = { ns, id: req.record.id, rev: req.record.rev };
-      const res = await tx(async (c) => {
-        if (!(await guardOk(c, req.guard))) return { ok: false, reason: "fenced" } as const;
-        faults?.("begin", at);
-        const { id, rev, value } = req.record;
-        const r =
-          req.expectRev === 0
-            ? await c.query(
-                `INSERT INTO ${t("records")} (ns, id, rev, value) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-                [ns, id, rev, value],
-              )
-            : await c.query(
-                `UPDATE ${t("records")} SET rev = $3, value = $4 WHERE ns = $1 AND id = $2 AND rev = $5`,
-                [ns, id, rev, value, req.expectRev],
-              );
-        if (r.rowCount !== 1) {
-          return { ok: false, reason: "conflict", currentRev: await currentRev(c, ns, id) } as const;
-        }
-        faults?.("record", at);
-        await c.query(`DELETE FROM ${t("index")} WHERE ns = $1 AND id = $2`, [ns, id]);
-        const fields = Object.keys(req.index);
-        if (fields.length > 0) {
-          await c.query(
-            `INSERT INTO ${t("index")} (ns, field, value, id) SELECT $1, f, v, $2 FROM unnest($3::text[], $4::text[]) AS u(f, v)`,
-            [ns, id, fields, fields.map((f) => req.index[f])],
-          );
-        }
-        if (!req.uncounted) await tally(c, req.guard);
-        faults?.("index", at);
-        return { ok: true } as const;
-      });
-      if (res.ok) faults?.("commit", at);
+      const res = await tx((c) => writeIn(c, ns, req));
+      if (res.ok) faults?.("commit", { ns, id: req.record.id, rev: req.record.rev });
       return res;
     },
     async writeMany(ns, reqs) {
@@ -215,33 +218,8 @@ export default function postgres(options: PostgresDriverOptions): Driver {
         return await tx(async (c): Promise<BatchWriteResult> => {
           for (const [i, req] of reqs.entries()) {
             // Throwing rolls the whole transaction back: none of the batch commits.
-            if (!(await guardOk(c, req.guard))) throw failed({ ok: false, reason: "fenced", failedAt: i });
-            const { id, rev, value } = req.record;
-            const r =
-              req.expectRev === 0
-                ? await c.query(
-                    `INSERT INTO ${t("records")} (ns, id, rev, value) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-                    [ns, id, rev, value],
-                  )
-                : await c.query(
-                    `UPDATE ${t("records")} SET rev = $3, value = $4 WHERE ns = $1 AND id = $2 AND rev = $5`,
-                    [ns, id, rev, value, req.expectRev],
-                  );
-            if (r.rowCount !== 1)
-              throw failed({
-                ok: false,
-                reason: "conflict",
-                currentRev: await currentRev(c, ns, id),
-                failedAt: i,
-              });
-            await c.query(`DELETE FROM ${t("index")} WHERE ns = $1 AND id = $2`, [ns, id]);
-            const fields = Object.keys(req.index);
-            if (fields.length > 0)
-              await c.query(
-                `INSERT INTO ${t("index")} (ns, field, value, id) SELECT $1, f, v, $2 FROM unnest($3::text[], $4::text[]) AS u(f, v)`,
-                [ns, id, fields, fields.map((f) => req.index[f])],
-              );
-            if (!req.uncounted) await tally(c, req.guard);
+            const res = await writeIn(c, ns, req);
+            if (!res.ok) throw failed({ ...res, failedAt: i });
           }
           return { ok: true };
         });

@@ -112,6 +112,24 @@ export default function sqlite(options: SqliteDriverOptions = {}): Driver {
     return !!row && row.token === guard.token && row.fence === guard.fence && row.expires_at > clock();
   };
 
+  /** One conditional write inside the caller's transaction (named steps reported to `faults`). */
+  const writeIn = (s: ReturnType<typeof _prepare>, ns: string, req: WriteRequest): WriteResult => {
+    const at = { ns, id: req.record.id, rev: req.record.rev };
+    if (!guardOk(s, req.guard)) return { ok: false, reason: "fenced" };
+    const cur = s.rev.get(ns, req.record.id) as { rev: number } | undefined;
+    const curRev = cur?.rev ?? 0;
+    if (curRev !== req.expectRev) return { ok: false, reason: "conflict", currentRev: curRev };
+    faults?.("begin", at);
+    s.upsert.run(ns, req.record.id, req.record.rev, req.record.value);
+    faults?.("record", at);
+    s.clearIndex.run(ns, req.record.id);
+    for (const [field, value] of Object.entries(req.index)) s.addIndex.run(ns, field, value, req.record.id);
+    // Counted in the write's own transaction: the count can never miss or invent a write.
+    if (req.guard && !req.uncounted) s.tally.run(req.guard.key, req.guard.fence);
+    faults?.("index", at);
+    return { ok: true };
+  };
+
   const driver: Driver & { readonly database: () => BetterSqlite3.Database } = {
     name: DRIVER_NAME,
     capabilities: sqliteCapabilities,
@@ -131,24 +149,8 @@ export default function sqlite(options: SqliteDriverOptions = {}): Driver {
     },
     async write(ns, req: WriteRequest): Promise<WriteResult> {
       const s = open();
-      const at = { ns, id: req.record.id, rev: req.record.rev };
-      const res = tx((): WriteResult => {
-        if (!guardOk(s, req.guard)) return { ok: false, reason: "fenced" };
-        const cur = s.rev.get(ns, req.record.id) as { rev: number } | undefined;
-        const curRev = cur?.rev ?? 0;
-        if (curRev !== req.expectRev) return { ok: false, reason: "conflict", currentRev: curRev };
-        faults?.("begin", at);
-        s.upsert.run(ns, req.record.id, req.record.rev, req.record.value);
-        faults?.("record", at);
-        s.clearIndex.run(ns, req.record.id);
-        for (const [field, value] of Object.entries(req.index))
-          s.addIndex.run(ns, field, value, req.record.id);
-        // Counted in the write's own transaction: the count can never miss or invent a write.
-        if (req.guard && !req.uncounted) s.tally.run(req.guard.key, req.guard.fence);
-        faults?.("index", at);
-        return { ok: true };
-      });
-      if (res.ok) faults?.("commit", at);
+      const res = tx(() => writeIn(s, ns, req));
+      if (res.ok) faults?.("commit", { ns, id: req.record.id, rev: req.record.rev });
       return res;
     },
     async writeMany(ns, reqs) {
@@ -158,16 +160,8 @@ export default function sqlite(options: SqliteDriverOptions = {}): Driver {
         return tx((): BatchWriteResult => {
           for (const [i, req] of reqs.entries()) {
             // Throwing rolls the whole transaction back: none of the batch commits.
-            if (!guardOk(s, req.guard)) throw failed({ ok: false, reason: "fenced", failedAt: i });
-            const cur = s.rev.get(ns, req.record.id) as { rev: number } | undefined;
-            const curRev = cur?.rev ?? 0;
-            if (curRev !== req.expectRev)
-              throw failed({ ok: false, reason: "conflict", currentRev: curRev, failedAt: i });
-            s.upsert.run(ns, req.record.id, req.record.rev, req.record.value);
-            s.clearIndex.run(ns, req.record.id);
-            for (const [field, value] of Object.entries(req.index))
-              s.addIndex.run(ns, field, value, req.record.id);
-            if (req.guard && !req.uncounted) s.tally.run(req.guard.key, req.guard.fence);
+            const res = writeIn(s, ns, req);
+            if (!res.ok) throw failed({ ...res, failedAt: i });
           }
           return { ok: true };
         });
