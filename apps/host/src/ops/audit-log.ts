@@ -15,7 +15,7 @@ export function createAuditLog(
   return {
     async append(entry) {
       try {
-        await store.audit.create({ ...entry, at: entry.at ?? now().toISOString() });
+        await store.audit.create(Object.assign({}, entry, { at: entry.at ?? now().toISOString() }));
       } catch (err) {
         onError(err);
       }

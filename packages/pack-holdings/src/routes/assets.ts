@@ -35,7 +35,7 @@ const viewOpts = (ctx: HoldingsContext, fxParam?: string) => {
   const cfg = configOf(ctx);
   return {
     base: cfg.base_currency,
-    fx: { ...cfg.fx_rates, ...parseFxParam(fxParam) },
+    fx: fxParam ? Object.assign({}, cfg.fx_rates, parseFxParam(fxParam)) : cfg.fx_rates,
     today: todayIn(ctx.timezone, ctx.now()),
     staleAfterDays: cfg.stale_after_days,
   };
@@ -50,12 +50,9 @@ export const createAsset = route({
   response: { status: 201, schema: AssetRecord, description: "The new holding" },
   errors: [400],
   handler: async ({ body, ctx }) => {
-    const asset = await ctx.storage.assets.create({
-      ...body,
-      archived_at: null,
-      valuation: null,
-      liabilities: {},
-    });
+    const asset = await ctx.storage.assets.create(
+      Object.assign({}, body, { archived_at: null, valuation: null, liabilities: {} }),
+    );
     await touchSummary(ctx);
     return replyRecord(201, asset, { location: `/holdings/${asset.id}` });
   },

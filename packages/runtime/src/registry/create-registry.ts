@@ -103,6 +103,23 @@ export interface Registry {
   migrate(): Promise<{ pack: string; applied: number[] }[]>;
 }
 
+/**
+ * What a context's collections check at commit, read when they commit and not when bound: a class,
+ * so `signal` is one prototype getter rather than an accessor defined on every request's object.
+ */
+class ContextBinding implements BindOptions {
+  constructor(
+    private readonly o: ContextOptions,
+    readonly now: (() => Date) | undefined,
+  ) {}
+  get signal(): Pick<AbortSignal, "aborted" | "reason"> | undefined {
+    return this.o.abort ?? this.o.signal;
+  }
+  get guard(): Lease | undefined {
+    return this.o.guard;
+  }
+}
+
 const consoleLog: Logger = {
   info: (msg, f) => console.log(JSON.stringify({ level: "info", msg, ...f })),
   warn: (msg, f) => console.warn(JSON.stringify({ level: "warn", msg, ...f })),
@@ -196,13 +213,7 @@ export function createRegistry(packs: readonly AnyPack[], options: RegistryOptio
     const plain = !("signal" in ctxOptions) && !ctxOptions.abort && !ctxOptions.guard;
     if (plain && contexts.has(code)) return contexts.get(code)!;
     const { pack: p, namespaces, base } = shapeOf(code);
-    const bindOptions: BindOptions = {
-      get signal() {
-        return ctxOptions.abort ?? ctxOptions.signal;
-      },
-      guard: ctxOptions.guard,
-      ...(options.now ? { now: options.now } : {}),
-    };
+    const bindOptions = new ContextBinding(ctxOptions, options.now);
     const storage: Record<string, unknown> = {};
     for (const [ns, key, def] of namespaces) storage[ns] = bindCollection(driver, key, def, bindOptions);
     const outbound: PackContext<any, any>["outbound"] = async (kind, payload, outboundOptions = {}) => {
@@ -216,18 +227,35 @@ export function createRegistry(packs: readonly AnyPack[], options: RegistryOptio
       return options.outboundGate({ pack: code, kind, payload, options: outboundOptions, run });
     };
     const frozen = Object.freeze(storage) as PackContext<any, any>["storage"];
-    // Two literals rather than a defineProperty afterwards, which would slow every later access.
+    // Every field written out: on Node 20 a literal that spreads `base` and then adds fields takes
+    // V8's slow path, which cost more per request than the rest of the context.
     const ctx: PackContext<any, any> =
       "signal" in ctxOptions
         ? {
-            ...base,
+            pack: base.pack,
+            deps: base.deps,
+            locks: base.locks,
+            timezone: base.timezone,
+            now: base.now,
+            config: base.config,
+            log: base.log,
             storage: frozen,
             outbound,
             get signal() {
               return ctxOptions.signal as AbortSignal;
             },
           }
-        : { ...base, storage: frozen, outbound };
+        : {
+            pack: base.pack,
+            deps: base.deps,
+            locks: base.locks,
+            timezone: base.timezone,
+            now: base.now,
+            config: base.config,
+            log: base.log,
+            storage: frozen,
+            outbound,
+          };
     if (plain) contexts.set(code, ctx);
     return ctx;
   };

@@ -1,7 +1,7 @@
-import { isReply, ProblemError, type Registry } from "@valhalla/runtime";
+import { isReply, type Principal, ProblemError, type Registry } from "@valhalla/runtime";
 import type { Context } from "hono";
 import { requestHeader } from "../../http/request-header.js";
-import { principalOf } from "../exchange.js";
+import { type Exchange, principalOf } from "../exchange.js";
 import { LazyAbort, onClientGone } from "../lazy-abort.js";
 import type { Stage } from "../stage.js";
 
@@ -52,29 +52,63 @@ export function handleStage(registry: Registry, timeoutMs: number, overruns: Ove
         },
       });
       x.started = true;
+      const input = new HandlerInput(x, ctx, ifRev);
       const work = Promise.resolve(
-        route.def.handler({
-          params: x.params,
-          query: x.query,
-          body: x.body,
-          ctx,
-          principal: principalOf(x),
-          c,
-          ifRev,
-        } as Parameters<typeof route.def.handler>[0]),
+        route.def.handler(input as unknown as Parameters<typeof route.def.handler>[0]),
       );
       const out = await deadline(x, work, abort, timeoutMs, overruns);
       if (out instanceof Response) return out;
-      if (isReply(out)) {
-        for (const k in out.headers) c.header(k, out.headers[k]);
-        if (out.body === undefined || out.status === 204) return c.body(null, out.status as 204);
-        if (audited) x.recordId = idOf(out.body);
-        return c.json(out.body as object, out.status as 200);
+      const reply = isReply(out);
+      const body = reply ? out.body : out;
+      const status = reply ? out.status : 200;
+      const empty = reply && (out.body === undefined || out.status === 204);
+      if (audited && !empty) x.recordId = idOf(body);
+      // A handler that took the Hono context may have set headers on it (`c.header()`): Hono merges them.
+      if (input.honoUsed) {
+        if (reply) for (const k in out.headers) c.header(k, out.headers[k]);
+        return empty ? c.body(null, status as 204) : c.json(body as object, status as 200);
       }
-      if (audited) x.recordId = idOf(out);
-      return c.json(out as object, 200);
+      return respond(status, empty ? null : JSON.stringify(body), reply ? out.headers : undefined);
     },
   };
+}
+
+/**
+ * The response, with its headers as a plain record. Through Hono (`c.json` with an ETag) they
+ * would become a `Headers` object, which @hono/node-server must copy back into a record before
+ * writing: a plain record is written as it is. A fresh record each time: the server adds
+ * `Content-Length` to it.
+ */
+function respond(status: number, json: string | null, headers: Record<string, string> | undefined): Response {
+  const record: Record<string, string> = json === null ? {} : { "content-type": "application/json" };
+  if (headers) for (const k in headers) record[k.toLowerCase()] = headers[k]!;
+  return new Response(json, { status, headers: record });
+}
+
+/**
+ * What a route handler receives. A class so that `c` is a getter: reading it marks the exchange,
+ * and only then is the response built through Hono (which merges headers set with `c.header()`).
+ */
+class HandlerInput {
+  readonly params: unknown;
+  readonly query: unknown;
+  readonly body: unknown;
+  readonly principal: Principal;
+  honoUsed = false;
+  constructor(
+    private readonly x: Exchange,
+    readonly ctx: unknown,
+    readonly ifRev: number | undefined,
+  ) {
+    this.params = x.params;
+    this.query = x.query;
+    this.body = x.body;
+    this.principal = principalOf(x);
+  }
+  get c(): Context {
+    this.honoUsed = true;
+    return this.x.c;
+  }
 }
 
 const NOTHING_TO_STOP = () => {};
