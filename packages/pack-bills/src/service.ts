@@ -399,5 +399,5 @@ export async function autopayChecklist(ctx: BillsContext, bill: Stored<Bill>) {
 export async function billView(ctx: BillsContext, bill: Stored<Bill>) {
   const today = todayOf(ctx);
   const next = openBetween(bill, today, addDays(today, 800))[0] ?? null;
-  return { ...bill, cadence_text: describeCadence(scheduleOf(bill)), next_due: next };
+  return Object.assign({}, bill, { cadence_text: describeCadence(scheduleOf(bill)), next_due: next });
 }

@@ -22,7 +22,10 @@ const answers = definePack({
       path: "/record",
       summary: "A record with its ETag and a Location in mixed case",
       scope: "public",
-      handler: () => replyRecord(201, { id: "rec_1", rev: 7 }, { Location: "/answers/record" }),
+      handler: () => {
+        const record = { id: "rec_1", rev: 7 };
+        return replyRecord(201, record, { Location: "/answers/record" });
+      },
     }),
     route({
       method: "DELETE",

@@ -139,7 +139,8 @@ export const archiveAsset = route({
   handler: async ({ params, ctx, ifRev }) => {
     const asset = await ctx.storage.assets.update(
       params.id,
-      (cur) => ({ ...cur, active: false, archived_at: cur.archived_at ?? ctx.now().toISOString() }),
+      (cur) =>
+        Object.assign({}, cur, { active: false, archived_at: cur.archived_at ?? ctx.now().toISOString() }),
       { ifRev },
     );
     await touchSummary(ctx);

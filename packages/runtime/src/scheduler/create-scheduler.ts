@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { merge } from "../internal/merge.js";
 import { jobPrincipal } from "../pack/principal.js";
 import type { JobDef, Logger } from "../pack/types.js";
 import type { Registry } from "../registry/create-registry.js";
@@ -395,7 +396,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       }
       const ok = await serial(async () => {
         if (record.outcome !== null) return true;
-        const updated = { ...record, lease_expires_at: new Date(next.expiresAt).toISOString() };
+        const updated = merge(record, { lease_expires_at: new Date(next.expiresAt).toISOString() });
         const res = await writeRun(driver, id, updated, rev, lease);
         if (res.ok) {
           rev = res.rev;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import * as v from "valibot";
 import { ConflictError } from "../errors/storage-errors.js";
+import { merge } from "../internal/merge.js";
 import type { Collection } from "./collection.js";
 
 /**
@@ -61,14 +62,14 @@ function drop(space: Space, key: string) {
  */
 export async function touchGeneration(store: GenerationStore): Promise<void> {
   if (await store.get(GEN_ID)) {
-    await store.update(GEN_ID, (cur) => ({ ...cur, gen: cur.gen + 1 }));
+    await store.update(GEN_ID, (cur) => merge(cur, { gen: cur.gen + 1 }));
     return;
   }
   try {
     await store.create({ epoch: randomUUID(), gen: 1 }, { id: GEN_ID });
   } catch (err) {
     if (!(err instanceof ConflictError)) throw err;
-    await store.update(GEN_ID, (cur) => ({ ...cur, gen: cur.gen + 1 }));
+    await store.update(GEN_ID, (cur) => merge(cur, { gen: cur.gen + 1 }));
   }
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { merge } from "../../internal/merge.js";
 import type {
   Driver,
   DriverCapabilities,
@@ -149,7 +150,7 @@ export default function memory(options: MemoryDriverOptions = {}): Driver {
       const row = locks.get(lease.key);
       if (!row || row.token !== lease.token || row.expiresAt <= now) return null;
       row.expiresAt = now + ttlMs;
-      return { ...lease, expiresAt: row.expiresAt };
+      return merge(lease, { expiresAt: row.expiresAt });
     },
     async release(lease) {
       const row = locks.get(lease.key);

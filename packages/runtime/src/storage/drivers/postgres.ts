@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import type { Pool, PoolClient } from "pg";
 import { createError } from "../../errors/create-error.js";
+import { merge } from "../../internal/merge.js";
 import type {
   BatchWriteResult,
   Driver,
@@ -300,7 +301,7 @@ export default function postgres(options: PostgresDriverOptions): Driver {
         `UPDATE ${t("locks")} SET expires_at = ${NOW_MS} + $3 WHERE key = $1 AND token = $2 AND expires_at > ${NOW_MS} RETURNING expires_at`,
         [lease.key, lease.token, ttlMs],
       );
-      return rows[0] ? { ...lease, expiresAt: Number(rows[0].expires_at) } : null;
+      return rows[0] ? merge(lease, { expiresAt: Number(rows[0].expires_at) }) : null;
     },
     async release(lease) {
       const rows = await q(

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import type { Redis as RedisClient } from "ioredis";
 import { createError } from "../../errors/create-error.js";
+import { merge } from "../../internal/merge.js";
 import type { Driver, DriverCapabilities, Lease, StoredRecord, WriteResult } from "../driver.js";
 import * as lua from "./redis-scripts.js";
 
@@ -185,7 +186,7 @@ export default function redis(options: RedisDriverOptions): Driver {
     },
     async extend(lease, ttlMs) {
       const expiresAt = Number(await connect().vExtend(lockKey(lease.key), lease.token, ttlMs));
-      return expiresAt ? { ...lease, expiresAt } : null;
+      return expiresAt ? merge(lease, { expiresAt }) : null;
     },
     async release(lease) {
       return (await connect().vRelease(lockKey(lease.key), lease.token)) === 1;

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
 import { createError } from "../../errors/create-error.js";
+import { merge } from "../../internal/merge.js";
 import type {
   BatchWriteResult,
   Driver,
@@ -235,7 +236,7 @@ export default function sqlite(options: SqliteDriverOptions = {}): Driver {
         const row = s.getLock.get(lease.key) as LockRow | undefined;
         if (!row || row.token !== lease.token || row.expires_at <= now) return null;
         s.putLock.run(lease.key, lease.token, row.fence, now + ttlMs);
-        return { ...lease, expiresAt: now + ttlMs };
+        return merge(lease, { expiresAt: now + ttlMs });
       });
     },
     async release(lease) {

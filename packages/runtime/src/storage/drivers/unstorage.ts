@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { merge } from "../../internal/merge.js";
 import type { Driver, DriverCapabilities, IndexValues, Lease, StoredRecord, WriteResult } from "../driver.js";
 
 /**
@@ -167,7 +168,7 @@ export default function unstorageDriver(options: UnstorageDriverOptions): Driver
       const row = locks.get(lease.key);
       if (!row || row.token !== lease.token || row.expiresAt <= Date.now()) return null;
       row.expiresAt = Date.now() + ttlMs;
-      return { ...lease, expiresAt: row.expiresAt };
+      return merge(lease, { expiresAt: row.expiresAt });
     },
     async release(lease) {
       const row = locks.get(lease.key);
