@@ -1,7 +1,8 @@
 import { idParam, pageQuery, principalLabel, replyRecord, routeFor } from "@valhalla/runtime";
 import * as v from "valibot";
 import { CategoriseBody, ImportBody } from "../account-schemas.js";
-import { importStatement } from "../import/import-statement.js";
+import { runImport } from "../import/run-import.js";
+import { textSource } from "../import/statement-source.js";
 import { categoriseEntry } from "../inbox.js";
 import { EntryPageResponse, EntryResponse, ImportResponse } from "../response-schemas.js";
 import type { BudgetContext } from "../storage.js";
@@ -22,8 +23,14 @@ export const importRoute = route({
   body: ImportBody,
   response: { status: 200, schema: ImportResponse },
   errors: [404, 409, 422],
-  handler: async ({ params, body, ctx, principal }) =>
-    importStatement(ctx, params.id, body, principalLabel(principal)),
+  handler: async ({ params, body, ctx, principal }) => {
+    const account = await ctx.storage.accounts.require(params.id);
+    return runImport(ctx, account, textSource(body, account), {
+      dryRun: body.dry_run,
+      actor: principalLabel(principal),
+      saveMapping: body.format === "csv" ? body.mapping : undefined,
+    });
+  },
 });
 
 /** `GET /budget/inbox` (see its summary). */
