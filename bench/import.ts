@@ -3,7 +3,9 @@
  * 100,000 rows on the embedded SQLite store — `valhalla import` (an NDJSON dump of holdings) and
  * `valhalla import-bank` (a bank CSV) — each in its own process, timed, with its peak RSS (GNU time)
  * and the progress lines it printed. The ratios that matter are within one run: time per row
- * should stay flat as the file grows ×10, and peak memory should not grow with it.
+ * should stay flat as the file grows ×10, and peak memory should not grow with it (import-bank
+ * streams its CSV: peak RSS at 100k rows should stay within 1.3× the 10k peak).
+ * `BENCH_KINDS=import-bank` runs one command only (a partial run writes bench/results/import-partial.*).
  * Writes bench/results/import.{json,md}.
  * @module
  */
@@ -19,6 +21,10 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const cli = join(here, "../apps/host/dist/cli.js");
 const quick = process.env.BENCH_QUICK === "1";
 const levels = quick ? [2_000, 20_000] : [10_000, 100_000];
+const KINDS = ["import", "import-bank"] as const;
+const kinds = (process.env.BENCH_KINDS?.split(",") ?? [...KINDS]).filter((k): k is (typeof KINDS)[number] =>
+  (KINDS as readonly string[]).includes(k),
+);
 const TIME = "/usr/bin/time";
 
 interface Row {
@@ -103,73 +109,80 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), "valhalla-bench-import-"));
   const rows: Row[] = [];
   const started = Date.now();
+  const template = kinds.includes("import") ? await holdingTemplate() : {};
   try {
-    const template = await holdingTemplate();
     for (const n of levels) {
-      // valhalla import: an NDJSON dump of n holdings.
-      const dump = join(dir, `holdings-${n}.ndjson`);
-      const lines: string[] = [];
-      for (let i = 0; i < n; i++) {
-        const id = `asset_bench${String(i).padStart(8, "0")}`;
-        const value = { ...template, id, label: `Holding ${i}` };
-        lines.push(JSON.stringify({ ns: "holdings.assets", id, rev: 1, value }));
-      }
-      writeFileSync(dump, `${lines.join("\n")}\n`);
-      const imp = await timed(
-        ["import", "--progress"],
-        { VALHALLA_STORAGE: `sqlite:${join(dir, `import-${n}.db`)}` },
-        dump,
-      );
-      rows.push({
-        kind: "import",
-        rows: n,
-        seconds: imp.seconds,
-        rows_per_s: Math.round(n / imp.seconds),
-        peak_rss_mb: imp.rssMb,
-        progress_lines: imp.err.split("\n").filter((l) => l.startsWith("imported ")).length,
-        exit: imp.code,
-      });
-      console.log(JSON.stringify(rows.at(-1)));
-
-      // valhalla import-bank: a bank CSV of n rows into a new account.
-      const db = join(dir, `bank-${n}.db`);
-      const account = await accountIn(db);
-      const csv = join(dir, `bank-${n}.csv`);
-      const out = ["Date,Payee,Amount"];
-      for (let i = 0; i < n; i++)
-        out.push(
-          `2025-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 28) + 1).padStart(2, "0")},Payee ${i % 997},-${(i % 500) + 1}.${String(i % 100).padStart(2, "0")}`,
-        );
-      writeFileSync(csv, out.join("\n"));
-      const bank = await timed(
-        [
-          "import-bank",
-          csv,
-          "--account",
-          account,
-          "--mapping",
-          '{"date":"Date","payee":"Payee","amount":"Amount"}',
-        ],
-        { VALHALLA_STORAGE: `sqlite:${db}` },
-      );
-      rows.push({
-        kind: "import-bank",
-        rows: n,
-        seconds: bank.seconds,
-        rows_per_s: Math.round(n / bank.seconds),
-        peak_rss_mb: bank.rssMb,
-        progress_lines: bank.err.split("\n").filter((l) => / rows \(\d+ %\)/.test(l)).length,
-        exit: bank.code,
-      });
-      console.log(JSON.stringify(rows.at(-1)));
+      if (kinds.includes("import")) await runImport(n);
+      if (kinds.includes("import-bank")) await runImportBank(n);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+
+  /** valhalla import: an NDJSON dump of n holdings. */
+  async function runImport(n: number) {
+    const dump = join(dir, `holdings-${n}.ndjson`);
+    const lines: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const id = `asset_bench${String(i).padStart(8, "0")}`;
+      const value = { ...template, id, label: `Holding ${i}` };
+      lines.push(JSON.stringify({ ns: "holdings.assets", id, rev: 1, value }));
+    }
+    writeFileSync(dump, `${lines.join("\n")}\n`);
+    const imp = await timed(
+      ["import", "--progress"],
+      { VALHALLA_STORAGE: `sqlite:${join(dir, `import-${n}.db`)}` },
+      dump,
+    );
+    rows.push({
+      kind: "import",
+      rows: n,
+      seconds: imp.seconds,
+      rows_per_s: Math.round(n / imp.seconds),
+      peak_rss_mb: imp.rssMb,
+      progress_lines: imp.err.split("\n").filter((l) => l.startsWith("imported ")).length,
+      exit: imp.code,
+    });
+    console.log(JSON.stringify(rows.at(-1)));
+  }
+
+  /** valhalla import-bank: a bank CSV of n rows into a new account. */
+  async function runImportBank(n: number) {
+    const db = join(dir, `bank-${n}.db`);
+    const account = await accountIn(db);
+    const csv = join(dir, `bank-${n}.csv`);
+    const out = ["Date,Payee,Amount"];
+    for (let i = 0; i < n; i++)
+      out.push(
+        `2025-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 28) + 1).padStart(2, "0")},Payee ${i % 997},-${(i % 500) + 1}.${String(i % 100).padStart(2, "0")}`,
+      );
+    writeFileSync(csv, out.join("\n"));
+    const bank = await timed(
+      [
+        "import-bank",
+        csv,
+        "--account",
+        account,
+        "--mapping",
+        '{"date":"Date","payee":"Payee","amount":"Amount"}',
+      ],
+      { VALHALLA_STORAGE: `sqlite:${db}` },
+    );
+    rows.push({
+      kind: "import-bank",
+      rows: n,
+      seconds: bank.seconds,
+      rows_per_s: Math.round(n / bank.seconds),
+      peak_rss_mb: bank.rssMb,
+      progress_lines: bank.err.split("\n").filter((l) => / rows \(\d+ %\)/.test(l)).length,
+      exit: bank.code,
+    });
+    console.log(JSON.stringify(rows.at(-1)));
+  }
   const [small, big] = levels as [number, number];
   const pick = (kind: Row["kind"], n: number) => rows.find((r) => r.kind === kind && r.rows === n)!;
   const ratios = Object.fromEntries(
-    (["import", "import-bank"] as const).flatMap((kind) => [
+    kinds.flatMap((kind) => [
       [
         `${kind}.time_per_row.${big}/${small}`,
         +(pick(kind, big).seconds / big / (pick(kind, small).seconds / small)).toFixed(2),
@@ -182,12 +195,12 @@ async function main() {
   );
   const machine = machineInfo() as { date: string; cpu: string; cores: number; node: string };
   const results = {
-    meta: { ...machine, quick, levels, duration_s: Math.round((Date.now() - started) / 1000) },
+    meta: { ...machine, quick, levels, kinds, duration_s: Math.round((Date.now() - started) / 1000) },
     rows,
     ratios,
   };
   mkdirSync(join(here, "results"), { recursive: true });
-  const name = quick ? "import-quick" : "import";
+  const name = quick ? "import-quick" : kinds.length < KINDS.length ? "import-partial" : "import";
   writeFileSync(join(here, "results", `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(
     join(here, "results", `${name}.md`),

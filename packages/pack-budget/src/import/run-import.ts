@@ -143,26 +143,34 @@ export async function runImportLocked(
     throw new ProblemError(409, "account-closed", `Account '${account.id}' is closed`);
   const ledger = await accountLedgerIndex(ctx, account.id);
   // Each pass has its own dedupe state: identical lines get their occurrence numbers from the top.
-  const pass = () => {
+  const pass = (checkOnly: boolean) => {
     const refOf = bankRefCounter(account.id);
     const state = { ledger, inFile: new Set<string>(), claimed: new Set<string>() };
     return (part: StatementLine[]) =>
-      planImport(ctx, current, part, options.actor, { ...state, refs: part.map(refOf) });
+      planImport(ctx, current, part, options.actor, { ...state, refs: part.map(refOf) }, checkOnly);
   };
 
-  let tally = new Tally();
-  const check = pass();
-  for await (const part of partsOf(source, PART_LINES)) {
-    const plan = await check(part);
-    // A dry run reports the bill matches it would make; a real one finds them as it writes.
-    const billed = options.dryRun ? await matchPlanned(ctx, plan.fresh) : { fresh: plan.fresh, matches: [] };
-    tally.add(part.length, { ...plan, fresh: billed.fresh }, billed.matches);
-    await options.onProgress?.({ phase: "check", rows_done: tally.rows, rows_total: null });
-  }
+  // The check pass's dedupe state goes out of scope before the write pass builds its own.
+  const checkPass = async () => {
+    const tally = new Tally();
+    // A real import counts in its write pass; its check pass only looks for a line to refuse.
+    const check = pass(!options.dryRun);
+    for await (const part of partsOf(source, PART_LINES)) {
+      const plan = await check(part);
+      // A dry run reports the bill matches it would make; a real one finds them as it writes.
+      const billed = options.dryRun
+        ? await matchPlanned(ctx, plan.fresh)
+        : { fresh: plan.fresh, matches: [] };
+      tally.add(part.length, { ...plan, fresh: billed.fresh }, billed.matches);
+      await options.onProgress?.({ phase: "check", rows_done: tally.rows, rows_total: null });
+    }
+    return tally;
+  };
+  let tally = await checkPass();
   const rows = tally.rows;
   if (!options.dryRun) {
     tally = new Tally();
-    const write = pass();
+    const write = pass(false);
     for await (const part of partsOf(source, PART_LINES)) {
       const planned = await write(part);
       const billed = await matchPlanned(ctx, planned.fresh);
