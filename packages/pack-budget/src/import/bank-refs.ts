@@ -8,7 +8,7 @@ const norm = (s: string | null) => (s ?? "").toLowerCase().replace(/\s+/g, " ").
  * the file has one, else from a fingerprint (account, date, amount, payee) plus the line's
  * occurrence among identical lines of the file so far, so two equal coffees on one day stay two,
  * and re-importing an overlapping statement finds both again. Memos are left out: banks rewrite
- * them between exports. Keeps one counter per distinct fingerprint, keyed by a 16-byte digest of it
+ * them between exports. Keeps one counter per distinct fingerprint, keyed by a digest of it
  * rather than the text (a few dozen bytes a line at 100,000 lines); a file read twice needs two
  * counters, one per pass.
  * @example const refOf = bankRefCounter("acct_1"); refOf(line) // "br_3f…", stable across imports
@@ -21,7 +21,7 @@ export function bankRefCounter(accountId: string): (line: StatementLine) => stri
     if (l.bank_id !== null) basis = `id\u0000${l.bank_id}`;
     else {
       const fp = `fp\u0000${l.date}\u0000${l.amount_minor}\u0000${norm(l.payee)}`;
-      const key = createHash("md5").update(fp).digest("latin1");
+      const key = createHash("md5").update(fp).digest("base64");
       const n = seen.get(key) ?? 0;
       seen.set(key, n + 1);
       basis = `${fp}\u0000${n}`;
