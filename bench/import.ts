@@ -3,7 +3,9 @@
  * 100,000 rows on the embedded SQLite store — `valhalla import` (an NDJSON dump of holdings) and
  * `valhalla import-bank` (a bank CSV) — each in its own process, timed, with its peak RSS (GNU time)
  * and the progress lines it printed. The ratios that matter are within one run: time per row
- * should stay flat as the file grows ×10, and peak memory should not grow with it.
+ * should stay flat as the file grows ×10, and peak memory should not grow with it (import-bank
+ * streams its CSV: peak RSS at 100k rows should stay within 1.3× the 10k peak).
+ * `BENCH_KINDS=import-bank` runs one command only (a partial run writes bench/results/import-partial.*).
  * Writes bench/results/import.{json,md}.
  * @module
  */
@@ -19,10 +21,18 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const cli = join(here, "../apps/host/dist/cli.js");
 const quick = process.env.BENCH_QUICK === "1";
 const levels = quick ? [2_000, 20_000] : [10_000, 100_000];
+const KINDS = ["import", "import-bank"] as const;
+const kinds = (process.env.BENCH_KINDS?.split(",") ?? [...KINDS]).filter((k): k is (typeof KINDS)[number] =>
+  (KINDS as readonly string[]).includes(k),
+);
 const TIME = "/usr/bin/time";
+/** Heap cap (MB) of the extra import-bank run at the largest size. */
+const HEAP_CAP_MB = 48;
 
 interface Row {
   readonly kind: "import" | "import-bank";
+  /** V8 heap cap the run had (`--max-old-space-size`), when it had one. */
+  readonly heap_cap_mb?: number;
   readonly rows: number;
   readonly seconds: number;
   readonly rows_per_s: number;
@@ -32,9 +42,9 @@ interface Row {
 }
 
 /** Run the CLI under GNU time; resolves with wall seconds, peak RSS and what it printed. */
-function timed(args: string[], env: Record<string, string>, stdinFile?: string) {
+function timed(args: string[], env: Record<string, string>, stdinFile?: string, nodeFlags: string[] = []) {
   return new Promise<{ seconds: number; rssMb: number; err: string; code: number }>((resolve, reject) => {
-    const child = spawn(TIME, ["-f", "BENCH_TIME %e %M", process.execPath, cli, ...args], {
+    const child = spawn(TIME, ["-f", "BENCH_TIME %e %M", process.execPath, ...nodeFlags, cli, ...args], {
       env: { ...process.env, ...env },
       stdio: [stdinFile ? "pipe" : "ignore", "ignore", "pipe"],
     });
@@ -103,57 +113,71 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), "valhalla-bench-import-"));
   const rows: Row[] = [];
   const started = Date.now();
+  const template = kinds.includes("import") ? await holdingTemplate() : {};
   try {
-    const template = await holdingTemplate();
     for (const n of levels) {
-      // valhalla import: an NDJSON dump of n holdings.
-      const dump = join(dir, `holdings-${n}.ndjson`);
-      const lines: string[] = [];
-      for (let i = 0; i < n; i++) {
-        const id = `asset_bench${String(i).padStart(8, "0")}`;
-        const value = { ...template, id, label: `Holding ${i}` };
-        lines.push(JSON.stringify({ ns: "holdings.assets", id, rev: 1, value }));
-      }
-      writeFileSync(dump, `${lines.join("\n")}\n`);
-      const imp = await timed(
-        ["import", "--progress"],
-        { VALHALLA_STORAGE: `sqlite:${join(dir, `import-${n}.db`)}` },
-        dump,
-      );
-      rows.push({
-        kind: "import",
-        rows: n,
-        seconds: imp.seconds,
-        rows_per_s: Math.round(n / imp.seconds),
-        peak_rss_mb: imp.rssMb,
-        progress_lines: imp.err.split("\n").filter((l) => l.startsWith("imported ")).length,
-        exit: imp.code,
-      });
-      console.log(JSON.stringify(rows.at(-1)));
+      if (kinds.includes("import")) await runImport(n);
+      if (kinds.includes("import-bank")) await runImportBank(n);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 
-      // valhalla import-bank: a bank CSV of n rows into a new account.
-      const db = join(dir, `bank-${n}.db`);
-      const account = await accountIn(db);
-      const csv = join(dir, `bank-${n}.csv`);
-      const out = ["Date,Payee,Amount"];
-      for (let i = 0; i < n; i++)
-        out.push(
-          `2025-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 28) + 1).padStart(2, "0")},Payee ${i % 997},-${(i % 500) + 1}.${String(i % 100).padStart(2, "0")}`,
-        );
-      writeFileSync(csv, out.join("\n"));
+  /** valhalla import: an NDJSON dump of n holdings. */
+  async function runImport(n: number) {
+    const dump = join(dir, `holdings-${n}.ndjson`);
+    const lines: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const id = `asset_bench${String(i).padStart(8, "0")}`;
+      const value = { ...template, id, label: `Holding ${i}` };
+      lines.push(JSON.stringify({ ns: "holdings.assets", id, rev: 1, value }));
+    }
+    writeFileSync(dump, `${lines.join("\n")}\n`);
+    const imp = await timed(
+      ["import", "--progress"],
+      { VALHALLA_STORAGE: `sqlite:${join(dir, `import-${n}.db`)}` },
+      dump,
+    );
+    rows.push({
+      kind: "import",
+      rows: n,
+      seconds: imp.seconds,
+      rows_per_s: Math.round(n / imp.seconds),
+      peak_rss_mb: imp.rssMb,
+      progress_lines: imp.err.split("\n").filter((l) => l.startsWith("imported ")).length,
+      exit: imp.code,
+    });
+    console.log(JSON.stringify(rows.at(-1)));
+  }
+
+  /** valhalla import-bank: a bank CSV of n rows into a new account. */
+  async function runImportBank(n: number) {
+    const db = join(dir, `bank-${n}.db`);
+    const account = await accountIn(db);
+    const csv = join(dir, `bank-${n}.csv`);
+    const out = ["Date,Payee,Amount"];
+    for (let i = 0; i < n; i++)
+      out.push(
+        `2025-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 28) + 1).padStart(2, "0")},Payee ${i % 997},-${(i % 500) + 1}.${String(i % 100).padStart(2, "0")}`,
+      );
+    writeFileSync(csv, out.join("\n"));
+    const run = async (path: string, acct: string, cap?: number) => {
       const bank = await timed(
         [
           "import-bank",
           csv,
           "--account",
-          account,
+          acct,
           "--mapping",
           '{"date":"Date","payee":"Payee","amount":"Amount"}',
         ],
-        { VALHALLA_STORAGE: `sqlite:${db}` },
+        { VALHALLA_STORAGE: `sqlite:${path}` },
+        undefined,
+        cap === undefined ? [] : [`--max-old-space-size=${cap}`],
       );
       rows.push({
         kind: "import-bank",
+        ...(cap === undefined ? {} : { heap_cap_mb: cap }),
         rows: n,
         seconds: bank.seconds,
         rows_per_s: Math.round(n / bank.seconds),
@@ -162,14 +186,21 @@ async function main() {
         exit: bank.code,
       });
       console.log(JSON.stringify(rows.at(-1)));
+    };
+    await run(db, account);
+    // Peak RSS is mostly V8 letting garbage pile up between collections. The same file into a fresh
+    // account with the heap capped shows what the import really keeps alive (the whole-file
+    // import-bank needed about 96 MB of heap at 100,000 rows).
+    if (n === levels.at(-1)) {
+      const capped = join(dir, `bank-${n}-capped.db`);
+      await run(capped, await accountIn(capped), HEAP_CAP_MB);
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
   const [small, big] = levels as [number, number];
-  const pick = (kind: Row["kind"], n: number) => rows.find((r) => r.kind === kind && r.rows === n)!;
+  const pick = (kind: Row["kind"], n: number) =>
+    rows.find((r) => r.kind === kind && r.rows === n && r.heap_cap_mb === undefined)!;
   const ratios = Object.fromEntries(
-    (["import", "import-bank"] as const).flatMap((kind) => [
+    kinds.flatMap((kind) => [
       [
         `${kind}.time_per_row.${big}/${small}`,
         +(pick(kind, big).seconds / big / (pick(kind, small).seconds / small)).toFixed(2),
@@ -182,12 +213,12 @@ async function main() {
   );
   const machine = machineInfo() as { date: string; cpu: string; cores: number; node: string };
   const results = {
-    meta: { ...machine, quick, levels, duration_s: Math.round((Date.now() - started) / 1000) },
+    meta: { ...machine, quick, levels, kinds, duration_s: Math.round((Date.now() - started) / 1000) },
     rows,
     ratios,
   };
   mkdirSync(join(here, "results"), { recursive: true });
-  const name = quick ? "import-quick" : "import";
+  const name = quick ? "import-quick" : kinds.length < KINDS.length ? "import-partial" : "import";
   writeFileSync(join(here, "results", `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(
     join(here, "results", `${name}.md`),
@@ -200,7 +231,7 @@ async function main() {
       "|---|---|---|---|---|---|---|",
       ...rows.map(
         (r) =>
-          `| ${r.kind} | ${r.rows.toLocaleString("en-US")} | ${r.seconds} | ${r.rows_per_s.toLocaleString("en-US")} | ${r.peak_rss_mb} | ${r.progress_lines} | ${r.exit} |`,
+          `| ${r.kind}${r.heap_cap_mb ? ` (heap capped at ${r.heap_cap_mb} MB)` : ""} | ${r.rows.toLocaleString("en-US")} | ${r.seconds} | ${r.rows_per_s.toLocaleString("en-US")} | ${r.peak_rss_mb} | ${r.progress_lines} | ${r.exit} |`,
       ),
       "",
       "| ratio (same run) | value |",

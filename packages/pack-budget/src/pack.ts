@@ -2,6 +2,7 @@ import { definePack, moneyText, principalLabel } from "@valhalla/runtime";
 import { version } from "../package.json";
 import { syncBillPayments } from "./bill-links.js";
 import { importBankCommand } from "./commands/import-bank.js";
+import { resumeStaleImports } from "./import/background-import.js";
 import { snapshotOf } from "./ledger.js";
 import { monthTotalsMigration } from "./migrations/001-month-totals.js";
 import { bucketsWidget, budgetPage } from "./pages.js";
@@ -92,6 +93,9 @@ export const budget = definePack({
     transfers.getTransferRoute,
     transfers.voidTransferRoute,
     imports.importRoute,
+    imports.queueImportRoute,
+    imports.listImportsRoute,
+    imports.getImportRoute,
     imports.listInbox,
     imports.categoriseRoute,
     reconcile.reconcileRoute,
@@ -108,6 +112,14 @@ export const budget = definePack({
         const r = await syncBillPayments(ctx, principalLabel(ctx.principal));
         return { posted: r.posted.length, already: r.already, refused: r.refused.length };
       },
+    },
+    {
+      name: "imports",
+      cron: "* * * * *",
+      description: "Take over bank imports whose worker stopped (lease run out) and finish them",
+      // A taken-over import runs here to the end; a big file needs more than the default.
+      timeoutMs: 15 * 60_000,
+      run: (ctx) => resumeStaleImports(ctx, principalLabel(ctx.principal)),
     },
   ],
   commands: [importBankCommand],

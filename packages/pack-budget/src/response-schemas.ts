@@ -1,5 +1,6 @@
 import * as v from "valibot";
-import { ACCOUNT_STATUSES, ACCOUNT_TYPES } from "./account-schemas.js";
+import { ACCOUNT_STATUSES, ACCOUNT_TYPES, IMPORT_FORMATS } from "./account-schemas.js";
+import { IMPORT_PHASES, IMPORT_STATUSES } from "./import/import-record.js";
 import { BUCKET_TYPES, ENTRY_KINDS, PRIORITIES, ROLLOVERS } from "./schemas.js";
 
 // Response schemas of the account, transfer, import, inbox, reconciliation and report routes: they
@@ -402,4 +403,45 @@ export const AcceptRecurringResponse = v.object({
   }),
   link: v.nullable(BillLinkResponse),
   suggestion: RecurringSuggestionResponse,
+});
+
+/** An asynchronous import and how far it got. */
+export const ImportRecordResponse = v.looseObject({
+  ...meta,
+  account_id: v.string(),
+  format: v.picklist(IMPORT_FORMATS),
+  dry_run: v.boolean(),
+  status: v.picklist(IMPORT_STATUSES),
+  /** `check` (every line read, nothing written) or `write`; `null` while queued or finished. */
+  phase: v.nullable(v.picklist(IMPORT_PHASES)),
+  /** Rows in the file; `null` until the check pass has read it all. */
+  rows_total: v.nullable(v.number()),
+  /** Rows checked (phase `check`) or written (phase `write`, and once done). */
+  rows_done: v.number(),
+  /** What the import did (as the synchronous import answers), once done. */
+  result: v.nullable(ImportResponse),
+  /** Why the file was refused (problem details naming the line and field), once failed. */
+  problem: v.nullable(
+    v.looseObject({
+      type: v.string(),
+      title: v.string(),
+      status: v.number(),
+      detail: v.optional(v.string()),
+    }),
+  ),
+  /** Who sent the file; the entries name them. */
+  actor: v.string(),
+  /** Who took the import over after its worker stopped. */
+  resumed_by: v.nullable(v.string()),
+  attempts: v.number(),
+  /** By when the worker must renew its hold, or the `imports` job takes the import over. */
+  lease_until: v.string(),
+  started_at: v.nullable(v.string()),
+  finished_at: v.nullable(v.string()),
+});
+
+/** A page of asynchronous imports, newest first. */
+export const ImportRecordPageResponse = v.object({
+  items: v.array(ImportRecordResponse),
+  next_cursor: v.nullable(v.string()),
 });

@@ -1,6 +1,7 @@
 import { billsService } from "@valhalla/pack-bills/refs";
 import { collection, GenerationRecord, type PackContext } from "@valhalla/runtime";
 import { Account, AccountTotals, Reconciliation } from "./account-schemas.js";
+import { ImportFile, ImportRecord } from "./import/import-record.js";
 import {
   Allocation,
   BillLink,
@@ -34,6 +35,10 @@ export const storage = {
   closings: collection({ prefix: "close", schema: Closing }),
   /** Bills the budget covers through a bucket (id: the bill's id); see bill-links.ts. */
   bill_links: collection({ prefix: "blink", schema: BillLink, indexes: ["bucket_id"] }),
+  /** Asynchronous bank imports (`POST /budget/accounts/:id/imports`); see import/background-import.ts. */
+  imports: collection({ prefix: "imp", schema: ImportRecord, indexes: ["account_id", "status"] }),
+  /** The file of each unfinished asynchronous import (id: the import's), deleted when it finishes. */
+  import_files: collection({ prefix: "impf", schema: ImportFile }),
   /** Snapshot cache generation: record `gen`, bumped after every ledger, bucket, rule or close write. */
   meta: collection({ prefix: "bgmeta", schema: GenerationRecord }),
 };

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CommandIo } from "@valhalla/runtime";
 import { afterEach, describe, expect, it } from "vitest";
-import { PART_LINES } from "../src/import/import-file.js";
+import { PART_LINES } from "../src/import/run-import.js";
 import { budget } from "../src/index.js";
 import { budgetHost } from "./helpers.js";
 
@@ -83,6 +83,21 @@ describe("valhalla import-bank (the budget pack's CLI command)", () => {
     // Entries name the operator who ran the command.
     const [one] = (await call("GET", `/budget/transactions?account_id=${account.id}&limit=1`)).body.items;
     expect(one.actor).toBe("valhalla import-bank (ops@test)");
+  });
+
+  it("should keep identical lines apart across parts, and find each of them again on a re-import", async () => {
+    const { dir, account, entries, run } = await setup();
+    // The same coffee, same day, same amount, in every part: only its occurrence number tells them apart.
+    const n = 2 * PART_LINES + 3;
+    const file = join(dir, "same.csv");
+    writeFileSync(file, ["Date,Payee,Amount", ...Array(n).fill("2026-03-05,Coffee,-3.00")].join("\n"));
+    const first = await run([file], { account: account.id, mapping });
+    expect(JSON.parse(first.out[0]!)).toMatchObject({ rows: n, created: n, duplicates: 0 });
+    // One more identical line at the end: only it is new.
+    writeFileSync(file, ["Date,Payee,Amount", ...Array(n + 1).fill("2026-03-05,Coffee,-3.00")].join("\n"));
+    const again = await run([file], { account: account.id });
+    expect(JSON.parse(again.out[0]!)).toMatchObject({ rows: n + 1, created: 1, duplicates: n });
+    expect(await entries()).toBe(n + 1);
   });
 
   it("should refuse the whole file when a line in its last part is bad, writing nothing", async () => {

@@ -1,9 +1,10 @@
-import { readFile } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { extname } from "node:path";
 import { type CommandDef, type CommandIo, ProblemError, principalLabel } from "@valhalla/runtime";
 import * as v from "valibot";
 import { CsvMapping, IMPORT_FORMATS } from "../account-schemas.js";
-import { importFile } from "../import/import-file.js";
+import { runImport } from "../import/run-import.js";
+import { fileSource, type ImportOptions } from "../import/statement-source.js";
 import type { BudgetContext } from "../storage.js";
 
 const PRESETS = ["signed-amount-mdy", "debit-credit-dmy"] as const;
@@ -94,31 +95,35 @@ export const importBankCommand: CommandDef<BudgetContext> = {
         return usage(io, `--mapping: '${v.getDotPath(parsed.issues[0]) ?? ""}' ${parsed.issues[0].message}`);
       mapping = parsed.output;
     }
-    let content: string;
-    try {
-      content = await readFile(file, "utf8");
-    } catch (err) {
-      io.err(
-        `valhalla import-bank: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-      );
+    // Said up front, as one line: the importer reads the file only once it holds the account's lock.
+    const unreadable = await stat(file).then(
+      (s) => (s.isFile() ? null : "EISDIR"),
+      (err: NodeJS.ErrnoException) => err.code ?? String(err),
+    );
+    if (unreadable !== null) {
+      io.err(`valhalla import-bank: cannot read ${file}: ${unreadable}`);
       return 1;
     }
     const started = performance.now();
     try {
-      const result = await importFile(
-        ctx,
-        account,
-        {
-          format: format as (typeof IMPORT_FORMATS)[number],
-          content,
-          ...(mapping ? { mapping } : {}),
-          ...(preset ? { preset: preset as (typeof PRESETS)[number] } : {}),
-          ...(dateFormat ? { date_format: dateFormat as (typeof QIF_DATES)[number] } : {}),
-          dry_run: options["dry-run"] === true,
+      const importOptions: ImportOptions = {
+        format: format as (typeof IMPORT_FORMATS)[number],
+        ...(mapping ? { mapping } : {}),
+        ...(preset ? { preset: preset as (typeof PRESETS)[number] } : {}),
+        ...(dateFormat ? { date_format: dateFormat as (typeof QIF_DATES)[number] } : {}),
+        dry_run: options["dry-run"] === true,
+      };
+      const target = await ctx.storage.accounts.require(account);
+      const result = await runImport(ctx, target, fileSource(file, importOptions, target), {
+        dryRun: importOptions.dry_run,
+        actor: principalLabel(ctx.principal),
+        saveMapping: importOptions.format === "csv" ? mapping : undefined,
+        // Only the write pass has a total to show; the check pass is the quicker of the two.
+        onProgress: (p) => {
+          if (p.phase === "write" && p.rows_total !== null)
+            io.progress(progressLine(p.rows_done, p.rows_total, started));
         },
-        principalLabel(ctx.principal),
-        (done, total) => io.progress(progressLine(done, total, started)),
-      );
+      });
       io.out(JSON.stringify(result, null, 2));
       const secs = ((performance.now() - started) / 1000).toFixed(1);
       io.err(

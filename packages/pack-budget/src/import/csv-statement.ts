@@ -1,7 +1,7 @@
 import type { CsvMapping } from "../account-schemas.js";
 import { parseBankAmount } from "./parse-bank-amount.js";
 import { parseBankDate } from "./parse-bank-date.js";
-import { parseCsv } from "./parse-csv.js";
+import { type CsvRow, parseCsv } from "./parse-csv.js";
 import { cleanText, ImportLineError, type ParsedStatement, type StatementLine } from "./statement-line.js";
 
 /** Two common bank CSV layouts. */
@@ -41,48 +41,65 @@ export const CSV_PRESETS: Readonly<Record<"signed-amount-mdy" | "debit-credit-dm
 type Column = string | number;
 
 /**
- * Read a bank CSV export with a column mapping into statement lines. A row that cannot be read
- * refuses the whole file, naming its line and the mapping field. Rows whose amount is zero are kept
- * with amount 0 (the importer skips them).
- * @example csvStatement('Date,Payee,Amount\n2026-01-02,Shop,-4.50', { ...mapping }, "USD")
+ * Turns the records of a bank CSV export into statement lines, one record at a time: the first
+ * record is the header when the mapping says so. A record that cannot be read throws, naming its
+ * line and the mapping field. Rows whose amount is zero are kept with amount 0 (the importer skips
+ * them). Holds only the column positions, so a file of any size streams through it.
+ * @example
+ * const read = csvLineReader(mapping, "USD");
+ * for (const row of rows) { const line = read(row); if (line) lines.push(line); }
  * @throws ImportLineError
+ * @internal
  */
-export function csvStatement(text: string, mapping: CsvMapping, currency: string): ParsedStatement {
-  const rows = parseCsv(text, mapping.delimiter);
-  const header = mapping.has_header ? rows.shift() : undefined;
-  const names = new Map((header?.cells ?? []).map((c, i) => [c.trim().toLowerCase(), i] as const));
-  const indexOf = (key: string, col: Column | null): number | null => {
-    if (col === null) return null;
-    if (typeof col === "number") return col;
-    const i = names.get(col.trim().toLowerCase());
-    if (i === undefined)
-      throw new ImportLineError(
-        header?.line ?? 1,
-        `mapping.${key}`,
-        header
-          ? `names column '${col}', which the header does not have`
-          : "must be a column number when has_header is false",
-      );
-    return i;
+export function csvLineReader(mapping: CsvMapping, currency: string): (row: CsvRow) => StatementLine | null {
+  let cols: {
+    date: number;
+    payee: number;
+    memo: number | null;
+    amount: number | null;
+    debit: number | null;
+    credit: number | null;
+    id: number | null;
+  } | null = null;
+  const columns = (header: CsvRow | undefined) => {
+    const names = new Map((header?.cells ?? []).map((c, i) => [c.trim().toLowerCase(), i] as const));
+    const indexOf = (key: string, col: Column | null): number | null => {
+      if (col === null) return null;
+      if (typeof col === "number") return col;
+      const i = names.get(col.trim().toLowerCase());
+      if (i === undefined)
+        throw new ImportLineError(
+          header?.line ?? 1,
+          `mapping.${key}`,
+          header
+            ? `names column '${col}', which the header does not have`
+            : "must be a column number when has_header is false",
+        );
+      return i;
+    };
+    return {
+      date: indexOf("date", mapping.date) as number,
+      payee: indexOf("payee", mapping.payee) as number,
+      memo: indexOf("memo", mapping.memo),
+      amount: indexOf("amount", mapping.amount),
+      debit: indexOf("debit", mapping.debit),
+      credit: indexOf("credit", mapping.credit),
+      id: indexOf("id", mapping.id),
+    };
   };
-  const cols = {
-    date: indexOf("date", mapping.date) as number,
-    payee: indexOf("payee", mapping.payee) as number,
-    memo: indexOf("memo", mapping.memo),
-    amount: indexOf("amount", mapping.amount),
-    debit: indexOf("debit", mapping.debit),
-    credit: indexOf("credit", mapping.credit),
-    id: indexOf("id", mapping.id),
-  };
-  const lines: StatementLine[] = [];
-  for (const row of rows) {
+  return (row) => {
+    if (cols === null) {
+      cols = columns(mapping.has_header ? row : undefined);
+      if (mapping.has_header) return null;
+    }
+    const c = cols;
     const cell = (i: number | null) => (i === null ? "" : (row.cells[i] ?? "").trim());
-    const date = parseBankDate(cell(cols.date), mapping.date_format);
+    const date = parseBankDate(cell(c.date), mapping.date_format);
     if (date === null)
       throw new ImportLineError(
         row.line,
         "date",
-        `'${cell(cols.date)}' is not a date in ${mapping.date_format} form`,
+        `'${cell(c.date)}' is not a date in ${mapping.date_format} form`,
       );
     const amount = (key: "amount" | "debit" | "credit", i: number | null): number => {
       if (cell(i) === "") return 0;
@@ -91,23 +108,38 @@ export function csvStatement(text: string, mapping: CsvMapping, currency: string
       return a;
     };
     let signed: number;
-    if (cols.amount !== null) {
-      if (cell(cols.amount) === "") throw new ImportLineError(row.line, "amount", "is empty");
-      signed = amount("amount", cols.amount) * (mapping.sign === "outflow_positive" ? -1 : 1);
+    if (c.amount !== null) {
+      if (cell(c.amount) === "") throw new ImportLineError(row.line, "amount", "is empty");
+      signed = amount("amount", c.amount) * (mapping.sign === "outflow_positive" ? -1 : 1);
     } else {
-      if (cell(cols.debit) === "" && cell(cols.credit) === "")
+      if (cell(c.debit) === "" && cell(c.credit) === "")
         throw new ImportLineError(row.line, "amount", "both the debit and the credit column are empty");
       // Some banks write money out as a negative number in the debit column; the column says the direction.
-      signed = Math.abs(amount("credit", cols.credit)) - Math.abs(amount("debit", cols.debit));
+      signed = Math.abs(amount("credit", c.credit)) - Math.abs(amount("debit", c.debit));
     }
-    lines.push({
+    return {
       line: row.line,
       date,
       amount_minor: signed,
-      payee: cleanText(cell(cols.payee), 200),
-      memo: cleanText(cell(cols.memo), 1000),
-      bank_id: cleanText(cell(cols.id), 200),
-    });
+      payee: cleanText(cell(c.payee), 200),
+      memo: cleanText(cell(c.memo), 1000),
+      bank_id: cleanText(cell(c.id), 200),
+    };
+  };
+}
+
+/**
+ * Read a whole bank CSV export with a column mapping into statement lines (see
+ * {@link csvLineReader}; the importer streams instead).
+ * @example csvStatement('Date,Payee,Amount\n2026-01-02,Shop,-4.50', { ...mapping }, "USD")
+ * @throws ImportLineError
+ */
+export function csvStatement(text: string, mapping: CsvMapping, currency: string): ParsedStatement {
+  const read = csvLineReader(mapping, currency);
+  const lines: StatementLine[] = [];
+  for (const row of parseCsv(text, mapping.delimiter)) {
+    const line = read(row);
+    if (line) lines.push(line);
   }
   return { lines, balance: null };
 }

@@ -36,8 +36,8 @@ export interface ImportPlan {
 
 /**
  * What planning a file in parts shares from part to part: the dedupe keys of the part's lines
- * (computed over the whole file), the account's ledger as it was before the import, and the keys
- * and hand-entered entries earlier parts used.
+ * (counted from the top of the file), the account's ledger as it was before the import, and the
+ * bank-id keys and hand-entered entries earlier parts used.
  */
 export interface PlanState {
   readonly refs: readonly string[];
@@ -51,7 +51,8 @@ export interface PlanState {
  * line confirm a matching hand-entered entry instead of booking it twice, refuse
  * the file when a new line falls before the account opened, into a reconciled range or a closed
  * month (naming the line), and categorise with the ledger rules. What no rule places goes to the
- * inbox. The essentials gate is not applied: the money has already moved.
+ * inbox. The essentials gate is not applied: the money has already moved. With `checkOnly`, stops
+ * after the refusals and returns no entries.
  * @internal
  */
 export async function planImport(
@@ -60,6 +61,7 @@ export async function planImport(
   lines: readonly StatementLine[],
   actor: string,
   shared?: PlanState,
+  checkOnly = false,
 ): Promise<ImportPlan> {
   const refs = shared?.refs ?? bankRefs(account.id, lines);
   const ledger = shared?.ledger ?? (await accountLedgerIndex(ctx, account.id));
@@ -78,7 +80,8 @@ export async function planImport(
       if (m) matches.push({ line: line.line, ref, entry_id: m.id });
       else kept.push({ line, ref });
     }
-    inFile.add(ref);
+    // Only a bank id can repeat within a file: a fingerprint key carries the line's occurrence.
+    if (line.bank_id !== null) inFile.add(ref);
   }
   const closed = new Map<string, boolean>();
   for (const { line } of kept) {
@@ -103,6 +106,8 @@ export async function planImport(
         },
       );
   }
+  // The check pass of a real import needs only the refusals above: its entries would be thrown away.
+  if (checkOnly) return { fresh: [], matches, duplicates, skipped };
   const rules = await activeRules(ctx);
   const buckets = new Map<string, Stored<Bucket>>();
   for await (const b of ctx.storage.buckets.iterate({ where: { status: "active" } })) buckets.set(b.id, b);
