@@ -124,6 +124,54 @@ describe("GET /holdings/history", () => {
     ]);
   });
 
+  it("should drop a sold holding from the day it was sold, across two currencies (hand-worked)", async () => {
+    // The host's clock reads 2026-07-15: the flat is sold (archived) that day.
+    const { ok } = await setup();
+    const house = await ok("POST", "/holdings", { type: "property", label: "Duplex", currency: "USD" });
+    await ok("POST", `/holdings/${house.id}/valuations`, {
+      amount: "300000.00",
+      currency: "USD",
+      as_of: "2026-05-10",
+      source: "appraisal",
+    });
+    await ok("POST", `/holdings/${house.id}/liabilities`, {
+      kind: "mortgage",
+      lender: "Bank",
+      balance: "200000.00",
+      currency: "USD",
+      as_of: "2026-05-10",
+    });
+    const flat = await ok("POST", "/holdings", { type: "property", label: "Lisbon flat", currency: "EUR" });
+    await ok("POST", `/holdings/${flat.id}/valuations`, {
+      amount: "100000.00",
+      currency: "EUR",
+      as_of: "2026-05-20",
+      source: "broker",
+    });
+    await ok("PUT", "/holdings/fx_rates/EUR/2026-05-01", { rate: "1.10" });
+    await ok("PUT", "/holdings/fx_rates/EUR/2026-06-15", { rate: "1.20" });
+    await ok("POST", `/holdings/${flat.id}/archive`);
+
+    const h = v.parse(NetWorthHistory, await ok("GET", "/holdings/history?from=2026-05-01&to=2026-07-15"));
+    // May: 300,000.00 USD + 100,000.00 EUR × 1.10 = 410,000.00; less 200,000.00 owed = 210,000.00.
+    // June: the EUR rate of 06-15 (1.20) makes the flat 120,000.00 USD: 420,000.00 − 200,000.00.
+    // 07-15: the flat was sold that day; only the duplex and its mortgage remain, and no EUR rate.
+    expect(
+      h.points.map((p) => [
+        p.date,
+        p.holdings,
+        p.value_minor,
+        p.liabilities_minor,
+        p.net_worth_minor,
+        p.rates,
+      ]),
+    ).toEqual([
+      ["2026-05-31", 2, 41000000, 20000000, 21000000, { EUR: "1.10" }],
+      ["2026-06-30", 2, 42000000, 20000000, 22000000, { EUR: "1.20" }],
+      ["2026-07-15", 1, 30000000, 20000000, 10000000, {}],
+    ]);
+  });
+
   it("should name a missing rate with its pair and day, and refuse bad queries naming the field", async () => {
     const { host, ok } = await setup();
     const flat = await ok("POST", "/holdings", { type: "property", label: "Flat", currency: "EUR" });
