@@ -5,7 +5,7 @@ import { IMPORT_LEASE_MS, importsIdle } from "../src/import/background-import.js
 import { PART_LINES } from "../src/import/run-import.js";
 import { budget } from "../src/index.js";
 import { ImportRecordPageResponse, ImportRecordResponse } from "../src/response-schemas.js";
-import { conforms } from "./helpers.js";
+import { conforms, jsonCaller } from "./helpers.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -80,18 +80,7 @@ async function setup() {
     await importsIdle();
     await host.close();
   });
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await host.fetch(
-      new Request(`http://x${path}`, {
-        method,
-        ...(body === undefined
-          ? {}
-          : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
-      }),
-    );
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
-  };
+  const call = jsonCaller(host);
   const account = (
     await call("POST", "/budget/accounts", { name: "Checking", type: "checking", opening_date: "2026-01-01" })
   ).body;

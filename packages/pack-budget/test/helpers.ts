@@ -15,7 +15,12 @@ export async function budgetHost(options: { now: string; withBills?: boolean; st
     timezone: "UTC",
     now: () => now,
   });
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  return { host, call: jsonCaller(host) };
+}
+
+/** Calls `host` in-process with a JSON body, answering status, parsed body (or null) and headers. */
+export function jsonCaller(host: Pick<Host, "fetch">) {
+  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await host.fetch(
       new Request(`http://x${path}`, {
         method,
@@ -26,7 +31,6 @@ export async function budgetHost(options: { now: string; withBills?: boolean; st
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
   };
-  return { host, call };
 }
 
 /** Parse a response body with the route's response schema, failing with the issues when it does not conform. */

@@ -5,6 +5,7 @@ import { createHost, silentLogger } from "@valhalla/host";
 import { type Driver, sqlite } from "@valhalla/runtime";
 import { afterEach, describe, expect, it } from "vitest";
 import { budget } from "../src/index.js";
+import { jsonCaller } from "./helpers.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -22,18 +23,8 @@ const open = (storage: string | Driver, timeoutMs: number) =>
     now: () => now,
     timeoutMs,
   });
-const call = async (host: Awaited<ReturnType<typeof open>>, method: string, path: string, body?: unknown) => {
-  const res = await host.fetch(
-    new Request(`http://x${path}`, {
-      method,
-      ...(body === undefined
-        ? {}
-        : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
-    }),
-  );
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-};
+const call = (host: Awaited<ReturnType<typeof open>>, method: string, path: string, body?: unknown) =>
+  jsonCaller(host)(method, path, body);
 
 /**
  * SQLite whose `held`-th batch of ledger entries waits until the test releases it: the request is
