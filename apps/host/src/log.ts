@@ -1,7 +1,8 @@
-import { mkdirSync, openSync } from "node:fs";
+import { fstatSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Logger } from "@valhalla/runtime";
 import pino from "pino";
+import { LineBatch, type LineDestination } from "./line-batch.js";
 
 /** Where {@link jsonLogger} writes. @public */
 export interface JsonLoggerOptions {
@@ -12,7 +13,7 @@ export interface JsonLoggerOptions {
   readonly destination?: string | number;
   /**
    * Write each line before returning. Otherwise lines are buffered and leave within 100 ms (or
-   * when 8 KiB gather, or at exit). @default false
+   * when 16 KiB gather, or at exit). @default false
    */
   readonly sync?: boolean;
 }
@@ -47,8 +48,9 @@ export function hasRequestLine(log: Logger): log is FlushableLogger {
 
 /**
  * Structured JSON lines (`{"level":"info","time":"…","msg":"request",…}`) written by pino through
- * an asynchronous, buffered destination: a request never waits on the terminal or the disk, and
- * lines leave in batches within 100 ms. Pending lines are flushed when the process exits.
+ * a batch: lines gather in memory and leave in pieces of 16 KiB or within 100 ms, so a request
+ * never waits on the terminal or the disk. A file takes each piece in one write, in order; stdout
+ * and stderr are written asynchronously. Pending lines are flushed when the process exits.
  * @example
  * const log = jsonLogger({ replica: "a" }, { destination: "/var/log/valhalla.jsonl" });
  * log.info("started", { port: 3000 });
@@ -63,9 +65,11 @@ export function jsonLogger(
     // A file is opened here, synchronously: opened asynchronously, a process exiting at once (a
     // CLI error, a test) could not flush its last lines.
     const dest = typeof target === "string" ? openLogFile(target) : target;
-    // Lines gather in an 8 KiB buffer written when full and at least every 100 ms (and at exit),
-    // so a busy server makes a few writes a second instead of one per request.
-    return pino.destination(sync ? { dest, sync } : { dest, sync, minLength: 8192, periodicFlush: 100 });
+    if (sync) return pino.destination({ dest, sync });
+    // Lines gather in a batch. A regular file takes each piece in one synchronous write (a page
+    // cache copy, a few a second), so lines land in order and a flush is exact; a pipe or terminal
+    // may block, so there sonic-boom writes asynchronously and keeps what arrives meanwhile.
+    return new LineBatch(isRegularFile(dest) ? fileWriter(dest) : pino.destination({ dest, sync }));
   };
   const make = (stream: ReturnType<typeof destination>) =>
     pino(
@@ -79,30 +83,83 @@ export function jsonLogger(
     );
   const stream = destination(options.destination ?? 1);
   const out = make(stream);
-  const err = options.destination === undefined ? make(destination(2)) : out;
+  const errStream = options.destination === undefined ? destination(2) : stream;
+  const err = errStream === stream ? out : make(errStream);
   const baseJson = JSON.stringify(base).slice(1, -1);
   const prefix = `{"level":"info","time":"`;
   const middle = `"${baseJson ? `,${baseJson}` : ""},"msg":"request","request_id":`;
+  const time = isoTimeCache();
   return {
     request(l) {
       if (!out.isLevelEnabled("info")) return;
       const who =
         l.key_id !== undefined
-          ? `,"key_id":${JSON.stringify(l.key_id)}`
+          ? `,"key_id":${jsonString(l.key_id)}`
           : l.share_token_id !== undefined
-            ? `,"share_token_id":${JSON.stringify(l.share_token_id)}`
+            ? `,"share_token_id":${jsonString(l.share_token_id)}`
             : "";
       stream.write(
-        `${prefix}${new Date().toISOString()}${middle}${JSON.stringify(l.request_id)},"method":"${l.method}","path":${JSON.stringify(l.path)},"status":${l.status},"duration_ms":${l.duration_ms}${who}}\n`,
+        `${prefix}${time()}${middle}${jsonString(l.request_id)},"method":"${l.method}","path":${jsonString(l.path)},"status":${l.status},"duration_ms":${l.duration_ms}${who}}\n`,
       );
     },
     info: (m, f) => (f ? out.info(f, m) : out.info(m)),
     warn: (m, f) => (f ? err.warn(f, m) : err.warn(m)),
     error: (m, f) => (f ? err.error(f, m) : err.error(m)),
     flush() {
-      out.flush();
-      if (err !== out) err.flush();
+      stream.flushSync();
+      if (errStream !== stream) errStream.flushSync();
     },
+  };
+}
+
+/** `JSON.stringify` of a string, skipped when nothing in it needs escaping (ids and most paths). */
+function jsonString(s: string): string {
+  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s);
+}
+// Printable ASCII without `"` and `\`: such a string is its own JSON body.
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** `new Date().toISOString()`, made once per millisecond: under load many lines share one. */
+function isoTimeCache(): () => string {
+  let at = Number.NaN;
+  let iso = "";
+  return () => {
+    const now = Date.now();
+    if (now !== at) {
+      at = now;
+      iso = new Date(now).toISOString();
+    }
+    return iso;
+  };
+}
+
+function isRegularFile(fd: number): boolean {
+  try {
+    return fstatSync(fd).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Whole pieces to a regular file, synchronously. A failed write (disk full) drops the piece, never the request. */
+function fileWriter(fd: number): LineDestination {
+  let warned = false;
+  return {
+    write(data) {
+      try {
+        const buf = Buffer.from(data, "utf8");
+        for (let at = 0; at < buf.length; ) at += writeSync(fd, buf, at);
+      } catch (err) {
+        if (!warned) {
+          warned = true;
+          process.emitWarning(
+            `[valhalla] [log] log lines lost: ${err instanceof Error ? err.message : String(err)}`,
+          );
+        }
+      }
+      return true;
+    },
+    flushSync() {},
   };
 }
 

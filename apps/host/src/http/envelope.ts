@@ -40,6 +40,20 @@ export const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
 ];
 
 const QUEUED = "envelopeHeaders";
+const RECORD = Symbol("valhalla.headerRecord");
+type WithRecord = Response & { [RECORD]?: Record<string, string> };
+
+/**
+ * Mark `res` as built over the plain header record `headers` (lower-case names), which
+ * @hono/node-server hands to `writeHead` as it is. The envelope then adds its headers to that record
+ * instead of calling `setHeader` once per header, so Node validates and stores each header once.
+ * Only for a response with a body: the server keeps such a response's record by reference.
+ * @internal
+ */
+export function overHeaderRecord(res: Response, headers: Record<string, string>): Response {
+  (res as WithRecord)[RECORD] = headers;
+  return res;
+}
 /** Bodies larger than this are not drained but the connection is closed after the answer. */
 const DRAIN_MAX = 16 * 1024 * 1024;
 // hono/request-id's rule: a client's id is reused for correlation when short and plain.
@@ -87,7 +101,14 @@ export function createEnvelope(log: Logger, metrics?: HostMetrics): Envelope {
     const env = c.env as { outgoing?: ServerResponse; incoming?: IncomingMessage } | undefined;
     const outgoing = env?.outgoing;
     const queued = c.get(QUEUED);
-    if (outgoing && typeof outgoing.setHeader === "function" && !outgoing.headersSent) {
+    const record = (res as WithRecord)[RECORD];
+    if (record !== undefined && outgoing && !outgoing.headersSent) {
+      // The response's own headers win on a clash, as they do when writeHead merges.
+      for (const [k, v] of SECURITY_HEADERS) if (record[k] === undefined) record[k] = v;
+      if (record["x-request-id"] === undefined) record["x-request-id"] = id;
+      if (queued) for (const [k, v] of queued) if (record[k] === undefined) record[k] = v;
+      drainUnread(env.incoming, outgoing);
+    } else if (outgoing && typeof outgoing.setHeader === "function" && !outgoing.headersSent) {
       // writeHead merges these with the response's own headers, which win on a clash.
       for (const [k, v] of SECURITY_HEADERS) outgoing.setHeader(k, v);
       outgoing.setHeader("x-request-id", id);
@@ -101,8 +122,7 @@ export function createEnvelope(log: Logger, metrics?: HostMetrics): Envelope {
     }
     const status = res.status;
     if (metrics) {
-      metrics.requests.inc({ method: c.req.method, route, status: String(status) });
-      metrics.latency.observe({ method: c.req.method, route }, (performance.now() - started) / 1000);
+      metrics.recordRequest(c.req.method, route, status, (performance.now() - started) / 1000);
       if (status === 429) metrics.rateLimited.inc();
     }
     if (c.get("quiet") === true) return;

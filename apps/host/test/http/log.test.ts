@@ -2,8 +2,9 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../../src/config.js";
+import { LineBatch } from "../../src/line-batch.js";
 import { jsonLogger } from "../../src/log.js";
 
 const dir = mkdtempSync(join(tmpdir(), "valhalla-log-"));
@@ -46,6 +47,64 @@ describe("jsonLogger", () => {
       process.exit(0);`;
     execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script]);
     expect(linesOf(file).map((l) => l.i)).toEqual([0, 1, 2]);
+  });
+
+  it("should keep buffered request lines and other lines in the order they were logged", () => {
+    const file = join(dir, "order.jsonl");
+    const log = jsonLogger({}, { destination: file });
+    for (let i = 0; i < 300; i++) {
+      log.request({ request_id: `r${i}`, method: "GET", path: `/p/${i}`, status: 200, duration_ms: 0 });
+      if (i % 100 === 0) log.info("mark", { i });
+      if (i % 150 === 0) log.warn("warned", { i });
+    }
+    log.flush();
+    const seen = linesOf(file).map((l) => (l.msg === "request" ? l.request_id : `${l.msg}:${l.i}`));
+    const want: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      want.push(`r${i}`);
+      if (i % 100 === 0) want.push(`mark:${i}`);
+      if (i % 150 === 0) want.push(`warned:${i}`);
+    }
+    expect(seen).toEqual(want);
+  });
+
+  it("should escape what JSON must escape in the request line, and only that", () => {
+    const file = join(dir, "escape.jsonl");
+    const log = jsonLogger({}, { destination: file, sync: true });
+    const paths = ["/a/b?c=d&e=f", '/q="x"', "/back\\slash", "/tab\there", "/ünï", "/\u007f", ""];
+    for (const path of paths)
+      log.request({ request_id: "id", method: "GET", path, status: 200, duration_ms: 1 });
+    expect(linesOf(file).map((l) => l.path)).toEqual(paths);
+  });
+
+  it("should hand a batch to its destination in pieces, on a timer, and when flushed", () => {
+    vi.useFakeTimers();
+    try {
+      const writes: string[] = [];
+      let synced = 0;
+      const batch = new LineBatch(
+        { write: (d) => writes.push(d) > 0, flushSync: () => void synced++ },
+        { maxChars: 100, everyMs: 50 },
+      );
+      const line = `${"x".repeat(29)}\n`; // 30 characters
+      for (let i = 0; i < 7; i++) batch.write(line);
+      // 4 lines reach 120 ≥ 100 characters: one piece; the other 3 wait.
+      expect(writes).toEqual([line.repeat(4)]);
+      vi.advanceTimersByTime(49);
+      expect(writes).toHaveLength(1);
+      vi.advanceTimersByTime(1);
+      expect(writes).toEqual([line.repeat(4), line.repeat(3)]);
+      batch.write(line);
+      batch.flushSync();
+      expect(writes).toEqual([line.repeat(4), line.repeat(3), line]);
+      expect(synced).toBe(1);
+      // Nothing pending: the timer of the flushed line is gone and a flush writes nothing more.
+      vi.advanceTimersByTime(1000);
+      batch.flushSync();
+      expect(writes).toHaveLength(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("should take the log file from VALHALLA_LOG_FILE, relative to the working directory", () => {

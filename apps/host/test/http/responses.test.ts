@@ -1,6 +1,7 @@
 import { definePack, reply, replyRecord, route } from "@valhalla/runtime";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Host } from "../../src/create-host.js";
+import { SECURITY_HEADERS } from "../../src/http/envelope.js";
 import { call, testHost } from "../helpers.js";
 
 // How the handle stage turns what a handler returns into the response, in-process and through the
@@ -33,6 +34,13 @@ const answers = definePack({
       summary: "No content",
       scope: "public",
       handler: () => reply(204, undefined, { "x-deleted": "1" }),
+    }),
+    route({
+      method: "GET",
+      path: "/framed",
+      summary: "A reply that sets a header the envelope also sends",
+      scope: "public",
+      handler: () => reply(200, { framed: true }, { "X-Frame-Options": "DENY" }),
     }),
     route({
       method: "GET",
@@ -79,9 +87,18 @@ describe.each([
     const res = await send("GET", "/answers/plain");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/json");
-    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    for (const [name, value] of SECURITY_HEADERS) expect(res.headers.get(name), name).toBe(value);
     expect(res.headers.get("x-request-id")).toMatch(/^[\w-]+$/);
+    expect(res.headers.get("ratelimit-limit")).toMatch(/^\d+$/);
     expect(await res.json()).toEqual({ n: 1, nested: { ok: true } });
+  });
+
+  it("should let a reply's own header win over the envelope's of the same name", async () => {
+    await start();
+    const res = await send("GET", "/answers/framed");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(await res.json()).toEqual({ framed: true });
   });
 
   it("should send a reply's status and headers, whatever the case of their names", async () => {
@@ -98,6 +115,8 @@ describe.each([
     const res = await send("DELETE", "/answers/gone");
     expect(res.status).toBe(204);
     expect(res.headers.get("x-deleted")).toBe("1");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("x-request-id")).toMatch(/^[\w-]+$/);
     expect(res.headers.get("content-length") ?? "0").toBe("0");
     expect(await res.text()).toBe("");
   });

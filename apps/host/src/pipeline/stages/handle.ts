@@ -1,5 +1,6 @@
 import { isReply, type Principal, ProblemError, type Registry } from "@valhalla/runtime";
 import type { Context } from "hono";
+import { overHeaderRecord } from "../../http/envelope.js";
 import { requestHeader } from "../../http/request-header.js";
 import { type Exchange, principalOf } from "../exchange.js";
 import { LazyAbort, onClientGone } from "../lazy-abort.js";
@@ -82,7 +83,8 @@ export function handleStage(registry: Registry, timeoutMs: number, overruns: Ove
 function respond(status: number, json: string | null, headers: Record<string, string> | undefined): Response {
   const record: Record<string, string> = json === null ? {} : { "content-type": "application/json" };
   if (headers) for (const k in headers) record[k.toLowerCase()] = headers[k]!;
-  return new Response(json, { status, headers: record });
+  const res = new Response(json, { status, headers: record });
+  return json === null ? res : overHeaderRecord(res, record);
 }
 
 /**
