@@ -91,6 +91,15 @@ describe("request pipeline", () => {
         message: "is not a known field",
       });
     }
+    // Spelled with escapes, the key is the same key once parsed.
+    const escaped = await call(
+      host,
+      "POST",
+      "/things",
+      '{"name":"a","\\u005f\\u005fproto__":{"admin":true}}',
+    );
+    expect(escaped.status).toBe(400);
+    expect(((await escaped.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe("__proto__");
   });
 
   it("should hand the handler the caller's principal (x-actor labels it only with auth off)", async () => {

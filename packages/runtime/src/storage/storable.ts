@@ -11,6 +11,45 @@ export const MAX_JSON_DEPTH = 32;
  * @public
  */
 export function assertStorable(value: unknown, path = "", depth = 0): void {
+  // Every write checks its whole record: walk it without building paths, and only when something is
+  // wrong walk again, naming where.
+  if (storable(value, depth)) return;
+  explain(value, path, depth);
+  throw new InvalidValueError(path, `'${path}' cannot be stored`); // unreachable while both agree
+}
+
+/** The check of {@link assertStorable}, allocation-free. */
+function storable(value: unknown, depth: number): boolean {
+  if (depth > MAX_JSON_DEPTH) return false;
+  switch (typeof value) {
+    case "string":
+      return !value.includes("\u0000") && value.isWellFormed();
+    case "number":
+      return Number.isFinite(value) && (!Number.isInteger(value) || Number.isSafeInteger(value));
+    case "object": {
+      if (value === null) return true;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!storable(value[i], depth + 1)) return false;
+        return true;
+      }
+      const keys = Object.keys(value);
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        if (k === "__proto__" || k.includes("\u0000") || !k.isWellFormed()) return false;
+        if (!storable((value as Record<string, unknown>)[k], depth + 1)) return false;
+      }
+      return true;
+    }
+    case "boolean":
+    case "undefined":
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Throw for the first value {@link storable} refuses, naming its path. */
+function explain(value: unknown, path: string, depth: number): void {
   if (depth > MAX_JSON_DEPTH)
     throw new InvalidValueError(path, `Value nested deeper than ${MAX_JSON_DEPTH} at '${path}'`);
   switch (typeof value) {
@@ -27,14 +66,14 @@ export function assertStorable(value: unknown, path = "", depth = 0): void {
     case "object":
       if (value === null) return;
       if (Array.isArray(value)) {
-        for (const [i, item] of value.entries()) assertStorable(item, `${path}[${i}]`, depth + 1);
+        for (const [i, item] of value.entries()) explain(item, `${path}[${i}]`, depth + 1);
         return;
       }
       for (const [k, item] of Object.entries(value)) {
         if (k === "__proto__" || k.includes("\u0000") || !k.isWellFormed()) {
           throw new InvalidValueError(`${path}.${k}`, `Key '${k}' is not allowed`);
         }
-        assertStorable(item, path ? `${path}.${k}` : k, depth + 1);
+        explain(item, path ? `${path}.${k}` : k, depth + 1);
       }
       return;
     case "boolean":

@@ -6,6 +6,7 @@ import type { Stage } from "../stage.js";
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 /** Keys that would reach an object's prototype; refused like any unknown field. */
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+const MAY_HOLD_FORBIDDEN = /__proto__|constructor|prototype|\\u/;
 
 /**
  * `read-body`: read the body once, bounded by `maxBytes` (413 whether or not `Content-Length` was
@@ -71,10 +72,14 @@ export function parseJson(text: string): unknown {
   let forbidden: string | undefined;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text, (key, value) => {
-      if (FORBIDDEN_KEYS.has(key) && forbidden === undefined) forbidden = key;
-      return value;
-    });
+    // A reviver makes JSON.parse about three times slower. A key can only be forbidden if its name,
+    // or a `\u` escape that could spell it, appears in the text; otherwise parse plainly.
+    parsed = MAY_HOLD_FORBIDDEN.test(text)
+      ? JSON.parse(text, (key, value) => {
+          if (FORBIDDEN_KEYS.has(key) && forbidden === undefined) forbidden = key;
+          return value;
+        })
+      : JSON.parse(text);
   } catch (err) {
     throw new ProblemError(
       400,
