@@ -1,6 +1,6 @@
 import { definePack, route } from "@valhalla/runtime";
 import * as v from "valibot";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Host } from "../../src/create-host.js";
 import { STAGE_ORDER } from "../../src/pipeline/stage.js";
 import { call, testHost } from "../helpers.js";
@@ -27,6 +27,13 @@ const things = definePack({
       handler: () => ({ id: "latest-route" }),
     }),
     route({
+      method: "GET",
+      path: "/zone/now",
+      summary: "Reads its pack context",
+      scope: "read",
+      handler: async ({ ctx }) => ({ timezone: ctx.timezone }),
+    }),
+    route({
       method: "POST",
       path: "/",
       summary: "Make a thing",
@@ -45,6 +52,17 @@ describe("request pipeline", () => {
     host = await testHost({ packs: [things] });
     expect(await (await call(host, "GET", "/things/latest")).json()).toEqual({ id: "latest-route" });
     expect(await (await call(host, "GET", "/things/t1")).json()).toEqual({ id: "t1" });
+  });
+
+  it("should bind a pack context only for handlers that read it", async () => {
+    host = await testHost({ packs: [things] });
+    const bind = vi.spyOn(host.registry, "context");
+    expect((await call(host, "GET", "/things/latest")).status).toBe(200);
+    expect((await call(host, "GET", "/healthz")).status).toBe(200);
+    expect(bind).not.toHaveBeenCalled();
+    expect(await (await call(host, "GET", "/things/zone/now")).json()).toEqual({ timezone: "UTC" });
+    expect(bind).toHaveBeenCalledTimes(1);
+    expect(bind.mock.calls[0]![0]).toBe("things");
   });
 
   it("should list the host's own routes in the registry beside the packs'", async () => {

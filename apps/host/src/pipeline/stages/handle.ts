@@ -1,6 +1,6 @@
 import { isReply, type Principal, ProblemError, type Registry } from "@valhalla/runtime";
 import type { Context } from "hono";
-import { overHeaderRecord } from "../../http/envelope.js";
+import { overHeaderRecord, securedRecord } from "../../http/envelope.js";
 import { requestHeader } from "../../http/request-header.js";
 import { type Exchange, principalOf } from "../exchange.js";
 import { LazyAbort, onClientGone } from "../lazy-abort.js";
@@ -45,19 +45,13 @@ export function handleStage(registry: Registry, timeoutMs: number, overruns: Ove
       const ifRev = parseIfMatch(c);
       const abort = new LazyAbort();
       x.abort = abort;
-      // Writes check `abort` itself; a real AbortSignal is made only if the handler reads `ctx.signal`.
-      const ctx = registry.context(route.pack, {
-        abort,
-        get signal() {
-          return abort.signal;
-        },
-      });
       x.started = true;
-      const input = new HandlerInput(x, ctx, ifRev);
-      const work = Promise.resolve(
-        route.def.handler(input as unknown as Parameters<typeof route.def.handler>[0]),
-      );
-      const out = await deadline(x, work, abort, timeoutMs, overruns);
+      const input = new HandlerInput(x, registry, abort, ifRev);
+      const result = route.def.handler(input as unknown as Parameters<typeof route.def.handler>[0]);
+      // A handler that answered synchronously is done: there is nothing left to time out.
+      const out = isThenable(result)
+        ? await deadline(x, Promise.resolve(result), abort, timeoutMs, overruns)
+        : result;
       if (out instanceof Response) return out;
       const reply = isReply(out);
       const body = reply ? out.body : out;
@@ -81,10 +75,16 @@ export function handleStage(registry: Registry, timeoutMs: number, overruns: Ove
  * `Content-Length` to it.
  */
 function respond(status: number, json: string | null, headers: Record<string, string> | undefined): Response {
-  const record: Record<string, string> = json === null ? {} : { "content-type": "application/json" };
+  if (json === null) {
+    const record: Record<string, string> = {};
+    if (headers) for (const k in headers) record[k.toLowerCase()] = headers[k]!;
+    return new Response(null, { status, headers: record });
+  }
+  // The envelope's security headers are in the record from the start; the reply's own win a clash.
+  const record = securedRecord();
+  record["content-type"] = "application/json";
   if (headers) for (const k in headers) record[k.toLowerCase()] = headers[k]!;
-  const res = new Response(json, { status, headers: record });
-  return json === null ? res : overHeaderRecord(res, record);
+  return overHeaderRecord(new Response(json, { status, headers: record }), record);
 }
 
 /**
@@ -97,9 +97,11 @@ class HandlerInput {
   readonly body: unknown;
   readonly principal: Principal;
   honoUsed = false;
+  #ctx: unknown;
   constructor(
     private readonly x: Exchange,
-    readonly ctx: unknown,
+    private readonly registry: Registry,
+    private readonly abort: LazyAbort,
     readonly ifRev: number | undefined,
   ) {
     this.params = x.params;
@@ -111,9 +113,27 @@ class HandlerInput {
     this.honoUsed = true;
     return this.x.c;
   }
+  /** The pack context, bound on first read: many handlers (probes, host routes) never touch storage. */
+  get ctx(): unknown {
+    if (this.#ctx === undefined) {
+      const abort = this.abort;
+      // Writes check `abort` itself; a real AbortSignal is made only if the handler reads `ctx.signal`.
+      this.#ctx = this.registry.context(this.x.route.pack, {
+        abort,
+        get signal() {
+          return abort.signal;
+        },
+      });
+    }
+    return this.#ctx;
+  }
 }
 
 const NOTHING_TO_STOP = () => {};
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof (v as { then?: unknown } | null)?.then === "function";
+}
 
 /**
  * Handlers still running after their request was answered 504. `Host.close()` waits for them
