@@ -1,4 +1,11 @@
-import { type Bill, bills, withDueIndex } from "@valhalla/pack-bills";
+import {
+  type Bill,
+  bills,
+  type EstimateAggregate,
+  foldEstimate,
+  storeAggregates,
+  withDueIndex,
+} from "@valhalla/pack-bills";
 import {
   budget,
   emptyTotals,
@@ -124,11 +131,21 @@ export async function seedTransactions(driver: Driver, count: number, month: str
   else await totals.create(next, { id: totalsId(month) });
 }
 
-/** Seed `count` active monthly bills, keyed for the due-date index as the pack keys them today (UTC, the host's zone). */
+/**
+ * Seed `count` monthly bills, keyed for the due-date and estimate indexes as the pack keys them
+ * today (UTC, the host's zone), and add them to the stored estimate aggregates as a bill create does.
+ */
 export async function seedBills(driver: Driver, count: number): Promise<void> {
   const coll = bindCollection<Rec, string>(driver, "bills.bills", def(bills, "bills"));
   const today = new Date().toISOString().slice(0, 10);
-  await fill(driver, coll, count, (i) => withDueIndex(billRecord(i), today));
+  const sums = new Map<string, EstimateAggregate>();
+  await fill(driver, coll, count, (i) => {
+    const b = withDueIndex(billRecord(i), today);
+    foldEstimate(sums, b, 1);
+    return b;
+  });
+  const aggs = bindCollection<EstimateAggregate, string>(driver, "bills.estagg", def(bills, "estagg"));
+  await storeAggregates(aggs, sums);
 }
 
 function billRecord(i: number): Bill {

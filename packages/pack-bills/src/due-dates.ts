@@ -90,15 +90,15 @@ function dayStep(s: Schedule): number | null {
   }
 }
 
-/** Months between occurrences for month-based cadences. */
-function monthStep(s: Schedule): number {
+/** Months between occurrences for month-based cadences. @internal */
+export function monthStep(s: Schedule): number {
   if (s.cadence === "every_n_months") return s.interval;
   if (s.cadence === "yearly") return 12 * s.interval;
   return 1;
 }
 
-/** Days of the month a month-based cadence falls on. */
-function monthDays(s: Schedule): DayOfMonth[] {
+/** Days of the month a month-based cadence falls on. @internal */
+export function monthDays(s: Schedule): DayOfMonth[] {
   const first = s.day_of_month ?? parts(s.anchor_date).d;
   if (s.cadence === "twice_monthly") return [first, s.second_day_of_month ?? "last"];
   return [first];

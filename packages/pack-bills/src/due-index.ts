@@ -1,6 +1,7 @@
 import { addDays, ConflictError, type Stored } from "@valhalla/runtime";
 import { configOf } from "./config-of.js";
 import { type Occurrence, occurrencesBetween } from "./due-dates.js";
+import { estimateKeys } from "./estimate-index.js";
 import {
   amountDueOf,
   DEFAULT_SETTINGS,
@@ -58,7 +59,9 @@ export function nextOpenDue(b: Bill, from: string): string | null {
 /**
  * The bill as the pack stores it on `today`: `paid` derived from `paid_by_occurrence` (a record
  * without it, written before 1.2, keeps its `paid` list as paid in full), `next_open_due` and
- * `overdue` recomputed (null and false unless active). Every bill write goes through this; records
+ * `overdue` recomputed (null and false unless active), and its estimate index keys `est_day` and
+ * `est_day2`. Records written outside the pack also need their estimate aggregates (see
+ * `foldEstimate`). Every bill write goes through this; records
  * written outside the pack must too, with the pack's config as `settings`.
  *
  * @param settings - `grace_days` and `variable_paid_at` of the pack config
@@ -80,6 +83,7 @@ export function withDueIndex<B extends Bill>(
     ...next,
     next_open_due: active ? nextOpenDue(next, today) : null,
     overdue: active && overdueOn(next, today, graceOf(next, settings)).length > 0,
+    ...estimateKeys(b),
   };
 }
 

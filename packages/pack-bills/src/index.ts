@@ -19,6 +19,7 @@ export {
   weekdayOf,
 } from "./due-dates.js";
 export { withDueIndex } from "./due-index.js";
+export { type AggregateStore, foldEstimate, storeAggregates } from "./estimate-index.js";
 export {
   OCCURRENCE_STATUSES,
   type OccurrenceStatus,
@@ -38,6 +39,7 @@ export {
   AUTOPAY_STEPS,
   type Bill,
   BillsConfig,
+  type EstimateAggregate,
   type Payment,
   type Reminder,
   VARIABLE_PAID_AT,

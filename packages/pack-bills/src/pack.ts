@@ -1,10 +1,10 @@
 import { definePack } from "@valhalla/runtime";
 import { version } from "../package.json";
-import { expectedMinor } from "./amount-due.js";
 import { billsBrief } from "./brief.js";
 import { estimateOfBills } from "./estimate.js";
 import { dueIndex } from "./migrations/001-due-index.js";
 import { occurrencePayments } from "./migrations/002-occurrence-payments.js";
+import { estimateIndex } from "./migrations/003-estimate-index.js";
 import { billsPage } from "./pages.js";
 import { removePayment } from "./record-payment.js";
 import { billsService, type NewBill, type PaymentCandidate, type SettleInput } from "./refs.js";
@@ -45,8 +45,7 @@ export const bills = definePack({
         upcoming(ctx, { days: o.days, limit: o.limit ?? 500 }),
       remindersSince: (date: string) => remindersSince(ctx, date),
       monthlyEstimate: (month: string, o?: { limit?: number }) => monthlyEstimate(ctx, month, o?.limit),
-      estimateOf: (month: string, billIds: readonly string[]) =>
-        estimateOfBills(ctx, month, billIds, expectedMinor),
+      estimateOf: (month: string, billIds: readonly string[]) => estimateOfBills(ctx, month, billIds),
       bill: async (id: string) => {
         const b = await ctx.storage.bills.get(id);
         return b ? billSummary(b) : null;
@@ -111,5 +110,5 @@ export const bills = definePack({
       missed: late.length,
     };
   },
-  migrations: [dueIndex, occurrencePayments],
+  migrations: [dueIndex, occurrencePayments, estimateIndex],
 });

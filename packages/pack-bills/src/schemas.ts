@@ -82,6 +82,12 @@ export const Bill = v.object({
   overdue: v.optional(v.boolean()),
   /** Variable bills only: what payments must reach (null: the pack config's `variable_paid_at`). */
   variable_paid_at: v.optional(v.nullable(variablePaidAt)),
+  /**
+   * Estimate index keys (see estimate-index.ts): the month-based due streams of an active bill,
+   * or `other` for schedules read one by one. Indexed: an estimate lists a due day's bills only.
+   */
+  est_day: v.optional(v.nullable(v.string())),
+  est_day2: v.optional(v.nullable(v.string())),
 });
 export type Bill = v.InferOutput<typeof Bill>;
 
@@ -204,3 +210,26 @@ export const BillsConfig = v.object({
   variable_paid_at: v.optional(variablePaidAt, "min"),
 });
 export type BillsConfig = v.InferOutput<typeof BillsConfig>;
+
+/**
+ * Estimate aggregate: sums over the active bills of one due stream (`kind: "class"`, keyed by
+ * stream and first month) or over the skipped occurrences falling due in one month (`"skip"`).
+ */
+export const EstimateAggregate = v.object({
+  kind: v.picklist(["class", "skip"]),
+  /** Stream key (`class`) or "" (`skip`). */
+  key: v.string(),
+  /** First nominal month of the stream (`class`), or the month the skips fall due in (`skip`). */
+  month: v.string(),
+  currency: v.string(),
+  expected_minor: minor,
+  min_minor: minor,
+  max_minor: minor,
+  /** Bills (`class`) or skipped occurrences (`skip`). */
+  count: minor,
+});
+export type EstimateAggregate = v.InferOutput<typeof EstimateAggregate>;
+
+/** Estimate index bookkeeping: record `agg`, set dirty while a write updates the aggregates. */
+export const EstimateState = v.object({ version: v.number(), dirty: v.boolean() });
+export type EstimateState = v.InferOutput<typeof EstimateState>;

@@ -357,7 +357,7 @@ export async function remindersSince(ctx: BillsContext, since: string): Promise<
  * first `limit` occurrences (default 100, at most 5000) soonest first and `items_total`.
  */
 export async function monthlyEstimate(ctx: BillsContext, month: string, limit = 100): Promise<BillsEstimate> {
-  return readEstimate(ctx, month, Math.min(Math.max(1, limit), 5000), expectedMinor);
+  return readEstimate(ctx, month, Math.min(Math.max(1, limit), 5000));
 }
 
 /** A bill write that can change what a month's estimate holds (create, patch, skip). */
@@ -365,7 +365,7 @@ export function billWrite(
   ctx: BillsContext,
   write: () => Promise<{ before: Stored<Bill> | null; after: Stored<Bill> }>,
 ): Promise<Stored<Bill>> {
-  return afterWrite(ctx, () => estimatedWrite(ctx, write, expectedMinor));
+  return afterWrite(ctx, () => estimatedWrite(ctx, write));
 }
 
 /** The seed's 7-step autopay set-up checklist for one bill, with what is done so far. */

@@ -1,6 +1,6 @@
 import { collection, GenerationRecord, type PackContext } from "@valhalla/runtime";
 import * as v from "valibot";
-import { Bill, Payment, Reminder } from "./schemas.js";
+import { Bill, EstimateAggregate, EstimateState, Payment, Reminder } from "./schemas.js";
 
 /**
  * Bookkeeping of the due-date index: record `roll` holds the day it was last rolled forward to
@@ -13,7 +13,7 @@ export const storage = {
   bills: collection({
     prefix: "bill",
     schema: Bill,
-    indexes: ["status", "payee", "autopay", "next_open_due", "overdue"],
+    indexes: ["status", "payee", "autopay", "next_open_due", "overdue", "est_day", "est_day2"],
   }),
   payments: collection({ prefix: "pay", schema: Payment, indexes: ["bill_id"] }),
   reminders: collection({ prefix: "rem", schema: Reminder, indexes: ["bill_id", "created_on"] }),
@@ -21,6 +21,10 @@ export const storage = {
   meta: collection({ prefix: "bmeta", schema: GenerationRecord }),
   /** Estimate cache generation: record `gen`, bumped after every write that can change an estimate. */
   estmeta: collection({ prefix: "bestm", schema: GenerationRecord }),
+  /** Estimate aggregates per due stream and per month of skips (see estimate-index.ts). */
+  estagg: collection({ prefix: "besta", schema: EstimateAggregate, indexes: ["kind", "month"] }),
+  /** Estimate index bookkeeping (see `EstimateState`). */
+  eststate: collection({ prefix: "bests", schema: EstimateState }),
   /** Due-date index bookkeeping (see `BillsState`). */
   state: collection({ prefix: "bstate", schema: BillsState }),
 };

@@ -1,0 +1,239 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createDriver } from "@valhalla/host";
+import type { Driver, ListQuery } from "@valhalla/runtime";
+import { testServiceUrl } from "@valhalla/runtime/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import { billsHost, rent } from "./helpers.js";
+import { refEstimate, snapshot } from "./reference.js";
+
+const require = createRequire(import.meta.url);
+const redisUrl = testServiceUrl("VALHALLA_TEST_REDIS_URL");
+const pgUrl = testServiceUrl("VALHALLA_TEST_POSTGRES_URL");
+
+/** One isolated store per test: its own file, key prefix or schema. */
+const stores = [
+  { name: "memory", skip: false as const, make: () => ({ url: "memory:", cleanup: async () => {} }) },
+  {
+    name: "sqlite",
+    skip: false as const,
+    make() {
+      const dir = mkdtempSync(join(tmpdir(), "bills-est-"));
+      return { url: `sqlite:${join(dir, "s.db")}`, cleanup: async () => rmSync(dir, { recursive: true }) };
+    },
+  },
+  {
+    name: "redis",
+    skip: !redisUrl,
+    make() {
+      const prefix = `vt:${randomBytes(6).toString("hex")}:`;
+      const url = new URL(redisUrl!);
+      url.searchParams.set("prefix", prefix);
+      return {
+        url: url.toString(),
+        async cleanup() {
+          const { Redis } = require("ioredis") as typeof import("ioredis");
+          const client = new Redis(redisUrl!);
+          let cursor = "0";
+          do {
+            const [next, keys] = await client.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+            if (keys.length) await client.unlink(...keys);
+            cursor = next;
+          } while (cursor !== "0");
+          client.disconnect();
+        },
+      };
+    },
+  },
+  {
+    name: "postgres",
+    skip: !pgUrl,
+    make() {
+      const schema = `vt_${randomBytes(6).toString("hex")}`;
+      const url = new URL(pgUrl!);
+      url.searchParams.set("schema", schema);
+      return {
+        url: url.toString(),
+        async cleanup() {
+          const pg = require("pg") as typeof import("pg");
+          const client = new pg.Client({ connectionString: pgUrl! });
+          await client.connect();
+          await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+          await client.end();
+        },
+      };
+    },
+  },
+];
+
+/** A driver that records every listing of bills: which index it went through and the rows read. */
+function watched(inner: Driver) {
+  const lists: { where: ListQuery["where"]; rows: number }[] = [];
+  const driver: Driver = Object.assign(Object.create(inner) as Driver, {
+    list: async (ns: string, query: ListQuery) => {
+      const rows = await inner.list(ns, query);
+      if (ns === "bills.bills") lists.push({ where: query.where, rows: rows.length });
+      return rows;
+    },
+    // Hosts close the driver they were given; the store outlives each "process" here.
+    close: async () => {},
+  });
+  return {
+    driver,
+    /** Listings of bills that were not through the estimate index (a scan of every bill). */
+    scans: () => lists.filter((l) => !l.where || !Object.keys(l.where).some((f) => f.startsWith("est_day"))),
+    rows: () => lists.reduce((n, l) => n + l.rows, 0),
+    reset: () => {
+      lists.length = 0;
+    },
+  };
+}
+
+let cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups = [];
+});
+
+const NOW = "2026-01-15T12:00:00Z";
+const MONTHS = ["2026-01", "2026-02", "2026-03"];
+
+describe.each(stores)("estimate index ($name)", (store) => {
+  async function open() {
+    const { url, cleanup } = store.make();
+    const inner = await createDriver(url);
+    await inner.init();
+    cleanups.push(async () => {
+      await inner.close();
+      await cleanup();
+    });
+    return watched(inner);
+  }
+  async function host(driver: Driver) {
+    const h = await billsHost({ now: NOW, storage: driver });
+    cleanups.push(() => h.host.close());
+    return h;
+  }
+
+  it.skipIf(store.skip)(
+    "should answer a restarted host exactly after creates, patches, skips and archives without reading every bill",
+    async () => {
+      const w = await open();
+      const a = await host(w.driver);
+      const ids: string[] = [];
+      const days = [1, 5, 15, 28, 31];
+      for (let i = 0; i < 40; i++) {
+        const body = {
+          ...rent,
+          name: `B${i}`,
+          amount: `${100 + i}.00`,
+          currency: i % 4 === 3 ? "EUR" : "USD",
+          anchor_date: `2025-12-${String(days[i % 5]).padStart(2, "0")}`,
+          weekend_adjustment: ["none", "previous_business_day", "next_business_day"][i % 3],
+          ...(i % 10 === 7 ? { cadence: "weekly" } : {}),
+          ...(i % 10 === 8 ? { cadence: "twice_monthly", day_of_month: 1, second_day_of_month: 15 } : {}),
+          ...(i % 10 === 9 ? { amount: null, min_amount: "10.00", max_amount: "20.01" } : {}),
+        };
+        const res = await a.call("POST", "/bills", body);
+        expect(res.status, JSON.stringify(res.body)).toBe(201);
+        ids.push(res.body.id);
+      }
+      expect((await a.call("PATCH", `/bills/${ids[0]}`, { amount: "999.99" })).status).toBe(200);
+      expect((await a.call("PATCH", `/bills/${ids[1]}`, { day_of_month: 20 })).status).toBe(200);
+      expect((await a.call("POST", `/bills/${ids[2]}/skip`, { date: "2026-02-15" })).status).toBe(200);
+      expect((await a.call("PATCH", `/bills/${ids[3]}`, { status: "archived" })).status).toBe(200);
+      expect((await a.call("PATCH", `/bills/${ids[4]}`, { status: "paused" })).status).toBe(200);
+      expect((await a.call("PATCH", `/bills/${ids[4]}`, { status: "active" })).status).toBe(200);
+
+      // A second host over the same store, never having read an estimate: a restarted process.
+      w.reset();
+      const b = await host(w.driver);
+      for (const m of MONTHS) {
+        const est = await b.call("GET", `/bills/estimate?month=${m}&limit=5`);
+        expect(est.status).toBe(200);
+        expect(w.scans()).toEqual([]);
+        expect(est.body).toEqual(refEstimate(await snapshot(b.call), m, 5));
+        w.reset();
+      }
+      // Every item of the month still comes out in order, from the index.
+      const all = await b.call("GET", "/bills/estimate?month=2026-02&limit=5000");
+      expect(all.body).toEqual(refEstimate(await snapshot(b.call), "2026-02", 5000));
+    },
+    60_000,
+  );
+
+  it.skipIf(store.skip)(
+    "should see another replica's writes exactly, reading the index instead of every bill",
+    async () => {
+      const w = await open();
+      const a = await host(w.driver);
+      const b = await host(w.driver);
+      const ids: string[] = [];
+      for (let i = 0; i < 12; i++)
+        ids.push(
+          (await a.call("POST", "/bills", { ...rent, name: `B${i}`, amount: `${10 + i}.00` })).body.id,
+        );
+      expect((await b.call("GET", "/bills/estimate?month=2026-02&limit=3")).body.items_total).toBe(12);
+      w.reset();
+      await a.call("POST", `/bills/${ids[0]}/skip`, { date: "2026-02-28" });
+      await a.call("PATCH", `/bills/${ids[1]}`, { status: "archived" });
+      await a.call("POST", "/bills", { ...rent, name: "Late", anchor_date: "2026-02-01", currency: "EUR" });
+      const est = await b.call("GET", "/bills/estimate?month=2026-02&limit=3");
+      expect(w.scans()).toEqual([]);
+      expect(est.body).toEqual(refEstimate(await snapshot(b.call), "2026-02", 3));
+      expect(est.body.items_total).toBe(11);
+    },
+    60_000,
+  );
+});
+
+describe("estimate index", () => {
+  it("should read a month's first items from the bills of its first due dates only", async () => {
+    const { memory } = await import("@valhalla/runtime");
+    const w = watched(memory());
+    const a = await billsHost({ now: NOW, storage: w.driver });
+    cleanups.push(() => a.host.close());
+    for (let i = 0; i < 300; i++)
+      await a.call("POST", "/bills", { ...rent, name: `B${i}`, anchor_date: `2026-01-${10 + (i % 10)}` });
+    const b = await billsHost({ now: NOW, storage: w.driver });
+    cleanups.push(() => b.host.close());
+    w.reset();
+    const est = await b.call("GET", "/bills/estimate?month=2026-03&limit=1");
+    expect(est.body.items_total).toBe(300);
+    expect(est.body.by_currency.USD.count).toBe(300);
+    expect(w.scans()).toEqual([]);
+    // A month is read 200 items deep (so later removals need no re-read): the bills due on the
+    // 10th to the 16th, 30 a day, and not one of the 90 due later.
+    expect(w.rows()).toBeGreaterThanOrEqual(200);
+    expect(w.rows()).toBeLessThanOrEqual(210);
+  });
+
+  it("should rebuild an index a write left half done, and answer exactly", async () => {
+    const { memory } = await import("@valhalla/runtime");
+    const driver = memory();
+    const a = await billsHost({ now: NOW, storage: driver });
+    cleanups.push(() => a.host.close());
+    for (let i = 0; i < 5; i++) await a.call("POST", "/bills", { ...rent, name: `B${i}` });
+    // As if a process died between a bill write and its aggregate update.
+    const state = (await driver.get("bills.eststate", "agg"))!;
+    await driver.write("bills.eststate", {
+      record: {
+        ...state,
+        rev: state.rev + 1,
+        value: JSON.stringify({ ...JSON.parse(state.value), rev: state.rev + 1, dirty: true }),
+      },
+      index: {},
+      expectRev: state.rev,
+    });
+    const agg = (await driver.list("bills.estagg", { limit: 10, order: "asc" }))[0]!;
+    await driver.remove("bills.estagg", agg.id);
+    const b = await billsHost({ now: NOW, storage: driver });
+    cleanups.push(() => b.host.close());
+    const est = await b.call("GET", "/bills/estimate?month=2026-02");
+    expect(est.body).toEqual(refEstimate(await snapshot(b.call), "2026-02", 100));
+    expect(est.body.items_total).toBe(5);
+  });
+});
