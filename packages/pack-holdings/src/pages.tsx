@@ -18,6 +18,7 @@ interface Summary {
   readonly totals: Group;
   readonly by_type: Readonly<Record<string, Group>>;
   readonly stale: readonly { id: string; label: string; as_of: string | null; age_days: number | null }[];
+  readonly stale_total: number;
 }
 interface Holding {
   readonly id: string;
@@ -115,6 +116,8 @@ export const holdingsPage = page({
           <p class="error">
             Stale valuations:{" "}
             {summary.stale.map((s) => `${s.label} (${s.as_of ?? "never valued"})`).join(", ")}
+            {summary.stale_total > summary.stale.length &&
+              ` and ${summary.stale_total - summary.stale.length} more`}
           </p>
         )}
         <h2>Holdings ({list.items.length})</h2>

@@ -222,7 +222,10 @@ export const HoldingsSummary = v.object({
   by_jurisdiction: v.record(v.string(), SummaryGroup),
   by_entity: v.record(v.string(), SummaryGroup),
   by_currency: v.record(v.string(), SummaryGroup),
-  /** Holdings whose latest valuation is older than the limit, or that have none. */
+  /**
+   * The stalest holdings (never valued first, then the oldest valuation), at most 100: those whose
+   * latest valuation is older than the limit, or that have none.
+   */
   stale: v.array(
     v.object({
       id: v.string(),
@@ -231,6 +234,8 @@ export const HoldingsSummary = v.object({
       age_days: v.nullable(v.pipe(v.number(), v.integer())),
     }),
   ),
+  /** How many active holdings are stale (`stale` lists at most 100 of them). */
+  stale_total: v.pipe(v.number(), v.integer()),
 });
 
 /** A liability balance as the API returns it. */

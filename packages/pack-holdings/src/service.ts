@@ -109,13 +109,34 @@ interface NativeGroup {
 type Dimension = "type" | "jurisdiction" | "entity" | "currency";
 const DIMENSIONS: readonly Dimension[] = ["type", "jurisdiction", "entity", "currency"];
 
+type StaleHolding = { id: string; label: string; as_of: string | null; age_days: number | null };
+
+/** Stale holdings a summary names: the stalest first. The rest are only counted (`stale_total`). */
+const STALE_LISTED = 100;
+
 /** Native aggregates of all active holdings: what the summary cache stores. */
 export interface NativeSummary {
   totals: NativeGroup;
   by: Record<Dimension, Record<string, NativeGroup>>;
-  /** Holdings whose latest valuation is older than the limit (or missing), as of `today`. */
-  stale: { id: string; label: string; as_of: string | null; age_days: number | null }[];
+  /** The `STALE_LISTED` stalest holdings (never valued first, then oldest valuation), as of `today`. */
+  stale: StaleHolding[];
+  /** How many active holdings are stale; absent in summaries cached before it was counted. */
+  stale_total?: number;
 }
+
+/** Never valued first, then the oldest valuation, then by id: a total order, so the list is stable. */
+const staler = (p: StaleHolding, q: StaleHolding) =>
+  p.age_days === q.age_days
+    ? p.id < q.id
+      ? -1
+      : p.id > q.id
+        ? 1
+        : 0
+    : p.age_days === null
+      ? -1
+      : q.age_days === null
+        ? 1
+        : q.age_days - p.age_days;
 
 const nativeGroup = (): NativeGroup => ({ count: 0, value: {}, liabilities: {} });
 
@@ -138,7 +159,12 @@ export async function computeNative(
     totals: nativeGroup(),
     by: { type: {}, jurisdiction: {}, entity: {}, currency: {} },
     stale: [],
+    stale_total: 0,
   };
+  // The list is bounded while it is built: a summary over 100k stale holdings used to keep (and
+  // cache, and answer with) every one of them, 9 MB at 100k (#16).
+  let stale: StaleHolding[] = [];
+  let total = 0;
   for await (const asset of ctx.storage.assets.iterate({ where: { active: true }, order: "asc" })) {
     const keys: Record<Dimension, string> = {
       type: asset.type,
@@ -149,14 +175,18 @@ export async function computeNative(
     for (const dim of DIMENSIONS) addNative((out.by[dim][keys[dim]] ??= nativeGroup()), asset);
     addNative(out.totals, asset);
     const s = staleness(asset, today, staleAfterDays);
-    if (s.stale)
-      out.stale.push({
-        id: asset.id,
-        label: asset.label,
-        as_of: asset.valuation?.as_of ?? null,
-        age_days: s.age_days,
-      });
+    if (!s.stale) continue;
+    total++;
+    stale.push({
+      id: asset.id,
+      label: asset.label,
+      as_of: asset.valuation?.as_of ?? null,
+      age_days: s.age_days,
+    });
+    if (stale.length >= 2 * STALE_LISTED) stale = stale.sort(staler).slice(0, STALE_LISTED);
   }
+  out.stale = stale.sort(staler).slice(0, STALE_LISTED);
+  out.stale_total = total;
   return out;
 }
 
@@ -190,7 +220,8 @@ export async function summarize(ctx: HoldingsContext, opts: { base: string; fx: 
     by_jurisdiction: convertAll(native.by.jurisdiction, opts.base, opts.fx),
     by_entity: convertAll(native.by.entity, opts.base, opts.fx),
     by_currency: convertAll(native.by.currency, opts.base, opts.fx),
-    stale: native.stale,
+    stale: native.stale.slice(0, STALE_LISTED),
+    stale_total: native.stale_total ?? native.stale.length,
   };
 }
 

@@ -231,11 +231,44 @@ describe("holdings summary", () => {
     expect(res.body.by_jurisdiction.TX.equity_minor).toBe(20000000);
     expect(res.body.by_entity["llc-1"].count).toBe(1);
     expect(res.body.by_currency.EUR.value_minor).toBe(110000);
-    expect(res.body.stale.map((s: { label: string }) => s.label).sort()).toEqual(["Euro account", "Gold"]);
+    // Never valued first, then the oldest valuation.
+    expect(res.body.stale.map((s: { label: string }) => s.label)).toEqual(["Gold", "Euro account"]);
+    expect(res.body.stale_total).toBe(2);
     expect(res.body.stale.find((s: { label: string }) => s.label === "Euro account").age_days).toBe(165);
 
     const override = await call(host, "GET", "/holdings/summary?fx=EUR:1.20");
     expect(override.body.by_currency.EUR.value_minor).toBe(120000);
+  });
+
+  it("should list at most 100 stale holdings, the stalest first, and count them all (#16)", async () => {
+    const host = await holdingsHost({ now: () => new Date("2026-06-15T12:00:00Z") });
+    const { body: old } = await call(host, "POST", "/holdings", {
+      type: "vault",
+      label: "Old",
+      currency: "USD",
+    });
+    await call(host, "POST", `/holdings/${old.id}/valuations`, {
+      amount: "10",
+      currency: "USD",
+      as_of: "2020-01-01",
+      source: "statement",
+    });
+    const never: string[] = [];
+    for (let i = 0; i < 102; i++) {
+      const { body } = await call(host, "POST", "/holdings", {
+        type: "vault",
+        label: `Never ${i}`,
+        currency: "USD",
+      });
+      never.push(body.id);
+    }
+
+    const res = await call(host, "GET", "/holdings/summary");
+    expect(res.status).toBe(200);
+    expect(res.body.stale_total).toBe(103);
+    expect(res.body.stale).toHaveLength(100);
+    expect(res.body.stale.map((s: { id: string }) => s.id)).toEqual([...never].sort().slice(0, 100));
+    expect(res.body.totals.count).toBe(103);
   });
 
   it("should answer 422 naming the currency pair when a rate is missing", async () => {
