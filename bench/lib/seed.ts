@@ -84,7 +84,7 @@ export function assetRecord(i: number): Rec {
   };
 }
 
-/** Seed `count` holdings; returns the ids of the first `keep`. */
+/** Seed `count` holdings and mark the summary cache out of date; returns the ids of the first `keep`. */
 export async function seedHoldings(driver: Driver, count: number, keep = 0): Promise<string[]> {
   const coll = bindCollection<Rec, string>(driver, "holdings.assets", def(holdings, "assets"));
   const ids: string[] = [];
@@ -97,6 +97,12 @@ export async function seedHoldings(driver: Driver, count: number, keep = 0): Pro
     },
   };
   await fill(driver, wrapped, count, assetRecord);
+  // As every holding write does (the pack's touchSummary): a summary cached before the seed is out
+  // of date, so the next summary request recomputes it from the grown set.
+  const meta = bindCollection<Rec, string>(driver, "holdings.meta", def(holdings, "meta"));
+  if (await meta.get("gen"))
+    await meta.update("gen", (cur) => Object.assign({}, cur, { gen: (cur.gen as number) + 1 }));
+  else await meta.create({ gen: 1, data: null, day: "", computed_at: "" }, { id: "gen" });
   return ids;
 }
 
