@@ -1,13 +1,21 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { apiKeyStore, createHost, installedPacks, jsonLogger } from "@valhalla/host";
-import { holdings } from "@valhalla/pack-holdings";
+import {
+  foldSummary,
+  type Asset as Holding,
+  holdings,
+  NEVER_VALUED,
+  SUMS_ID,
+  type SummarySums,
+} from "@valhalla/pack-holdings";
 import {
   bindCollection,
   type Collection,
   type CollectionDef,
   type Driver,
   isValidId,
+  type Stored,
 } from "@valhalla/runtime";
 import Fastify from "fastify";
 import { Hono } from "hono";
@@ -31,16 +39,17 @@ export interface ServerOptions {
 }
 
 type Asset = Record<string, unknown>;
-const defs = holdings.storage as unknown as Record<"assets" | "meta", CollectionDef>;
+const defs = holdings.storage as unknown as Record<"assets" | "sums", CollectionDef>;
 
 /**
  * The storage work of the holdings routes, written by hand: the same namespaces, collection
  * definitions and `bindCollection` code the host uses, so host and bare apps do equal storage work.
- * A create also bumps the summary generation like the pack does (read + conditional write).
+ * A create also adds the holding to the summary's stored sums like the pack does (read +
+ * conditional write).
  */
 export function bareHoldings(driver: Driver) {
   const assets: Collection<Asset> = bindCollection(driver, "holdings.assets", defs.assets);
-  const meta: Collection<Asset> = bindCollection(driver, "holdings.meta", defs.meta);
+  const sums: Collection<SummarySums> = bindCollection(driver, "holdings.sums", defs.sums);
   const audit: Collection<Asset> = bindCollection(driver, "_valhalla.audit", AUDIT_DEF);
   return {
     async get(id: string) {
@@ -49,7 +58,7 @@ export function bareHoldings(driver: Driver) {
     async create(body: unknown) {
       if (typeof body !== "object" || body === null || Array.isArray(body)) return null;
       const b = body as Record<string, unknown>;
-      const asset = await assets.create({
+      const asset: Stored<Asset> = await assets.create({
         type: b.type,
         label: b.label,
         internal_ref: b.internal_ref ?? null,
@@ -62,10 +71,12 @@ export function bareHoldings(driver: Driver) {
         archived_at: null,
         valuation: null,
         liabilities: {},
+        valued_on: b.active === false ? null : NEVER_VALUED,
       });
-      if (await meta.get("gen"))
-        await meta.update("gen", (cur) => ({ ...cur, gen: (cur.gen as number) + 1 }));
-      else await meta.create({ gen: 1, data: null, day: "", computed_at: "" }, { id: "gen" }).catch(() => {});
+      if (await sums.get(SUMS_ID))
+        await sums.update(SUMS_ID, (cur) =>
+          foldSummary(structuredClone(cur), asset as unknown as Holding, 1),
+        );
       return asset;
     },
     /** The entry the host's audit stage appends for a create, in the host's audit namespace. */

@@ -14,7 +14,16 @@ import {
   type MonthTotals,
   totalsId,
 } from "@valhalla/pack-budget";
-import { ASSET_TYPES, holdings } from "@valhalla/pack-holdings";
+import {
+  ASSET_TYPES,
+  type Asset,
+  emptySums,
+  foldSummary,
+  holdings,
+  SUMS_ID,
+  type SummarySums,
+  valuedOn,
+} from "@valhalla/pack-holdings";
 import { bindCollection, type Collection, type CollectionDef, type Driver } from "@valhalla/runtime";
 
 type Rec = Record<string, unknown>;
@@ -58,6 +67,18 @@ const CURRENCIES = ["USD", "USD", "USD", "EUR"];
 /** A holding like one created over HTTP, with a valuation and a liability on most. */
 export function assetRecord(i: number): Rec {
   const currency = CURRENCIES[i % CURRENCIES.length]!;
+  const active = i % 10 !== 9;
+  const valuation =
+    i % 5 === 4
+      ? null
+      : {
+          amount_minor: 10_000_000 + i * 100,
+          currency,
+          as_of: "2024-06-01",
+          source: "bench",
+          confidence: "medium" as const,
+          valuation_id: `val_bench${i}`,
+        };
   return {
     type: ASSET_TYPES[i % ASSET_TYPES.length],
     label: `Holding ${i}`,
@@ -67,24 +88,15 @@ export function assetRecord(i: number): Rec {
     entity_id: `ent_${i % 50}`,
     currency,
     notes: null,
-    active: i % 10 !== 9,
+    active,
     archived_at: null,
-    valuation:
-      i % 5 === 4
-        ? null
-        : {
-            amount_minor: 10_000_000 + i * 100,
-            currency,
-            as_of: "2024-06-01",
-            source: "bench",
-            confidence: "medium",
-            valuation_id: `val_bench${i}`,
-          },
+    valuation,
     liabilities: i % 3 === 0 ? { [currency]: 2_500_000 + i } : {},
+    valued_on: valuedOn({ active, valuation }),
   };
 }
 
-/** Seed `count` holdings and mark the summary cache out of date; returns the ids of the first `keep`. */
+/** Seed `count` holdings and add them to the summary's sums; returns the ids of the first `keep`. */
 export async function seedHoldings(driver: Driver, count: number, keep = 0): Promise<string[]> {
   const coll = bindCollection<Rec, string>(driver, "holdings.assets", def(holdings, "assets"));
   const ids: string[] = [];
@@ -97,12 +109,13 @@ export async function seedHoldings(driver: Driver, count: number, keep = 0): Pro
     },
   };
   await fill(driver, wrapped, count, assetRecord);
-  // As every holding write does (the pack's touchSummary): a summary cached before the seed is out
-  // of date, so the next summary request recomputes it from the grown set.
-  const meta = bindCollection<Rec, string>(driver, "holdings.meta", def(holdings, "meta"));
-  if (await meta.get("gen"))
-    await meta.update("gen", (cur) => Object.assign({}, cur, { gen: (cur.gen as number) + 1 }));
-  else await meta.create({ gen: 1, data: null, day: "", computed_at: "" }, { id: "gen" });
+  // As every holding write does: the summary's stored sums take in the seeded holdings.
+  const sums = bindCollection<Rec, string>(driver, "holdings.sums", def(holdings, "sums"));
+  const cur = await sums.get(SUMS_ID);
+  const next = cur ? (structuredClone(cur) as unknown as SummarySums) : emptySums();
+  for (let i = 0; i < count; i++) foldSummary(next, assetRecord(i) as unknown as Asset, 1);
+  if (cur) await sums.update(SUMS_ID, next as unknown as Rec);
+  else await sums.create(next as unknown as Rec, { id: SUMS_ID });
   return ids;
 }
 

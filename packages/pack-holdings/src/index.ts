@@ -3,4 +3,13 @@
  */
 export { holdings, holdings as default } from "./pack.js";
 export { type HoldingsApi, holdingsService } from "./refs.js";
-export { ASSET_TYPES, type Asset, HoldingsConfig, type Liability, type ValuationRecord } from "./schemas.js";
+export {
+  ASSET_TYPES,
+  type Asset,
+  HoldingsConfig,
+  type Liability,
+  type SumGroup,
+  type SummarySums,
+  type ValuationRecord,
+} from "./schemas.js";
+export { emptySums, foldSummary, NEVER_VALUED, SUMS_ID, valuedOn } from "./summary-index.js";

@@ -1,7 +1,7 @@
 import { NotFoundError, ProblemError, parseMoney, type Stored } from "@valhalla/runtime";
 import type { LiabilityBalance } from "./schemas.js";
-import { touchSummary } from "./service.js";
 import type { HoldingsContext } from "./storage.js";
+import { updateAsset } from "./summary-index.js";
 
 // A liability's balance changes as it is paid down. Each balance is kept by day
 // (`lbal_<liability>_<date>`, so a second balance for a day corrects the first); the liability
@@ -67,11 +67,10 @@ export async function recordBalance(
       const delta = amount_minor - l.balance_minor;
       await ctx.storage.liabilities.update(l.id, { balance_minor: amount_minor, as_of: body.as_of });
       if (delta !== 0)
-        await ctx.storage.assets.update(assetId, (cur) => ({
+        await updateAsset(ctx, assetId, (cur) => ({
           ...cur,
           liabilities: { ...cur.liabilities, [l.currency]: (cur.liabilities[l.currency] ?? 0) + delta },
         }));
-      await touchSummary(ctx);
     }
     return saved;
   });

@@ -1,5 +1,6 @@
 import { definePack, moneyText } from "@valhalla/runtime";
 import { version } from "../package.json";
+import { summaryIndex } from "./migrations/001-summary-index.js";
 import { holdingsPage } from "./pages.js";
 import { holdingsService } from "./refs.js";
 import * as assets from "./routes/assets.js";
@@ -7,6 +8,7 @@ import * as history from "./routes/history.js";
 import { HoldingsConfig } from "./schemas.js";
 import { configOf, summarize } from "./service.js";
 import { storage } from "./storage.js";
+import { checkSummaryIndex } from "./summary-index.js";
 
 /** Holdings: assets, valuations, liabilities and net equity. */
 export const holdings = definePack({
@@ -57,9 +59,21 @@ export const holdings = definePack({
           label: `Net equity: ${moneyText({ amount_minor: s.totals.equity_minor, currency: s.base_currency })}`,
           value: s.totals.equity_minor,
         },
-        { label: "Stale valuations", value: s.stale.length },
+        { label: "Stale valuations", value: s.stale_total },
       ],
     };
   },
-  migrations: [],
+  jobs: [
+    {
+      name: "summary-check",
+      cron: "30 3 * * *",
+      description: "Recount every holding and repair the summary's sums if a killed write left them off",
+      run: async (ctx) => {
+        const r = await checkSummaryIndex(ctx);
+        if (!r.matched) ctx.log.warn("holdings summary sums differed from the holdings", { ...r });
+        return r;
+      },
+    },
+  ],
+  migrations: [summaryIndex],
 });

@@ -40,6 +40,11 @@ export const Asset = v.object({
   valuation: v.nullable(Valuation),
   /** Outstanding liabilities per currency, in minor units. */
   liabilities: v.record(v.string(), v.pipe(v.number(), v.safeInteger())),
+  /**
+   * Index of the summary's stale list: the valuation date of an active holding (`never` when it
+   * has none), null when archived. Kept by every holding write; absent on records written before it.
+   */
+  valued_on: v.optional(v.nullable(v.string())),
 });
 export type Asset = v.InferOutput<typeof Asset>;
 
@@ -166,7 +171,38 @@ export const HoldingsConfig = v.object({
 });
 export type HoldingsConfig = v.InferOutput<typeof HoldingsConfig>;
 
-/** Summary cache bookkeeping: the write generation and the cached native aggregates. */
+const count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+/** Sum of one currency in a group, and how many holdings hold it. */
+const CurrencySum = v.object({ minor: v.pipe(v.number(), v.safeInteger()), n: count });
+/** Count, value and liabilities (per currency) of the active holdings of one group. */
+export const SumGroup = v.object({
+  count,
+  value: v.record(v.string(), CurrencySum),
+  liabilities: v.record(v.string(), CurrencySum),
+});
+export type SumGroup = v.InferOutput<typeof SumGroup>;
+
+/** The summary's stored sums (see summary-index.ts), kept up to date by every holding write. */
+export const SummarySums = v.object({
+  version: count,
+  totals: SumGroup,
+  by: v.object({
+    type: v.record(v.string(), SumGroup),
+    jurisdiction: v.record(v.string(), SumGroup),
+    entity: v.record(v.string(), SumGroup),
+    currency: v.record(v.string(), SumGroup),
+  }),
+  /** Active holdings per valuation date (`never` for those never valued). */
+  valued: v.record(v.string(), count),
+  /** When every holding was last counted and the sums checked against them. */
+  checked_at: v.nullable(v.string()),
+});
+export type SummarySums = v.InferOutput<typeof SummarySums>;
+
+/**
+ * Summary cache bookkeeping of earlier versions (the write generation and the cached aggregates):
+ * migration 1 removes the records.
+ */
 export const SummaryMeta = v.object({
   gen: v.pipe(v.number(), v.safeInteger()),
   day: v.string(),

@@ -1,12 +1,20 @@
 import { collection, type PackContext } from "@valhalla/runtime";
-import { Asset, FxRate, Liability, LiabilityBalance, SummaryMeta, ValuationRecord } from "./schemas.js";
+import {
+  Asset,
+  FxRate,
+  Liability,
+  LiabilityBalance,
+  SummaryMeta,
+  SummarySums,
+  ValuationRecord,
+} from "./schemas.js";
 
 /** Namespaces of the holdings pack. */
 export const storage = {
   assets: collection({
     prefix: "asset",
     schema: Asset,
-    indexes: ["type", "jurisdiction", "entity_id", "currency", "active"],
+    indexes: ["type", "jurisdiction", "entity_id", "currency", "active", "valued_on"],
   }),
   valuations: collection({ prefix: "val", schema: ValuationRecord, indexes: ["asset_id"] }),
   liabilities: collection({ prefix: "liab", schema: Liability, indexes: ["asset_id"] }),
@@ -18,7 +26,9 @@ export const storage = {
   }),
   /** Dated FX rates for the net worth history (`fx_<CUR>_<BASE>_<date>`). */
   fx_rates: collection({ prefix: "fx", schema: FxRate, indexes: ["currency", "base"] }),
-  /** Summary cache: records `gen` (bumped after every holding write) and `summary`. */
+  /** The summary's sums, kept by every holding write (one record, `sums`; see summary-index.ts). */
+  sums: collection({ prefix: "hsum", schema: SummarySums }),
+  /** The summary cache of earlier versions (`gen`, `summary`): emptied by migration 1, then unused. */
   meta: collection({ prefix: "hmeta", schema: SummaryMeta }),
 };
 

@@ -25,8 +25,9 @@ import {
   ValuationPage,
   ValuationResponse,
 } from "../schemas.js";
-import { assetView, configOf, parseFxParam, summarize, touchSummary } from "../service.js";
+import { assetView, configOf, parseFxParam, summarize } from "../service.js";
 import type { HoldingsContext } from "../storage.js";
+import { createAsset as createHolding, updateAsset } from "../summary-index.js";
 
 const route = routeFor<HoldingsContext>();
 const IdParams = v.object({ id: idParam });
@@ -50,10 +51,10 @@ export const createAsset = route({
   response: { status: 201, schema: AssetRecord, description: "The new holding" },
   errors: [400],
   handler: async ({ body, ctx }) => {
-    const asset = await ctx.storage.assets.create(
+    const asset = await createHolding(
+      ctx,
       Object.assign({}, body, { archived_at: null, valuation: null, liabilities: {} }),
     );
-    await touchSummary(ctx);
     return replyRecord(201, asset, { location: `/holdings/${asset.id}` });
   },
 });
@@ -122,8 +123,7 @@ export const patchAsset = route({
   errors: [400, 404, 412],
   handler: async ({ params, body, ctx, ifRev }) => {
     const patch = Object.fromEntries(Object.entries(body).filter(([, val]) => val !== undefined));
-    const asset = await ctx.storage.assets.update(params.id, patch, { ifRev });
-    await touchSummary(ctx);
+    const asset = await updateAsset(ctx, params.id, patch, { ifRev });
     return replyRecord(200, asset);
   },
 });
@@ -137,13 +137,13 @@ export const archiveAsset = route({
   response: { status: 200, schema: AssetRecord, description: "The archived holding" },
   errors: [404, 412],
   handler: async ({ params, ctx, ifRev }) => {
-    const asset = await ctx.storage.assets.update(
+    const asset = await updateAsset(
+      ctx,
       params.id,
       (cur) =>
         Object.assign({}, cur, { active: false, archived_at: cur.archived_at ?? ctx.now().toISOString() }),
       { ifRev },
     );
-    await touchSummary(ctx);
     return replyRecord(200, asset);
   },
 });
@@ -169,7 +169,7 @@ export const addValuation = route({
       confidence: body.confidence,
       notes: body.notes,
     });
-    await ctx.storage.assets.update(params.id, (cur) =>
+    await updateAsset(ctx, params.id, (cur) =>
       cur.valuation && cur.valuation.as_of > val.as_of
         ? cur
         : {
@@ -184,7 +184,6 @@ export const addValuation = route({
             },
           },
     );
-    await touchSummary(ctx);
     return replyRecord(201, val);
   },
 });
@@ -230,14 +229,13 @@ export const addLiability = route({
       notes: body.notes,
     });
     await recordOpeningBalance(ctx, liab);
-    await ctx.storage.assets.update(params.id, (cur) => ({
+    await updateAsset(ctx, params.id, (cur) => ({
       ...cur,
       liabilities: {
         ...cur.liabilities,
         [body.currency]: (cur.liabilities[body.currency] ?? 0) + amount_minor,
       },
     }));
-    await touchSummary(ctx);
     return replyRecord(201, liab);
   },
 });
