@@ -1,4 +1,4 @@
-import { daysBetween, type Stored, type WriteOptions } from "@valhalla/runtime";
+import { daysBetween, NotFoundError, type Stored, type WriteOptions } from "@valhalla/runtime";
 import type { Asset, SumGroup, SummarySums } from "./schemas.js";
 import type { HoldingsContext } from "./storage.js";
 
@@ -115,16 +115,67 @@ function samePart(p: Asset | null, q: Asset): boolean {
   );
 }
 
-/** Move one holding write's difference into the stored sums (a conditional update, retried). */
-async function applyChange(ctx: HoldingsContext, before: Asset | null, after: Asset): Promise<void> {
-  if (samePart(before, after)) return;
-  // No sums yet: the next read builds them from every holding, this one included.
-  if (!(await ctx.storage.sums.get(SUMS_ID))) return;
-  await ctx.storage.sums.update(SUMS_ID, (cur) => {
-    const next = structuredClone(cur);
-    if (before) foldSummary(next, before, -1);
-    return foldSummary(next, after, 1);
+interface Change {
+  readonly ctx: HoldingsContext;
+  readonly before: Asset | null;
+  readonly after: Asset;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+interface Queue {
+  waiting: Change[];
+  busy: boolean;
+}
+// Keyed by the context's `locks`, which the registry makes once per pack and store: writers of one
+// store in this process share a queue, and writers of another store never join it.
+const queues = new WeakMap<object, Queue>();
+
+/**
+ * Move one holding write's difference into the stored sums, resolving once it is stored. Writes of
+ * this process that finish while an update is on its way are folded into the next one together:
+ * one conditional update per batch instead of one per write, so concurrent writers of one process
+ * never conflict over the sums record (those of other replicas retry).
+ */
+function applyChange(ctx: HoldingsContext, before: Asset | null, after: Asset): Promise<void> {
+  if (samePart(before, after)) return Promise.resolve();
+  let q = queues.get(ctx.locks);
+  if (!q) queues.set(ctx.locks, (q = { waiting: [], busy: false }));
+  const queue = q;
+  return new Promise<void>((resolve, reject) => {
+    queue.waiting.push({ ctx, before, after, resolve, reject });
+    if (!queue.busy) void drain(queue);
   });
+}
+
+async function drain(q: Queue): Promise<void> {
+  q.busy = true;
+  while (q.waiting.length > 0) {
+    const batch = q.waiting.splice(0);
+    try {
+      // The batch's first writer's context: its request is still waiting on this update.
+      await foldStored(batch[0]!.ctx, batch);
+      for (const c of batch) c.resolve();
+    } catch (err) {
+      for (const c of batch) c.reject(err);
+    }
+  }
+  q.busy = false;
+}
+
+async function foldStored(ctx: HoldingsContext, batch: readonly Change[]): Promise<void> {
+  try {
+    await ctx.storage.sums.update(SUMS_ID, (cur) => {
+      const next = structuredClone(cur);
+      for (const c of batch) {
+        if (c.before) foldSummary(next, c.before, -1);
+        foldSummary(next, c.after, 1);
+      }
+      return next;
+    });
+  } catch (err) {
+    // No sums yet: the next read builds them from every holding, these included.
+    if (!(err instanceof NotFoundError)) throw err;
+  }
 }
 
 /** Create a holding and add it to the summary sums. */

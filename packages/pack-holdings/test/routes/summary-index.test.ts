@@ -16,7 +16,12 @@ import { call, holdingsHost } from "../helpers.js";
 /** A driver that records every listing of holdings: through which index, and how many rows. */
 function watched(inner: Driver) {
   const lists: { where: ListQuery["where"]; rows: number }[] = [];
+  let sumsWrites = 0;
   const driver: Driver = Object.assign(Object.create(inner) as Driver, {
+    write: (ns: string, req: Parameters<Driver["write"]>[1]) => {
+      if (ns === "holdings.sums") sumsWrites++;
+      return inner.write(ns, req);
+    },
     list: async (ns: string, query: ListQuery) => {
       const rows = await inner.list(ns, query);
       if (ns === "holdings.assets") lists.push({ where: query.where, rows: rows.length });
@@ -29,8 +34,10 @@ function watched(inner: Driver) {
     driver,
     /** Listings of holdings not through the `valued_on` index (a read of every holding). */
     scans: () => lists.filter((l) => !l.where || !("valued_on" in l.where)),
+    sumsWrites: () => sumsWrites,
     reset: () => {
       lists.length = 0;
+      sumsWrites = 0;
     },
   };
 }
@@ -237,6 +244,40 @@ describe.each(isolatedStores())("holdings summary sums ($name)", (store) => {
       // Whether a holding is stale depends on the day, not on a write.
       c.setNow("2026-09-01T12:00:00Z");
       await expectExact(c, "2026-09-01");
+    },
+  );
+
+  it.skipIf(store.skip)(
+    "should keep exact sums under concurrent writes from two replicas, one update per batch",
+    async () => {
+      const w = await open();
+      const [a, b] = [await host(w.driver), await host(w.driver)];
+      w.reset();
+      const made = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          call(i % 2 ? a : b, "POST", "/holdings", {
+            type: TYPES[i % 4],
+            label: `C${i}`,
+            currency: "USD",
+            entity_id: `llc-${i % 3}`,
+          }),
+        ),
+      );
+      expect(made.map((m) => m.status)).toEqual(made.map(() => 201));
+      // Each replica folds the writes that finished while its update was on its way into the next.
+      expect(w.sumsWrites()).toBeLessThan(40);
+      await Promise.all(
+        made.map((m, i) =>
+          call(i % 2 ? b : a, "POST", `/holdings/${m.body.id}/valuations`, {
+            amount: `${i}.50`,
+            currency: i % 3 ? "USD" : "EUR",
+            as_of: `2026-0${1 + (i % 6)}-1${i % 10}`,
+            source: "x",
+          }),
+        ),
+      );
+      await expectExact(a);
+      await expectExact(b);
     },
   );
 
