@@ -1,73 +1,9 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createDriver } from "@valhalla/host";
 import type { Driver, ListQuery } from "@valhalla/runtime";
-import { testServiceUrl } from "@valhalla/runtime/testing";
+import { isolatedStores } from "@valhalla/runtime/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { billsHost, rent } from "./helpers.js";
 import { refEstimate, snapshot } from "./reference.js";
-
-const require = createRequire(import.meta.url);
-const redisUrl = testServiceUrl("VALHALLA_TEST_REDIS_URL");
-const pgUrl = testServiceUrl("VALHALLA_TEST_POSTGRES_URL");
-
-/** One isolated store per test: its own file, key prefix or schema. */
-const stores = [
-  { name: "memory", skip: false as const, make: () => ({ url: "memory:", cleanup: async () => {} }) },
-  {
-    name: "sqlite",
-    skip: false as const,
-    make() {
-      const dir = mkdtempSync(join(tmpdir(), "bills-est-"));
-      return { url: `sqlite:${join(dir, "s.db")}`, cleanup: async () => rmSync(dir, { recursive: true }) };
-    },
-  },
-  {
-    name: "redis",
-    skip: !redisUrl,
-    make() {
-      const prefix = `vt:${randomBytes(6).toString("hex")}:`;
-      const url = new URL(redisUrl!);
-      url.searchParams.set("prefix", prefix);
-      return {
-        url: url.toString(),
-        async cleanup() {
-          const { Redis } = require("ioredis") as typeof import("ioredis");
-          const client = new Redis(redisUrl!);
-          let cursor = "0";
-          do {
-            const [next, keys] = await client.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-            if (keys.length) await client.unlink(...keys);
-            cursor = next;
-          } while (cursor !== "0");
-          client.disconnect();
-        },
-      };
-    },
-  },
-  {
-    name: "postgres",
-    skip: !pgUrl,
-    make() {
-      const schema = `vt_${randomBytes(6).toString("hex")}`;
-      const url = new URL(pgUrl!);
-      url.searchParams.set("schema", schema);
-      return {
-        url: url.toString(),
-        async cleanup() {
-          const pg = require("pg") as typeof import("pg");
-          const client = new pg.Client({ connectionString: pgUrl! });
-          await client.connect();
-          await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-          await client.end();
-        },
-      };
-    },
-  },
-];
 
 /** A driver that records every listing of bills: which index it went through and the rows read. */
 function watched(inner: Driver) {
@@ -101,7 +37,7 @@ afterEach(async () => {
 const NOW = "2026-01-15T12:00:00Z";
 const MONTHS = ["2026-01", "2026-02", "2026-03"];
 
-describe.each(stores)("estimate index ($name)", (store) => {
+describe.each(isolatedStores())("estimate index ($name)", (store) => {
   async function open() {
     const { url, cleanup } = store.make();
     const inner = await createDriver(url);

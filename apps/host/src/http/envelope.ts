@@ -30,9 +30,8 @@ export const SECURITY_HEADERS: readonly (readonly [string, string])[] = Object.e
 /**
  * A fresh header record already holding {@link SECURITY_HEADERS}: one object of a fixed shape,
  * where adding them one by one to a small record would grow it eleven times per response.
- * @internal
  */
-export function securedRecord(): Record<string, string> {
+function securedRecord(): Record<string, string> {
   return {
     "cross-origin-resource-policy": "same-origin",
     "cross-origin-opener-policy": "same-origin",
@@ -53,14 +52,24 @@ const RECORD = Symbol("valhalla.headerRecord");
 type WithRecord = Response & { [RECORD]?: Record<string, string> };
 
 /**
- * Mark `res` as built over the plain header record `headers` (lower-case names), which
- * @hono/node-server hands to `writeHead` as it is. The envelope then adds its headers to that record
- * instead of calling `setHeader` once per header, so Node validates and stores each header once.
+ * A JSON response built over a plain header record (lower-case names), which @hono/node-server
+ * hands to `writeHead` as it is. The record starts with {@link SECURITY_HEADERS} and
+ * `content-type`, then takes `headers` (the reply's own, any case), which win a clash. The envelope
+ * finds the record on the response and adds only the request id and queued headers to it, instead
+ * of calling `setHeader` once per header, so Node validates and stores each header once.
  * Only for a response with a body: the server keeps such a response's record by reference.
  * @internal
  */
-export function overHeaderRecord(res: Response, headers: Record<string, string>): Response {
-  (res as WithRecord)[RECORD] = headers;
+export function securedJsonResponse(
+  json: string,
+  status: number,
+  headers: Record<string, string> | undefined,
+): Response {
+  const record = securedRecord();
+  record["content-type"] = "application/json";
+  if (headers) for (const k in headers) record[k.toLowerCase()] = headers[k]!;
+  const res: WithRecord = new Response(json, { status, headers: record });
+  res[RECORD] = record;
   return res;
 }
 /** Bodies larger than this are not drained but the connection is closed after the answer. */
@@ -112,8 +121,8 @@ export function createEnvelope(log: Logger, metrics?: HostMetrics): Envelope {
     const queued = c.get(QUEUED);
     const record = (res as WithRecord)[RECORD];
     if (record !== undefined && outgoing && !outgoing.headersSent) {
-      // The response's own headers win on a clash, as they do when writeHead merges.
-      for (const [k, v] of SECURITY_HEADERS) if (record[k] === undefined) record[k] = v;
+      // Only securedJsonResponse tags a record, so the security headers are in it already. The
+      // response's own headers win on a clash, as they do when writeHead merges.
       if (record["x-request-id"] === undefined) record["x-request-id"] = id;
       if (queued) for (const [k, v] of queued) if (record[k] === undefined) record[k] = v;
       drainUnread(env.incoming, outgoing);

@@ -1,4 +1,4 @@
-import { Counter, Registry } from "prom-client";
+import { Counter, type PrometheusContentType, Registry, type RegistryContentType } from "prom-client";
 
 /**
  * The host's Prometheus metrics, in a registry of its own (two hosts in one process never mix
@@ -22,8 +22,8 @@ export interface HostMetrics {
 export function createHostMetrics(): HostMetrics {
   const registry = new Registry();
   const http = new RequestMeters();
-  registry.registerMetric(http.counter as never);
-  registry.registerMetric(http.histogram as never);
+  registry.registerMetric(http.counter);
+  registry.registerMetric(http.histogram);
   return {
     registry,
     recordRequest: (method, route, status, seconds) => http.record(method, route, status, seconds),
@@ -56,6 +56,24 @@ interface Family {
   type: "counter" | "histogram";
   values: { labels: Record<string, string | number>; value: number; metricName?: string }[];
   aggregator: "sum";
+}
+
+/**
+ * What prom-client's registry reads of a metric: its `name` (the key it is registered under), its
+ * `type` (OpenMetrics output renames counters) and `get()`. Its typings admit only its own metric
+ * classes, whose per-call label hashing is what {@link RequestMeters} avoids.
+ */
+interface Collectable {
+  readonly name: string;
+  readonly type: Family["type"];
+  get(): Family;
+}
+
+declare module "prom-client" {
+  // Same type parameters as the class this merges into, as declaration merging requires.
+  interface Registry<BoundRegistryContentType extends RegistryContentType = PrometheusContentType> {
+    registerMetric(metric: Collectable): void;
+  }
 }
 
 /** One route and method's figures. */
@@ -97,7 +115,7 @@ class RequestMeters {
   }
 
   /** `valhalla_http_requests_total`, as prom-client's registry reads a metric. */
-  readonly counter = {
+  readonly counter: Collectable & { readonly help: string } = {
     name: "valhalla_http_requests_total",
     help: "HTTP requests by method, route pattern and status",
     type: "counter",
@@ -109,7 +127,7 @@ class RequestMeters {
       return {
         name: this.counter.name,
         help: this.counter.help,
-        type: "counter" as never,
+        type: "counter",
         values,
         aggregator: "sum",
       };
@@ -117,7 +135,7 @@ class RequestMeters {
   };
 
   /** `valhalla_http_request_duration_seconds`, in prom-client's histogram layout. */
-  readonly histogram = {
+  readonly histogram: Collectable & { readonly help: string } = {
     name: "valhalla_http_request_duration_seconds",
     help: "HTTP request duration by method and route pattern",
     type: "histogram",

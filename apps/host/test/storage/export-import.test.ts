@@ -64,7 +64,7 @@ async function indexView(driver: Driver, values: Record<string, unknown[]>) {
   return out;
 }
 
-describe.skipIf(!!postgresStore.skip)("valhalla export | valhalla import", () => {
+describe.skipIf(postgresStore.skip)("valhalla export | valhalla import", () => {
   it("should move every record, rev and index from sqlite to Postgres", async () => {
     const dir = mkdtempSync(join(tmpdir(), "valhalla-dump-"));
     const sqliteUrl = `sqlite:${join(dir, "src.db")}`;

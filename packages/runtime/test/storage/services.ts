@@ -1,32 +1,31 @@
-import { createRequire } from "node:module";
+import { type IsolatedStore, isolatedStores } from "@valhalla/runtime/testing";
 
-const require = createRequire(import.meta.url);
+const stores = isolatedStores();
+const store = (name: IsolatedStore["name"]): IsolatedStore => stores.find((s) => s.name === name)!;
+export const redisStore = store("redis");
+export const postgresStore = store("postgres");
 
-/** Delete every key under a test's own prefix (never FLUSHDB: other runs share the server). */
-export async function dropRedisPrefix(url: string, prefix: string): Promise<void> {
-  const { Redis } = require("ioredis") as typeof import("ioredis");
-  const client = new Redis(url);
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await client.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-      if (keys.length) await client.unlink(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  } finally {
-    client.disconnect();
-  }
+/**
+ * A fresh key prefix from {@link redisStore}, split into the redis driver's options: the drivers
+ * take the prefix or schema as an option, only the host's `createDriver` reads it off the URL.
+ */
+export function isolatedRedis(): { url: string; prefix: string; cleanup(): Promise<void> } {
+  const { url, cleanup } = redisStore.make();
+  const { base, value } = takeParam(url, "prefix");
+  return { url: base, prefix: value, cleanup };
 }
 
-/** Drop a test's own schema. */
-export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
-  if (!/^vt_[a-z0-9_]+$/.test(schema)) throw new Error(`refusing to drop schema '${schema}'`);
-  const pg = require("pg") as typeof import("pg");
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
+/** A fresh schema from {@link postgresStore}, split into the postgres driver's options. */
+export function isolatedPostgres(): { url: string; schema: string; cleanup(): Promise<void> } {
+  const { url, cleanup } = postgresStore.make();
+  const { base, value } = takeParam(url, "schema");
+  return { url: base, schema: value, cleanup };
+}
+
+function takeParam(url: string, name: string): { base: string; value: string } {
+  const parsed = new URL(url);
+  const value = parsed.searchParams.get(name);
+  if (value === null) throw new Error(`isolated store URL without ?${name}=`);
+  parsed.searchParams.delete(name);
+  return { base: parsed.toString(), value };
 }

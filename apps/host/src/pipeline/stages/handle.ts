@@ -1,6 +1,6 @@
 import { isReply, type Principal, ProblemError, type Registry } from "@valhalla/runtime";
 import type { Context } from "hono";
-import { overHeaderRecord, securedRecord } from "../../http/envelope.js";
+import { securedJsonResponse } from "../../http/envelope.js";
 import { requestHeader } from "../../http/request-header.js";
 import { type Exchange, principalOf } from "../exchange.js";
 import { LazyAbort, onClientGone } from "../lazy-abort.js";
@@ -80,11 +80,7 @@ function respond(status: number, json: string | null, headers: Record<string, st
     if (headers) for (const k in headers) record[k.toLowerCase()] = headers[k]!;
     return new Response(null, { status, headers: record });
   }
-  // The envelope's security headers are in the record from the start; the reply's own win a clash.
-  const record = securedRecord();
-  record["content-type"] = "application/json";
-  if (headers) for (const k in headers) record[k.toLowerCase()] = headers[k]!;
-  return overHeaderRecord(new Response(json, { status, headers: record }), record);
+  return securedJsonResponse(json, status, headers);
 }
 
 /**

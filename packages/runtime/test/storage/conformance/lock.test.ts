@@ -1,12 +1,10 @@
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { testServiceUrl } from "@valhalla/runtime/testing";
 import { describe, expect, it } from "vitest";
-import { dropPostgresSchema, dropRedisPrefix } from "../services.js";
+import { isolatedPostgres, isolatedRedis, postgresStore, redisStore } from "../services.js";
 import { openDriver, type StoreSpec } from "./open-driver.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -60,8 +58,6 @@ function runWorker(spec: StoreSpec, worker: string): Promise<Grant[]> {
   });
 }
 
-const redisUrl = testServiceUrl("VALHALLA_TEST_REDIS_URL");
-const pgUrl = testServiceUrl("VALHALLA_TEST_POSTGRES_URL");
 const targets: {
   name: string;
   skip: string | false;
@@ -80,24 +76,18 @@ const targets: {
   },
   {
     name: "redis",
-    skip: !redisUrl && "VALHALLA_TEST_REDIS_URL is not set",
+    skip: redisStore.skip && "VALHALLA_TEST_REDIS_URL is not set",
     make() {
-      const prefix = `vt:${randomBytes(6).toString("hex")}:`;
-      return {
-        spec: { kind: "redis", url: redisUrl!, prefix },
-        cleanup: () => dropRedisPrefix(redisUrl!, prefix),
-      };
+      const { url, prefix, cleanup } = isolatedRedis();
+      return { spec: { kind: "redis", url, prefix }, cleanup };
     },
   },
   {
     name: "postgres",
-    skip: !pgUrl && "VALHALLA_TEST_POSTGRES_URL is not set",
+    skip: postgresStore.skip && "VALHALLA_TEST_POSTGRES_URL is not set",
     make() {
-      const schema = `vt_${randomBytes(6).toString("hex")}`;
-      return {
-        spec: { kind: "postgres", url: pgUrl!, schema },
-        cleanup: () => dropPostgresSchema(pgUrl!, schema),
-      };
+      const { url, schema, cleanup } = isolatedPostgres();
+      return { spec: { kind: "postgres", url, schema }, cleanup };
     },
   },
 ];

@@ -1,12 +1,10 @@
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Driver, type Lease, memory, postgres, redis, sqlite } from "@valhalla/runtime";
-import { testServiceUrl } from "@valhalla/runtime/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropPostgresSchema, dropRedisPrefix } from "../services.js";
+import { isolatedPostgres, isolatedRedis, postgresStore, redisStore } from "../services.js";
 
 /** The model: what a correct store holds for one run (its own namespace and lock keys). */
 interface Model {
@@ -196,8 +194,6 @@ interface Target {
   open(): Promise<{ driver: Driver; cleanup(): Promise<void> }>;
 }
 
-const redisUrl = testServiceUrl("VALHALLA_TEST_REDIS_URL");
-const pgUrl = testServiceUrl("VALHALLA_TEST_POSTGRES_URL");
 const targets: Target[] = [
   { name: "memory", runs: 200, open: async () => ({ driver: memory(), cleanup: async () => {} }) },
   {
@@ -214,19 +210,19 @@ const targets: Target[] = [
   {
     name: "redis",
     runs: 200,
-    skip: !redisUrl && "VALHALLA_TEST_REDIS_URL is not set",
+    skip: redisStore.skip && "VALHALLA_TEST_REDIS_URL is not set",
     open: async () => {
-      const prefix = `vt:${randomBytes(6).toString("hex")}:`;
-      return { driver: redis({ url: redisUrl!, prefix }), cleanup: () => dropRedisPrefix(redisUrl!, prefix) };
+      const { url, prefix, cleanup } = isolatedRedis();
+      return { driver: redis({ url, prefix }), cleanup };
     },
   },
   {
     name: "postgres",
     runs: 100,
-    skip: !pgUrl && "VALHALLA_TEST_POSTGRES_URL is not set",
+    skip: postgresStore.skip && "VALHALLA_TEST_POSTGRES_URL is not set",
     open: async () => {
-      const schema = `vt_${randomBytes(6).toString("hex")}`;
-      return { driver: postgres({ url: pgUrl!, schema }), cleanup: () => dropPostgresSchema(pgUrl!, schema) };
+      const { url, schema, cleanup } = isolatedPostgres();
+      return { driver: postgres({ url, schema }), cleanup };
     },
   },
 ];

@@ -1,21 +1,19 @@
-import { randomBytes } from "node:crypto";
 import { type Driver, postgres } from "@valhalla/runtime";
-import { driverSuite, testServiceUrl } from "@valhalla/runtime/testing";
-import { dropPostgresSchema } from "../services.js";
+import { driverSuite } from "@valhalla/runtime/testing";
+import { isolatedPostgres, postgresStore } from "../services.js";
 
-const url = testServiceUrl("VALHALLA_TEST_POSTGRES_URL");
-const schemas = new WeakMap<Driver, string>();
+const stores = new WeakMap<Driver, ReturnType<typeof isolatedPostgres>>();
 
 driverSuite({
   name: "postgres",
-  skip: !url && "VALHALLA_TEST_POSTGRES_URL is not set",
+  skip: postgresStore.skip && "VALHALLA_TEST_POSTGRES_URL is not set",
   create: () => {
-    const schema = `vt_${randomBytes(6).toString("hex")}`;
-    const d = postgres({ url: url!, schema, pool: { max: 4 } });
-    schemas.set(d, schema);
+    const store = isolatedPostgres();
+    const d = postgres({ url: store.url, schema: store.schema, pool: { max: 4 } });
+    stores.set(d, store);
     return d;
   },
-  connect: (d) => postgres({ url: url!, schema: schemas.get(d)!, pool: { max: 4 } }),
-  destroy: (d) => dropPostgresSchema(url!, schemas.get(d)!),
+  connect: (d) => postgres({ url: stores.get(d)!.url, schema: stores.get(d)!.schema, pool: { max: 4 } }),
+  destroy: (d) => stores.get(d)!.cleanup(),
   capabilities: { locks: "cluster", indexes: "native", durable: true },
 });

@@ -1,21 +1,19 @@
-import { randomBytes } from "node:crypto";
 import { type Driver, redis } from "@valhalla/runtime";
-import { driverSuite, testServiceUrl } from "@valhalla/runtime/testing";
-import { dropRedisPrefix } from "../services.js";
+import { driverSuite } from "@valhalla/runtime/testing";
+import { isolatedRedis, redisStore } from "../services.js";
 
-const url = testServiceUrl("VALHALLA_TEST_REDIS_URL");
-const prefixes = new WeakMap<Driver, string>();
+const stores = new WeakMap<Driver, ReturnType<typeof isolatedRedis>>();
 
 driverSuite({
   name: "redis",
-  skip: !url && "VALHALLA_TEST_REDIS_URL is not set",
+  skip: redisStore.skip && "VALHALLA_TEST_REDIS_URL is not set",
   create: () => {
-    const prefix = `vt:${randomBytes(6).toString("hex")}:`;
-    const d = redis({ url: url!, prefix });
-    prefixes.set(d, prefix);
+    const store = isolatedRedis();
+    const d = redis({ url: store.url, prefix: store.prefix });
+    stores.set(d, store);
     return d;
   },
-  connect: (d) => redis({ url: url!, prefix: prefixes.get(d)! }),
-  destroy: (d) => dropRedisPrefix(url!, prefixes.get(d)!),
+  connect: (d) => redis({ url: stores.get(d)!.url, prefix: stores.get(d)!.prefix }),
+  destroy: (d) => stores.get(d)!.cleanup(),
   capabilities: { locks: "cluster", indexes: "native", durable: true },
 });
