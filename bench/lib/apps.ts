@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { apiKeyStore, createHost, installedPacks, jsonLogger } from "@valhalla/host";
 import {
+  cloneSums,
   foldSummary,
   type Asset as Holding,
   holdings,
@@ -74,9 +75,7 @@ export function bareHoldings(driver: Driver) {
         valued_on: b.active === false ? null : NEVER_VALUED,
       });
       if (await sums.get(SUMS_ID))
-        await sums.update(SUMS_ID, (cur) =>
-          foldSummary(structuredClone(cur), asset as unknown as Holding, 1),
-        );
+        await sums.update(SUMS_ID, (cur) => foldSummary(cloneSums(cur), asset as unknown as Holding, 1));
       return asset;
     },
     /** The entry the host's audit stage appends for a create, in the host's audit namespace. */

@@ -17,6 +17,7 @@ import {
 import {
   ASSET_TYPES,
   type Asset,
+  cloneSums,
   emptySums,
   foldSummary,
   holdings,
@@ -112,7 +113,7 @@ export async function seedHoldings(driver: Driver, count: number, keep = 0): Pro
   // As every holding write does: the summary's stored sums take in the seeded holdings.
   const sums = bindCollection<Rec, string>(driver, "holdings.sums", def(holdings, "sums"));
   const cur = await sums.get(SUMS_ID);
-  const next = cur ? (structuredClone(cur) as unknown as SummarySums) : emptySums();
+  const next = cur ? cloneSums(cur as unknown as SummarySums) : emptySums();
   for (let i = 0; i < count; i++) foldSummary(next, assetRecord(i) as unknown as Asset, 1);
   if (cur) await sums.update(SUMS_ID, next as unknown as Rec);
   else await sums.create(next as unknown as Rec, { id: SUMS_ID });

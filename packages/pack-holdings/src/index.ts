@@ -12,4 +12,4 @@ export {
   type SummarySums,
   type ValuationRecord,
 } from "./schemas.js";
-export { emptySums, foldSummary, NEVER_VALUED, SUMS_ID, valuedOn } from "./summary-index.js";
+export { cloneSums, emptySums, foldSummary, NEVER_VALUED, SUMS_ID, valuedOn } from "./summary-index.js";

@@ -63,6 +63,38 @@ export function emptySums(): SummarySums {
 
 const emptyGroup = (): SumGroup => ({ count: 0, value: {}, liabilities: {} });
 
+const copyGroup = (g: SumGroup): SumGroup => ({
+  count: g.count,
+  value: Object.assign({}, g.value),
+  liabilities: Object.assign({}, g.liabilities),
+});
+const copyGroups = (gs: Record<string, SumGroup>) => {
+  const out: Record<string, SumGroup> = {};
+  for (const k in gs) out[k] = copyGroup(gs[k]!);
+  return out;
+};
+
+/**
+ * A copy of sums that {@link foldSummary} can change without touching the original. Made for this
+ * shape: `structuredClone` of an 8 KB sums record cost 265 µs, more than the rest of a create.
+ * @public
+ */
+export function cloneSums(s: SummarySums): SummarySums {
+  return {
+    version: s.version,
+    totals: copyGroup(s.totals),
+    by: {
+      type: copyGroups(s.by.type),
+      jurisdiction: copyGroups(s.by.jurisdiction),
+      entity: copyGroups(s.by.entity),
+      currency: copyGroups(s.by.currency),
+    },
+    valued: Object.assign({}, s.valued),
+    checked_at: s.checked_at,
+  };
+}
+
+// Replaces the currency's entry rather than changing it, so a copy by `cloneSums` shares entries safely.
 function addAmount(into: SumGroup["value"], currency: string, minor: number, sign: 1 | -1) {
   const cur = into[currency] ?? { minor: 0, n: 0 };
   const next = { minor: cur.minor + sign * minor, n: cur.n + sign };
@@ -165,7 +197,7 @@ async function drain(q: Queue): Promise<void> {
 async function foldStored(ctx: HoldingsContext, batch: readonly Change[]): Promise<void> {
   try {
     await ctx.storage.sums.update(SUMS_ID, (cur) => {
-      const next = structuredClone(cur);
+      const next = cloneSums(cur);
       for (const c of batch) {
         if (c.before) foldSummary(next, c.before, -1);
         foldSummary(next, c.after, 1);

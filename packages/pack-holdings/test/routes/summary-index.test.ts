@@ -10,6 +10,7 @@ import {
 } from "@valhalla/runtime";
 import { isolatedStores } from "@valhalla/runtime/testing";
 import { afterEach, describe, expect, it } from "vitest";
+import { type Asset, cloneSums, emptySums, foldSummary } from "../../src/index.js";
 import { storage } from "../../src/storage.js";
 import { call, holdingsHost } from "../helpers.js";
 
@@ -365,6 +366,45 @@ describe.each(isolatedStores())("holdings summary sums ($name)", (store) => {
       await expectExact(a);
     },
   );
+});
+
+describe("cloneSums", () => {
+  it("should give a copy a fold can change without touching the original", () => {
+    const holding = (over: Record<string, unknown>) =>
+      ({
+        type: "cash",
+        label: "x",
+        internal_ref: null,
+        jurisdiction: "PT",
+        entity_name: null,
+        entity_id: "e1",
+        currency: "EUR",
+        notes: null,
+        active: true,
+        archived_at: null,
+        valuation: {
+          amount_minor: 500,
+          currency: "EUR",
+          as_of: "2026-01-02",
+          source: "x",
+          confidence: "low",
+          valuation_id: "v",
+        },
+        liabilities: { EUR: 100 },
+        ...over,
+      }) as Asset;
+    const original = foldSummary(emptySums(), holding({}), 1);
+    const frozen = JSON.stringify(original);
+    const copy = foldSummary(cloneSums(original), holding({ liabilities: { EUR: 50, USD: 7 } }), 1);
+    foldSummary(copy, holding({}), -1);
+    expect(JSON.stringify(original)).toBe(frozen);
+    expect(copy.totals).toEqual({
+      count: 1,
+      value: { EUR: { minor: 500, n: 1 } },
+      liabilities: { EUR: { minor: 50, n: 1 }, USD: { minor: 7, n: 1 } },
+    });
+    expect(copy.valued).toEqual({ "2026-01-02": 1 });
+  });
 });
 
 describe("holdings summary", () => {
