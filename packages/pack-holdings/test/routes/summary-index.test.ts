@@ -52,6 +52,23 @@ afterEach(async () => {
 const CONFIG = { base_currency: "USD", fx_rates: { EUR: "1.1", GBP: "1.27" }, stale_after_days: 30 };
 const TODAY = "2026-06-15";
 
+/** A holding record as the pack stores it (no `valued_on`: as written before the sums), with changes. */
+const storedHolding = (over: Partial<Asset>): Asset => ({
+  type: "cash",
+  label: "x",
+  internal_ref: null,
+  jurisdiction: null,
+  entity_name: null,
+  entity_id: null,
+  currency: "USD",
+  notes: null,
+  active: true,
+  archived_at: null,
+  valuation: null,
+  liabilities: {},
+  ...over,
+});
+
 /** Deterministic pseudo-random numbers (mulberry32), so a failure replays. */
 function rng(seed: number) {
   let a = seed;
@@ -290,28 +307,20 @@ describe.each(isolatedStores())("holdings summary sums ($name)", (store) => {
       await randomWrites(a, 3, 20);
       // A holding written as a process killed after the holding write and before its difference would be.
       const assets = bindCollection(w.driver, "holdings.assets", storage.assets as unknown as CollectionDef);
-      await assets.create({
-        type: "cash",
-        label: "orphan",
-        internal_ref: null,
-        jurisdiction: null,
-        entity_name: null,
-        entity_id: null,
-        currency: "USD",
-        notes: null,
-        active: true,
-        archived_at: null,
-        valuation: {
-          amount_minor: 12_345,
-          currency: "USD",
-          as_of: "2026-06-01",
-          source: "x",
-          confidence: "medium",
-          valuation_id: "val_x",
-        },
-        liabilities: {},
-        valued_on: "2026-06-01",
-      });
+      await assets.create(
+        storedHolding({
+          label: "orphan",
+          valuation: {
+            amount_minor: 12_345,
+            currency: "USD",
+            as_of: "2026-06-01",
+            source: "x",
+            confidence: "medium",
+            valuation_id: "val_x",
+          },
+          valued_on: "2026-06-01",
+        }),
+      );
       const before = (await call(a, "GET", "/holdings/summary")).body.totals.count;
       expect(before).toBe((await allHoldings(a)).filter((h) => h.active).length - 1);
       const run = await a.scheduler.trigger("holdings", "summary-check");
@@ -328,35 +337,28 @@ describe.each(isolatedStores())("holdings summary sums ($name)", (store) => {
       const w = await open();
       const assets = bindCollection(w.driver, "holdings.assets", storage.assets as unknown as CollectionDef);
       const meta = bindCollection(w.driver, "holdings.meta", storage.meta as unknown as CollectionDef);
-      const base = {
-        internal_ref: null,
-        entity_name: null,
-        entity_id: null,
-        notes: null,
-        archived_at: null,
-        liabilities: {},
-      };
       for (let i = 0; i < 12; i++)
-        await assets.create({
-          ...base,
-          type: TYPES[i % 4],
-          label: `old ${i}`,
-          jurisdiction: i % 3 ? "PT" : null,
-          currency: "EUR",
-          active: i % 5 !== 4,
-          valuation:
-            i % 4 === 0
-              ? null
-              : {
-                  amount_minor: 1000 * i,
-                  currency: "EUR",
-                  as_of: `2026-0${1 + (i % 6)}-10`,
-                  source: "x",
-                  confidence: "low",
-                  valuation_id: `val_${i}`,
-                },
-          ...(i % 6 === 0 ? { liabilities: { EUR: 300 } } : {}),
-        });
+        await assets.create(
+          storedHolding({
+            type: TYPES[i % 4] as Asset["type"],
+            label: `old ${i}`,
+            jurisdiction: i % 3 ? "PT" : null,
+            currency: "EUR",
+            active: i % 5 !== 4,
+            valuation:
+              i % 4 === 0
+                ? null
+                : {
+                    amount_minor: 1000 * i,
+                    currency: "EUR",
+                    as_of: `2026-0${1 + (i % 6)}-10`,
+                    source: "x",
+                    confidence: "low",
+                    valuation_id: `val_${i}`,
+                  },
+            ...(i % 6 === 0 ? { liabilities: { EUR: 300 } } : {}),
+          }),
+        );
       await meta.create({ gen: 7, data: null, day: "", computed_at: "" }, { id: "gen" });
       const a = await host(w.driver);
       expect(await meta.get("gen")).toBeNull();
@@ -370,18 +372,11 @@ describe.each(isolatedStores())("holdings summary sums ($name)", (store) => {
 
 describe("cloneSums", () => {
   it("should give a copy a fold can change without touching the original", () => {
-    const holding = (over: Record<string, unknown>) =>
-      ({
-        type: "cash",
-        label: "x",
-        internal_ref: null,
+    const holding = (over: Partial<Asset>) =>
+      storedHolding({
         jurisdiction: "PT",
-        entity_name: null,
         entity_id: "e1",
         currency: "EUR",
-        notes: null,
-        active: true,
-        archived_at: null,
         valuation: {
           amount_minor: 500,
           currency: "EUR",
@@ -392,7 +387,7 @@ describe("cloneSums", () => {
         },
         liabilities: { EUR: 100 },
         ...over,
-      }) as Asset;
+      });
     const original = foldSummary(emptySums(), holding({}), 1);
     const frozen = JSON.stringify(original);
     const copy = foldSummary(cloneSums(original), holding({ liabilities: { EUR: 50, USD: 7 } }), 1);
