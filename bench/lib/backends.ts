@@ -78,19 +78,10 @@ export async function probe(url: string): Promise<string | null> {
 export async function cleanup(url: string): Promise<void> {
   const name = backendName(url);
   if (name === "memory" || name === "sqlite") return;
-  const schema = name === "postgres" ? new URL(url).searchParams.get("schema") : null;
-  if (schema && /^[a-z0-9_]+$/.test(schema)) {
+  const schema = postgresSchema(url);
+  if (schema) {
     // One statement instead of 300k single-row removes (minutes at N = 100k).
-    const { default: pg } = await import("pg");
-    const u = new URL(url);
-    u.searchParams.delete("schema");
-    const client = new pg.Client({ connectionString: u.toString() });
-    await client.connect();
-    try {
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    } finally {
-      await client.end();
-    }
+    await withPostgres(url, (client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
     return;
   }
   const driver = await createDriver(url);
@@ -103,5 +94,42 @@ export async function cleanup(url: string): Promise<void> {
     }
   } finally {
     await driver.close();
+  }
+}
+
+/**
+ * Let a backend finish what a bulk seed left it doing, so the timed requests measure reads and not
+ * the seed's aftermath. On Postgres: `CHECKPOINT` writes the seed's WAL back now rather than under the
+ * timed requests' commits (every request commits a rate-limit count), and `ANALYZE` gives the planner
+ * the run's row counts (autovacuum is off on these machines, so nothing else would). Other backends
+ * have nothing pending.
+ */
+export async function settle(url: string): Promise<void> {
+  const schema = postgresSchema(url);
+  if (!schema) return;
+  await withPostgres(url, async (client) => {
+    await client.query("CHECKPOINT");
+    await client.query(`ANALYZE "${schema}".records, "${schema}".index`);
+  });
+}
+
+/** The run's private Postgres schema, or null for other backends (or a name that is not ours). */
+function postgresSchema(url: string): string | null {
+  if (backendName(url) !== "postgres") return null;
+  const schema = new URL(url).searchParams.get("schema");
+  return schema && /^[a-z0-9_]+$/.test(schema) ? schema : null;
+}
+
+/** One plain `pg` client on the server of `url` (without the driver's `schema` parameter). */
+async function withPostgres<T>(url: string, run: (client: import("pg").Client) => Promise<T>): Promise<T> {
+  const { default: pg } = await import("pg");
+  const u = new URL(url);
+  u.searchParams.delete("schema");
+  const client = new pg.Client({ connectionString: u.toString() });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
   }
 }

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { createDriver } from "@valhalla/host";
 import type { Driver } from "@valhalla/runtime";
 import { SERVER_KINDS, type ServerKind } from "./apps.js";
-import { type Backend, cleanup, isolate } from "./backends.js";
+import { type Backend, cleanup, isolate, settle } from "./backends.js";
 import { type Child, drive, type LoadResult, spawnServer, timeSequential } from "./load.js";
 import { seedScale } from "./seed.js";
 
@@ -179,6 +179,7 @@ export async function scaleCase(
       const t0 = performance.now();
       await seedScale(driver, have, n, { month });
       have = n;
+      await settle(url);
       o.log(`  scale ${backend.name}: seeded ${n} of each kind in ${Math.round(performance.now() - t0)} ms`);
       const host = await spawnServer({ kind: "host", url, logFile });
       try {
