@@ -1,6 +1,7 @@
+import { definePack, route } from "@valhalla/runtime";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Host } from "../../src/create-host.js";
-import { boardItems, json, keyFor, req, testHost } from "../fixtures/hosts.js";
+import { allPacks, boardItems, json, keyFor, req, testHost } from "../fixtures/hosts.js";
 import { gate } from "../fixtures/test-packs.js";
 
 describe("request timeout", () => {
@@ -45,6 +46,44 @@ describe("request timeout", () => {
     // close() returned only after the overrunning handler finished, and its write was refused.
     expect(settled).toBeDefined();
     expect(settled).not.toBe("committed");
+  });
+
+  it("should abort the signal a handler reads from its context when the limit passes", async () => {
+    let seen: { reason: string; own: boolean; copied: boolean } | undefined;
+    let done!: () => void;
+    const finished = new Promise<void>((r) => {
+      done = r;
+    });
+    const waiter = definePack({
+      code: "waiter",
+      version: "1.0.0",
+      description: "Test pack: a read that waits for its request's signal",
+      routes: [
+        route({
+          method: "GET",
+          path: "/",
+          summary: "Wait until the request is aborted",
+          scope: "read",
+          handler: async ({ ctx }) => {
+            const signal = ctx.signal!;
+            const copy = { ...ctx };
+            await new Promise((r) => signal.addEventListener("abort", r, { once: true }));
+            seen = {
+              reason: (signal.reason as Error).name,
+              own: Object.keys(ctx).includes("signal"),
+              copied: copy.signal === signal,
+            };
+            done();
+            return {};
+          },
+        }),
+      ],
+    });
+    host = await testHost({ timeoutMs: 150, packs: [...allPacks, waiter] });
+    const res = await host.fetch(req("GET", "/waiter", { key: await keyFor(host, "admin") }));
+    expect(res.status).toBe(504);
+    await finished;
+    expect(seen).toEqual({ reason: "TimeoutError", own: true, copied: true });
   });
 
   it("should commit a write that finishes in time", async () => {

@@ -120,6 +120,26 @@ class ContextBinding implements BindOptions {
   }
 }
 
+const OPTIONS = Symbol("valhalla.contextOptions");
+
+function readSignal(this: { [OPTIONS]: ContextOptions }): AbortSignal {
+  return this[OPTIONS].signal as AbortSignal;
+}
+
+/**
+ * Give `ctx` an own, enumerable `signal` read from `options` on use (the host passes a getter that
+ * creates the signal lazily), as a literal's `get signal() {}` would, but through one shared getter.
+ * A literal's getter is a new closure per object, so every request's context got an accessor pair
+ * of its own: V8 then cannot share the object's hidden class, and the per-request objects it
+ * reaches survived young-generation collections until the next full one. That made each scavenge
+ * copy about a megabyte under load (3 ms pauses, against 0.5 ms without).
+ */
+function withSignal(ctx: object, options: ContextOptions): void {
+  Object.defineProperty(ctx, OPTIONS, { value: options });
+  Object.defineProperty(ctx, "signal", SIGNAL_PROPERTY);
+}
+const SIGNAL_PROPERTY: PropertyDescriptor = { get: readSignal, enumerable: true };
+
 const consoleLog: Logger = {
   info: (msg, f) => console.log(JSON.stringify({ level: "info", msg, ...f })),
   warn: (msg, f) => console.warn(JSON.stringify({ level: "warn", msg, ...f })),
@@ -229,33 +249,18 @@ export function createRegistry(packs: readonly AnyPack[], options: RegistryOptio
     const frozen = Object.freeze(storage) as PackContext<any, any>["storage"];
     // Every field written out: on Node 20 a literal that spreads `base` and then adds fields takes
     // V8's slow path, which cost more per request than the rest of the context.
-    const ctx: PackContext<any, any> =
-      "signal" in ctxOptions
-        ? {
-            pack: base.pack,
-            deps: base.deps,
-            locks: base.locks,
-            timezone: base.timezone,
-            now: base.now,
-            config: base.config,
-            log: base.log,
-            storage: frozen,
-            outbound,
-            get signal() {
-              return ctxOptions.signal as AbortSignal;
-            },
-          }
-        : {
-            pack: base.pack,
-            deps: base.deps,
-            locks: base.locks,
-            timezone: base.timezone,
-            now: base.now,
-            config: base.config,
-            log: base.log,
-            storage: frozen,
-            outbound,
-          };
+    const ctx: PackContext<any, any> = {
+      pack: base.pack,
+      deps: base.deps,
+      locks: base.locks,
+      timezone: base.timezone,
+      now: base.now,
+      config: base.config,
+      log: base.log,
+      storage: frozen,
+      outbound,
+    };
+    if ("signal" in ctxOptions) withSignal(ctx, ctxOptions);
     if (plain) contexts.set(code, ctx);
     return ctx;
   };

@@ -138,4 +138,40 @@ describe("createRegistry().context", () => {
     expect(Object.keys(ctx.storage)).toEqual(["items"]);
     expect(ctx.storage.items!.namespace).toBe("alpha.items");
   });
+
+  it("should read a context's signal only when the pack reads it, as an own property a spread keeps", () => {
+    const registry = createRegistry([alpha], { log: quiet });
+    let reads = 0;
+    const made: AbortController[] = [];
+    // The host's options: a getter that makes the signal on first read.
+    const lazy = () => ({
+      get signal() {
+        reads++;
+        const c = new AbortController();
+        made.push(c);
+        return c.signal;
+      },
+    });
+    const first = registry.context("alpha", lazy());
+    const second = registry.context("alpha", lazy());
+    expect(reads).toBe(0);
+
+    expect(Object.keys(first)).toContain("signal");
+    const signal = first.signal;
+    expect(reads).toBe(1);
+    expect(signal).toBe(made[0]!.signal);
+    // A handler passing `{ ...ctx }` on keeps the request's signal, not another context's.
+    const copy = { ...second };
+    expect(copy.signal).toBe(made[1]!.signal);
+    made[1]!.abort(new Error("gone"));
+    expect(copy.signal?.aborted).toBe(true);
+    expect(first.signal).not.toBe(copy.signal);
+  });
+
+  it("should give a context without a signal option no signal", () => {
+    const registry = createRegistry([alpha], { log: quiet });
+    const ctx = registry.context("alpha", { abort: { aborted: false, reason: undefined } });
+    expect("signal" in ctx).toBe(false);
+    expect(ctx.signal).toBeUndefined();
+  });
 });

@@ -112,16 +112,22 @@ class HandlerInput {
   /** The pack context, bound on first read: many handlers (probes, host routes) never touch storage. */
   get ctx(): unknown {
     if (this.#ctx === undefined) {
-      const abort = this.abort;
-      // Writes check `abort` itself; a real AbortSignal is made only if the handler reads `ctx.signal`.
-      this.#ctx = this.registry.context(this.x.route.pack, {
-        abort,
-        get signal() {
-          return abort.signal;
-        },
-      });
+      this.#ctx = this.registry.context(this.x.route.pack, new RequestAbort(this.abort));
     }
     return this.#ctx;
+  }
+}
+
+/**
+ * A request's context options: writes check `abort` itself, and a real `AbortSignal` is made only
+ * if the handler reads `ctx.signal`. A class, so `signal` is one prototype getter: an object
+ * literal's `get signal() {}` is a new closure per request, and per-object accessors kept each
+ * request's objects alive through young-generation collections (see the runtime's `withSignal`).
+ */
+class RequestAbort {
+  constructor(readonly abort: LazyAbort) {}
+  get signal(): AbortSignal {
+    return this.abort.signal;
   }
 }
 
