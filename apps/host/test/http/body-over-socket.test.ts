@@ -18,7 +18,14 @@ interface Answer {
 function post(port: number, agent: Agent, path: string, chunks: readonly Buffer[]): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: "127.0.0.1", port, path, method: "POST", agent, headers: { "content-type": "application/json" } },
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json" },
+      },
       (res) => {
         const parts: Buffer[] = [];
         res.on("data", (d: Buffer) => parts.push(d));
