@@ -1,32 +1,17 @@
 import { createDriver } from "@valhalla/host";
-import type { Driver, ListQuery } from "@valhalla/runtime";
-import { isolatedStores } from "@valhalla/runtime/testing";
+import type { Driver } from "@valhalla/runtime";
+import { isolatedStores, type RecordingDriver, recordingDriver } from "@valhalla/runtime/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { billsHost, rent } from "./helpers.js";
 import { refEstimate, snapshot } from "./reference.js";
 
-/** A driver that records every listing of bills: which index it went through and the rows read. */
-function watched(inner: Driver) {
-  const lists: { where: ListQuery["where"]; rows: number }[] = [];
-  const driver: Driver = Object.assign(Object.create(inner) as Driver, {
-    list: async (ns: string, query: ListQuery) => {
-      const rows = await inner.list(ns, query);
-      if (ns === "bills.bills") lists.push({ where: query.where, rows: rows.length });
-      return rows;
-    },
-    // Hosts close the driver they were given; the store outlives each "process" here.
-    close: async () => {},
-  });
-  return {
-    driver,
-    /** Listings of bills that were not through the estimate index (a scan of every bill). */
-    scans: () => lists.filter((l) => !l.where || !Object.keys(l.where).some((f) => f.startsWith("est_day"))),
-    rows: () => lists.reduce((n, l) => n + l.rows, 0),
-    reset: () => {
-      lists.length = 0;
-    },
-  };
-}
+/** Listings of bills that were not through the estimate index (a scan of every bill). */
+const scans = (w: RecordingDriver) =>
+  w
+    .listings("bills.bills")
+    .filter((l) => !l.query.where || !Object.keys(l.query.where).some((f) => f.startsWith("est_day")));
+/** Rows read by every listing of bills. */
+const rows = (w: RecordingDriver) => w.listings("bills.bills").reduce((n, l) => n + l.rows, 0);
 
 let cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -46,7 +31,8 @@ describe.each(isolatedStores())("estimate index ($name)", (store) => {
       await inner.close();
       await cleanup();
     });
-    return watched(inner);
+    // Hosts close the driver they were given; the store outlives each "process" here.
+    return recordingDriver(inner, { keepOpen: true });
   }
   async function host(driver: Driver) {
     const h = await billsHost({ now: NOW, storage: driver });
@@ -58,7 +44,7 @@ describe.each(isolatedStores())("estimate index ($name)", (store) => {
     "should answer a restarted host exactly after creates, patches, skips and archives without reading every bill",
     async () => {
       const w = await open();
-      const a = await host(w.driver);
+      const a = await host(w);
       const ids: string[] = [];
       const days = [1, 5, 15, 28, 31];
       for (let i = 0; i < 40; i++) {
@@ -86,11 +72,11 @@ describe.each(isolatedStores())("estimate index ($name)", (store) => {
 
       // A second host over the same store, never having read an estimate: a restarted process.
       w.reset();
-      const b = await host(w.driver);
+      const b = await host(w);
       for (const m of MONTHS) {
         const est = await b.call("GET", `/bills/estimate?month=${m}&limit=5`);
         expect(est.status).toBe(200);
-        expect(w.scans()).toEqual([]);
+        expect(scans(w)).toEqual([]);
         expect(est.body).toEqual(refEstimate(await snapshot(b.call), m, 5));
         w.reset();
       }
@@ -105,8 +91,8 @@ describe.each(isolatedStores())("estimate index ($name)", (store) => {
     "should see another replica's writes exactly, reading the index instead of every bill",
     async () => {
       const w = await open();
-      const a = await host(w.driver);
-      const b = await host(w.driver);
+      const a = await host(w);
+      const b = await host(w);
       const ids: string[] = [];
       for (let i = 0; i < 12; i++)
         ids.push(
@@ -118,7 +104,7 @@ describe.each(isolatedStores())("estimate index ($name)", (store) => {
       await a.call("PATCH", `/bills/${ids[1]}`, { status: "archived" });
       await a.call("POST", "/bills", { ...rent, name: "Late", anchor_date: "2026-02-01", currency: "EUR" });
       const est = await b.call("GET", "/bills/estimate?month=2026-02&limit=3");
-      expect(w.scans()).toEqual([]);
+      expect(scans(w)).toEqual([]);
       expect(est.body).toEqual(refEstimate(await snapshot(b.call), "2026-02", 3));
       expect(est.body.items_total).toBe(11);
     },
@@ -129,22 +115,22 @@ describe.each(isolatedStores())("estimate index ($name)", (store) => {
 describe("estimate index", () => {
   it("should read a month's first items from the bills of its first due dates only", async () => {
     const { memory } = await import("@valhalla/runtime");
-    const w = watched(memory());
-    const a = await billsHost({ now: NOW, storage: w.driver });
+    const w = recordingDriver(memory(), { keepOpen: true });
+    const a = await billsHost({ now: NOW, storage: w });
     cleanups.push(() => a.host.close());
     for (let i = 0; i < 300; i++)
       await a.call("POST", "/bills", { ...rent, name: `B${i}`, anchor_date: `2026-01-${10 + (i % 10)}` });
-    const b = await billsHost({ now: NOW, storage: w.driver });
+    const b = await billsHost({ now: NOW, storage: w });
     cleanups.push(() => b.host.close());
     w.reset();
     const est = await b.call("GET", "/bills/estimate?month=2026-03&limit=1");
     expect(est.body.items_total).toBe(300);
     expect(est.body.by_currency.USD.count).toBe(300);
-    expect(w.scans()).toEqual([]);
+    expect(scans(w)).toEqual([]);
     // A month is read 200 items deep (so later removals need no re-read): the bills due on the
     // 10th to the 16th, 30 a day, and not one of the 90 due later.
-    expect(w.rows()).toBeGreaterThanOrEqual(200);
-    expect(w.rows()).toBeLessThanOrEqual(210);
+    expect(rows(w)).toBeGreaterThanOrEqual(200);
+    expect(rows(w)).toBeLessThanOrEqual(210);
   });
 
   it("should rebuild an index a write left half done, and answer exactly", async () => {

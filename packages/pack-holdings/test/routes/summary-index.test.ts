@@ -5,43 +5,17 @@ import {
   convertMinor,
   type Driver,
   daysBetween,
-  type ListQuery,
   memory,
 } from "@valhalla/runtime";
-import { isolatedStores } from "@valhalla/runtime/testing";
+import { isolatedStores, type RecordingDriver, recordingDriver } from "@valhalla/runtime/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Asset, cloneSums, emptySums, foldSummary } from "../../src/index.js";
 import { storage } from "../../src/storage.js";
 import { call, holdingsHost } from "../helpers.js";
 
-/** A driver that records every listing of holdings: through which index, and how many rows. */
-function watched(inner: Driver) {
-  const lists: { where: ListQuery["where"]; rows: number }[] = [];
-  let sumsWrites = 0;
-  const driver: Driver = Object.assign(Object.create(inner) as Driver, {
-    write: (ns: string, req: Parameters<Driver["write"]>[1]) => {
-      if (ns === "holdings.sums") sumsWrites++;
-      return inner.write(ns, req);
-    },
-    list: async (ns: string, query: ListQuery) => {
-      const rows = await inner.list(ns, query);
-      if (ns === "holdings.assets") lists.push({ where: query.where, rows: rows.length });
-      return rows;
-    },
-    // Hosts close the driver they were given; the store outlives each "process" here.
-    close: async () => {},
-  });
-  return {
-    driver,
-    /** Listings of holdings not through the `valued_on` index (a read of every holding). */
-    scans: () => lists.filter((l) => !l.where || !("valued_on" in l.where)),
-    sumsWrites: () => sumsWrites,
-    reset: () => {
-      lists.length = 0;
-      sumsWrites = 0;
-    },
-  };
-}
+/** Listings of holdings not through the `valued_on` index (a read of every holding). */
+const scans = (w: RecordingDriver) =>
+  w.listings("holdings.assets").filter((l) => !l.query.where || !("valued_on" in l.query.where));
 
 let cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -233,7 +207,8 @@ describe.each(isolatedStores())("holdings summary sums ($name)", (store) => {
       await inner.close();
       await cleanup();
     });
-    return watched(inner);
+    // Hosts close the driver they were given; the store outlives each "process" here.
+    return recordingDriver(inner, { keepOpen: true });
   }
   async function host(driver: Driver, now = `${TODAY}T12:00:00Z`) {
     let clock = new Date(now);
@@ -246,18 +221,18 @@ describe.each(isolatedStores())("holdings summary sums ($name)", (store) => {
     "should match a recount after random writes, on this host, a restarted one and another replica, without reading every holding",
     async () => {
       const w = await open();
-      const a = await host(w.driver);
-      const b = await host(w.driver);
+      const a = await host(w);
+      const b = await host(w);
       await randomWrites(a, 1, 60);
       w.reset();
       await call(a, "GET", "/holdings/summary");
-      expect(w.scans()).toEqual([]);
+      expect(scans(w)).toEqual([]);
       await expectExact(a);
       // B wrote nothing and kept nothing: it reads what A's writes stored.
       await expectExact(b);
       await randomWrites(b, 2, 40);
       await expectExact(a);
-      const c = await host(w.driver);
+      const c = await host(w);
       await expectExact(c);
       // Whether a holding is stale depends on the day, not on a write.
       c.setNow("2026-09-01T12:00:00Z");
@@ -269,7 +244,7 @@ describe.each(isolatedStores())("holdings summary sums ($name)", (store) => {
     "should keep exact sums under concurrent writes from two replicas, one update per batch",
     async () => {
       const w = await open();
-      const [a, b] = [await host(w.driver), await host(w.driver)];
+      const [a, b] = [await host(w), await host(w)];
       w.reset();
       const made = await Promise.all(
         Array.from({ length: 40 }, (_, i) =>
@@ -283,7 +258,7 @@ describe.each(isolatedStores())("holdings summary sums ($name)", (store) => {
       );
       expect(made.map((m) => m.status)).toEqual(made.map(() => 201));
       // Each replica folds the writes that finished while its update was on its way into the next.
-      expect(w.sumsWrites()).toBeLessThan(40);
+      expect(w.writes("holdings.sums")).toBeLessThan(40);
       await Promise.all(
         made.map((m, i) =>
           call(i % 2 ? b : a, "POST", `/holdings/${m.body.id}/valuations`, {
@@ -303,10 +278,10 @@ describe.each(isolatedStores())("holdings summary sums ($name)", (store) => {
     "should repair, in its daily check, the difference a killed writer left out",
     async () => {
       const w = await open();
-      const a = await host(w.driver);
+      const a = await host(w);
       await randomWrites(a, 3, 20);
       // A holding written as a process killed after the holding write and before its difference would be.
-      const assets = bindCollection(w.driver, "holdings.assets", storage.assets as unknown as CollectionDef);
+      const assets = bindCollection(w, "holdings.assets", storage.assets as unknown as CollectionDef);
       await assets.create(
         storedHolding({
           label: "orphan",
@@ -335,8 +310,8 @@ describe.each(isolatedStores())("holdings summary sums ($name)", (store) => {
     "should build the sums of a store written before them, once, and drop the old cache",
     async () => {
       const w = await open();
-      const assets = bindCollection(w.driver, "holdings.assets", storage.assets as unknown as CollectionDef);
-      const meta = bindCollection(w.driver, "holdings.meta", storage.meta as unknown as CollectionDef);
+      const assets = bindCollection(w, "holdings.assets", storage.assets as unknown as CollectionDef);
+      const meta = bindCollection(w, "holdings.meta", storage.meta as unknown as CollectionDef);
       for (let i = 0; i < 12; i++)
         await assets.create(
           storedHolding({
@@ -360,11 +335,11 @@ describe.each(isolatedStores())("holdings summary sums ($name)", (store) => {
           }),
         );
       await meta.create({ gen: 7, data: null, day: "", computed_at: "" }, { id: "gen" });
-      const a = await host(w.driver);
+      const a = await host(w);
       expect(await meta.get("gen")).toBeNull();
       w.reset();
       await call(a, "GET", "/holdings/summary");
-      expect(w.scans()).toEqual([]);
+      expect(scans(w)).toEqual([]);
       await expectExact(a);
     },
   );
