@@ -3,6 +3,7 @@
  * so the load generator never shares its event loop. Talks to the parent over IPC.
  * @module
  */
+import { Session } from "node:inspector";
 import { createDriver } from "@valhalla/host";
 import { type ServerKind, startServer } from "./lib/apps.js";
 import { seedHoldings } from "./lib/seed.js";
@@ -16,6 +17,36 @@ export interface ServerSpec {
   /** The host's request log (production configuration logs every request to a file). */
   readonly logFile: string;
 }
+
+/**
+ * V8's sampling heap profiler, keeping only allocations that outlived young-generation collections
+ * (those collected by a full GC are kept, those a scavenge freed are not): what a request leaves
+ * behind for the scavenger to copy, the cost that shows as long scavenge pauses and GC time.
+ */
+const survivors = (() => {
+  let session: Session | undefined;
+  const post = <T>(method: string, params?: object) =>
+    new Promise<T>((resolve, reject) =>
+      session!.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res as T))),
+    );
+  return {
+    async start() {
+      session = new Session();
+      session.connect();
+      await post("HeapProfiler.startSampling", {
+        samplingInterval: 4096,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: false,
+      });
+    },
+    async stop(): Promise<unknown> {
+      const { profile } = await post<{ profile: unknown }>("HeapProfiler.stopSampling");
+      session!.disconnect();
+      session = undefined;
+      return profile;
+    },
+  };
+})();
 
 /** RSS after a full GC, in bytes. */
 function rss(): number {
@@ -34,6 +65,13 @@ async function main() {
     if (msg.cmd === "cpu") {
       const u = process.cpuUsage();
       process.send!({ cpu: u.user + u.system });
+    }
+    if (msg.cmd === "survivors-start") {
+      await survivors.start();
+      process.send!({ ok: true });
+    }
+    if (msg.cmd === "survivors-stop") {
+      process.send!({ profile: await survivors.stop() });
     }
     if (msg.cmd === "close") {
       await server.close().catch(() => {});

@@ -13,6 +13,10 @@ export interface Child {
   rss(): Promise<number>;
   /** CPU time (user + system, µs) the server process has used so far, all its threads. */
   cpu(): Promise<number>;
+  /** Start sampling the allocations that outlive young-generation collections (see `bench/profile.ts`). */
+  startSurvivors(): Promise<void>;
+  /** Stop sampling; the V8 sampling heap profile (a `.heapprofile` for Chrome DevTools). */
+  stopSurvivors(): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -59,6 +63,16 @@ export function spawnServer(spec: ServerSpec, nodeArgs: readonly string[] = []):
         const reply = next<{ cpu: number }>();
         child.send({ cmd: "cpu" });
         return (await reply).cpu;
+      },
+      async startSurvivors() {
+        const reply = next<{ ok: boolean }>();
+        child.send({ cmd: "survivors-start" });
+        await reply;
+      },
+      async stopSurvivors() {
+        const reply = next<{ profile: unknown }>();
+        child.send({ cmd: "survivors-stop" });
+        return (await reply).profile;
       },
       close: () =>
         new Promise<void>((resolve) => {
