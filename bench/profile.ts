@@ -101,7 +101,9 @@ function printSurvivors(profile: HeapProfile, requests: number): void {
   };
   walk(profile.head, []);
   const total = [...sites.values()].reduce((a, b) => a + b, 0);
-  console.log(`\nsurviving young-generation collections: ${(total / requests).toFixed(0)} B per request; top sites:`);
+  console.log(
+    `\nsurviving young-generation collections: ${(total / requests).toFixed(0)} B per request; top sites:`,
+  );
   for (const [k, bytes] of [...sites].sort((a, b) => b[1] - a[1]).slice(0, 20))
     console.log(`${(bytes / requests).toFixed(0).padStart(7)} B  ${k}`);
   console.log(`\nprofile: ${file}`);
