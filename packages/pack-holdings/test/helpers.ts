@@ -1,5 +1,5 @@
 import { type CreateHostOptions, createHost, type Host, silentLogger } from "@valhalla/host";
-import { holdings } from "../src/index.js";
+import { type Asset, holdings } from "../src/index.js";
 
 /** A host with only the holdings pack. */
 export function holdingsHost(options: Partial<CreateHostOptions> = {}): Promise<Host> {
@@ -30,3 +30,20 @@ export async function call(
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as any };
 }
+
+/** A holding record as the pack stores it (no `valued_on`: as written before the sums), with changes. */
+export const storedHolding = (over: Partial<Asset>): Asset => ({
+  type: "cash",
+  label: "x",
+  internal_ref: null,
+  jurisdiction: null,
+  entity_name: null,
+  entity_id: null,
+  currency: "USD",
+  notes: null,
+  active: true,
+  archived_at: null,
+  valuation: null,
+  liabilities: {},
+  ...over,
+});

@@ -1,24 +1,12 @@
 import { packSuite } from "@valhalla/runtime/testing";
 import { holdings } from "../src/index.js";
+import { storedHolding } from "./helpers.js";
 
 packSuite({
   pack: holdings,
   config: { base_currency: "USD", fx_rates: { EUR: "1.10" } },
   samples: {
-    assets: {
-      type: "property",
-      label: "Duplex on Elm",
-      internal_ref: null,
-      jurisdiction: "US-TX",
-      entity_name: null,
-      entity_id: null,
-      currency: "USD",
-      notes: null,
-      active: true,
-      archived_at: null,
-      valuation: null,
-      liabilities: {},
-    },
+    assets: storedHolding({ type: "property", label: "Duplex on Elm", jurisdiction: "US-TX" }),
     valuations: {
       asset_id: "asset_1",
       amount_minor: 25_000_000,

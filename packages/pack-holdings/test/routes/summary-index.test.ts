@@ -11,7 +11,7 @@ import { isolatedStores, type RecordingDriver, recordingDriver } from "@valhalla
 import { afterEach, describe, expect, it } from "vitest";
 import { type Asset, cloneSums, emptySums, foldSummary } from "../../src/index.js";
 import { storage } from "../../src/storage.js";
-import { call, holdingsHost } from "../helpers.js";
+import { call, holdingsHost, storedHolding } from "../helpers.js";
 
 /** Listings of holdings not through the `valued_on` index (a read of every holding). */
 const scans = (w: RecordingDriver) =>
@@ -25,23 +25,6 @@ afterEach(async () => {
 
 const CONFIG = { base_currency: "USD", fx_rates: { EUR: "1.1", GBP: "1.27" }, stale_after_days: 30 };
 const TODAY = "2026-06-15";
-
-/** A holding record as the pack stores it (no `valued_on`: as written before the sums), with changes. */
-const storedHolding = (over: Partial<Asset>): Asset => ({
-  type: "cash",
-  label: "x",
-  internal_ref: null,
-  jurisdiction: null,
-  entity_name: null,
-  entity_id: null,
-  currency: "USD",
-  notes: null,
-  active: true,
-  archived_at: null,
-  valuation: null,
-  liabilities: {},
-  ...over,
-});
 
 /** Deterministic pseudo-random numbers (mulberry32), so a failure replays. */
 function rng(seed: number) {
