@@ -11,6 +11,8 @@ import { fileURLToPath } from "node:url";
 import { type Backend, backendsFromEnv, probe } from "./lib/backends.js";
 import {
   type CaseOptions,
+  type FeatureRow,
+  featuresCase,
   type MemoryRow,
   type OverheadRow,
   overheadCase,
@@ -33,7 +35,7 @@ const env = process.env;
 const here = fileURLToPath(new URL(".", import.meta.url));
 const quick = env.BENCH_QUICK === "1";
 const list = (v: string | undefined, dflt: string[]) => (v ? v.split(",").map((s) => s.trim()) : dflt);
-const only = list(env.BENCH_ONLY, ["overhead", "scale", "scheduler"]);
+const only = list(env.BENCH_ONLY, ["overhead", "features", "scale", "scheduler"]);
 const config = {
   quick,
   only,
@@ -42,6 +44,7 @@ const config = {
   repeats: Number(env.BENCH_REPEATS ?? (quick ? 1 : 3)),
   levels: list(env.BENCH_LEVELS, quick ? ["1000", "10000"] : ["1000", "10000", "100000"]).map(Number),
   overheadBackends: list(env.BENCH_OVERHEAD_BACKENDS, ["memory", "sqlite"]),
+  featureBackends: list(env.BENCH_FEATURE_BACKENDS, ["memory"]),
   scaleBackends: list(env.BENCH_SCALE_BACKENDS, quick ? ["sqlite"] : ["sqlite", "redis", "postgres"]),
   endpoints: env.BENCH_ENDPOINTS ? list(env.BENCH_ENDPOINTS, []) : undefined,
 };
@@ -59,6 +62,7 @@ async function main() {
   }
   const live = backends.filter((b) => b.status === "ok").map((b) => b.backend);
   const overhead: OverheadRow[] = [];
+  const features: FeatureRow[] = [];
   const scale: ScaleRow[] = [];
   const memory: MemoryRow[] = [];
   const scheduler: SchedulerRow[] = [];
@@ -66,6 +70,9 @@ async function main() {
     if (only.includes("overhead"))
       for (const b of live.filter((b) => config.overheadBackends.includes(b.name)))
         overhead.push(...(await overheadCase(b, opts)));
+    if (only.includes("features"))
+      for (const b of live.filter((b) => config.featureBackends.includes(b.name)))
+        features.push(...(await featuresCase(b, opts)));
     if (only.includes("scale"))
       for (const b of live.filter((b) => config.scaleBackends.includes(b.name))) {
         const r = await scaleCase(b, {
@@ -89,7 +96,7 @@ async function main() {
   } finally {
     rmSync(tmpDir, { recursive: true, force: true });
   }
-  const rows = { overhead, scale, memory, scheduler };
+  const rows = { overhead, features, scale, memory, scheduler };
   const results: Results = {
     meta: { ...machineInfo(), config, duration_s: Math.round((Date.now() - started) / 1000) },
     backends: backends.map(({ backend, status }) => ({ ...backend, status })),
@@ -106,7 +113,7 @@ async function main() {
       `${ok === false ? "MISS" : "    "} ${k} = ${r.value}${r.target === undefined ? "" : ` (target ${r.better === "higher" ? "≥" : "≤"} ${r.target})`}`,
     );
   }
-  const broken = [...overhead, ...scale].filter((r) => r.errors > 0);
+  const broken = [...overhead, ...features, ...scale].filter((r) => r.errors > 0);
   if (broken.length) {
     console.error(
       `\n!!! ${broken.length} case(s) got non-2xx answers or socket errors; their figures are not valid:`,

@@ -5,7 +5,7 @@
  */
 import { Session } from "node:inspector";
 import { createDriver } from "@valhalla/host";
-import { type ServerKind, startServer } from "./lib/apps.js";
+import { type HostFeature, type ServerKind, startServer } from "./lib/apps.js";
 import { seedHoldings } from "./lib/seed.js";
 
 /** What the parent asks for. */
@@ -16,6 +16,8 @@ export interface ServerSpec {
   readonly seed?: number;
   /** The host's request log (production configuration logs every request to a file). */
   readonly logFile: string;
+  /** Host features left out (the `features` case). */
+  readonly without?: readonly HostFeature[];
 }
 
 /**
@@ -59,7 +61,10 @@ async function main() {
   const driver = await createDriver(spec.url);
   await driver.init();
   const ids = spec.seed ? await seedHoldings(driver, spec.seed, spec.seed) : [];
-  const server = await startServer(spec.kind, driver, { logFile: spec.logFile });
+  const server = await startServer(spec.kind, driver, {
+    logFile: spec.logFile,
+    ...(spec.without ? { without: spec.without } : {}),
+  });
   process.on("message", async (msg: { cmd: string }) => {
     if (msg.cmd === "rss") process.send!({ rss: rss() });
     if (msg.cmd === "cpu") {

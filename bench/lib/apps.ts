@@ -34,10 +34,22 @@ export interface Running {
   close(): Promise<void>;
 }
 
+/** Features of the host's production configuration that the `features` case leaves out, one at a time. */
+export const HOST_FEATURES = ["log", "auth", "rateLimit"] as const;
+export type HostFeature = (typeof HOST_FEATURES)[number];
+
 /** How a server runs: the host's production configuration writes its request log to `logFile`. */
 export interface ServerOptions {
   readonly logFile: string;
+  /**
+   * Host features to leave out (the `features` case): `log` drops every log line, `auth` turns
+   * authentication off (requests carry no key), `rateLimit` turns the rate limit off. None by default.
+   */
+  readonly without?: readonly HostFeature[];
 }
+
+/** A logger that drops every line (the host without its request log). */
+const SILENT = { info() {}, warn() {}, error() {}, flush() {} };
 
 type Asset = Record<string, unknown>;
 const defs = holdings.storage as unknown as Record<"assets" | "sums", CollectionDef>;
@@ -129,18 +141,20 @@ export async function startServer(
     // any client's), rate limiting on with a ceiling the load never reaches, every request logged
     // to a file, audit on for writes.
     await driver.init();
+    const off = new Set(o.without);
     const { secret } = await apiKeyStore(driver).create({ name: "bench", scopes: "admin" });
-    const log = jsonLogger({ replica: "bench" }, { destination: o.logFile });
+    const log = off.has("log") ? SILENT : jsonLogger({ replica: "bench" }, { destination: o.logFile });
     const host = await createHost({
       packs: installedPacks,
       storage: driver,
       log,
-      rateLimit: { limit: 1_000_000_000 },
+      rateLimit: off.has("rateLimit") ? false : { limit: 1_000_000_000 },
+      ...(off.has("auth") ? { auth: { disabled: true } } : {}),
     });
     const { port: bound } = await host.listen(port, "127.0.0.1");
     return {
       port: bound,
-      headers: { authorization: `Bearer ${secret}` },
+      headers: off.has("auth") ? {} : { authorization: `Bearer ${secret}` },
       close: async () => {
         await host.close();
         log.flush();

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { createDriver } from "@valhalla/host";
 import type { Driver } from "@valhalla/runtime";
-import { SERVER_KINDS, type ServerKind } from "./apps.js";
+import { HOST_FEATURES, type HostFeature, SERVER_KINDS, type ServerKind } from "./apps.js";
 import { type Backend, cleanup, isolate, settle } from "./backends.js";
 import { type Child, drive, type LoadResult, spawnServer, timeSequential } from "./load.js";
 import { seedScale } from "./seed.js";
@@ -66,45 +66,122 @@ export async function overheadCase(
     }
     const rows: OverheadRow[] = [];
     for (const op of o.ops ?? OVERHEAD_OPS) {
-      const best = new Map<ServerKind, { r: LoadResult & { cpu_us_per_req: number }; runs: number[] }>();
-      for (let rep = 0; rep < o.repeats; rep++) {
-        const order = rep % 2 === 0 ? [...servers] : [...servers].reverse();
-        for (const kind of order) {
-          const child = children.get(kind)!;
-          const spec = {
-            port: child.port,
-            seconds: o.seconds,
-            connections: o.connections,
-            headers: child.headers,
-            ...(op === "get"
-              ? { paths: child.ids.map((id) => `/holdings/${id}`) }
-              : op === "healthz"
-                ? { path: "/healthz" }
-                : { method: "POST" as const, path: "/holdings", body: CREATE_BODY }),
-          };
-          if (rep === 0 && o.warmup !== false)
-            await drive({ ...spec, seconds: Math.max(1, Math.round(o.seconds / 3)) }); // JIT warm-up
-          const cpu0 = await child.cpu();
-          const load = await drive(spec);
-          const cpuUs = (await child.cpu()) - cpu0;
-          const r = {
-            ...load,
-            cpu_us_per_req: load.requests ? Math.round((cpuUs / load.requests) * 10) / 10 : 0,
-          };
-          const cur = best.get(kind);
-          const runs = [...(cur?.runs ?? []), r.rps];
-          best.set(kind, { r: !cur || r.rps > cur.r.rps ? r : cur.r, runs });
-          o.log(
-            `  overhead ${backend.name} ${op} ${kind} #${rep + 1}: ${r.rps} req/s p50 ${r.p50_ms} ms p99 ${r.p99_ms} ms, ${r.cpu_us_per_req} µs CPU/req`,
-          );
-        }
-      }
-      for (const kind of servers) {
-        const b = best.get(kind)!;
-        rows.push({ backend: backend.name, op, server: kind, ...b.r, runs: b.runs });
-      }
+      const best = await bestOfRepeats(children, op, o, (kind, r) => `${backend.name} ${op} ${kind} ${r}`);
+      for (const kind of servers) rows.push({ backend: backend.name, op, server: kind, ...best.get(kind)! });
     }
     return rows;
+  } finally {
+    await Promise.all([...children.values()].map((c) => c.close()));
+  }
+}
+
+/** A load run's figures with the server's CPU per request. */
+type Measured = LoadResult & { readonly cpu_us_per_req: number };
+
+/**
+ * Drive every server with `op`, `o.repeats` times in alternating order (forward, then reversed),
+ * after a JIT warm-up on the first repeat; the best run of each by req/s, with every run's req/s.
+ */
+async function bestOfRepeats<K extends string>(
+  children: ReadonlyMap<K, Child>,
+  op: OverheadOp,
+  o: CaseOptions & { warmup?: boolean },
+  label: (name: K, run: string) => string,
+): Promise<Map<K, Measured & { runs: number[] }>> {
+  const names = [...children.keys()];
+  const best = new Map<K, Measured & { runs: number[] }>();
+  for (let rep = 0; rep < o.repeats; rep++) {
+    const order = rep % 2 === 0 ? names : [...names].reverse();
+    for (const name of order) {
+      const child = children.get(name)!;
+      const spec = {
+        port: child.port,
+        seconds: o.seconds,
+        connections: o.connections,
+        headers: child.headers,
+        ...(op === "get"
+          ? { paths: child.ids.map((id) => `/holdings/${id}`) }
+          : op === "healthz"
+            ? { path: "/healthz" }
+            : { method: "POST" as const, path: "/holdings", body: CREATE_BODY }),
+      };
+      if (rep === 0 && o.warmup !== false)
+        await drive({ ...spec, seconds: Math.max(1, Math.round(o.seconds / 3)) }); // JIT warm-up
+      const cpu0 = await child.cpu();
+      const load = await drive(spec);
+      const cpuUs = (await child.cpu()) - cpu0;
+      const r = {
+        ...load,
+        cpu_us_per_req: load.requests ? Math.round((cpuUs / load.requests) * 10) / 10 : 0,
+      };
+      const cur = best.get(name);
+      const runs = [...(cur?.runs ?? []), r.rps];
+      best.set(name, { ...(!cur || r.rps > cur.rps ? r : cur), runs });
+      o.log(
+        `  ${label(name, `#${rep + 1}`)}: ${r.rps} req/s p50 ${r.p50_ms} ms p99 ${r.p99_ms} ms, ${r.cpu_us_per_req} µs CPU/req`,
+      );
+    }
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------- features
+
+/**
+ * The host with production features left out, one at a time and all together: what each costs a
+ * GET by id, beside bare Hono in the same run. `lean` is the host's own machinery (routing, the
+ * pipeline, security headers, metrics, the pack context and the asset view) without them.
+ */
+export const FEATURE_VARIANTS: readonly {
+  readonly name: string;
+  readonly without: readonly HostFeature[];
+}[] = [
+  { name: "production", without: [] },
+  { name: "no-log", without: ["log"] },
+  { name: "no-auth", without: ["auth"] },
+  { name: "no-rate-limit", without: ["rateLimit"] },
+  { name: "lean", without: HOST_FEATURES },
+];
+
+export interface FeatureRow extends Measured {
+  readonly backend: string;
+  /** A {@link FEATURE_VARIANTS} name, or `hono` for the bare Hono reference. */
+  readonly variant: string;
+  readonly without: readonly HostFeature[];
+  readonly runs: number[];
+}
+
+/**
+ * `GET /holdings/:id` through each {@link FEATURE_VARIANTS} host and bare Hono, each in its own
+ * child over its own copy of the backend, measured like the overhead case.
+ */
+export async function featuresCase(
+  backend: Backend,
+  o: CaseOptions & { seed?: number; warmup?: boolean },
+): Promise<FeatureRow[]> {
+  const children = new Map<string, Child>();
+  const without = new Map<string, readonly HostFeature[]>();
+  try {
+    for (const v of [...FEATURE_VARIANTS, { name: "hono", without: [] }]) {
+      const kind: ServerKind = v.name === "hono" ? "hono" : "host";
+      const url = isolate(backend.url, o.tmpDir, `features_${v.name.replaceAll("-", "_")}`);
+      const logFile = join(o.tmpDir, `${backend.name}-features-${v.name}.log`);
+      const spec = { kind, url, seed: o.seed ?? 1000, logFile, without: v.without };
+      children.set(v.name, await spawnServer(spec));
+      without.set(v.name, v.without);
+    }
+    const best = await bestOfRepeats(
+      children,
+      "get",
+      o,
+      (name, r) => `features ${backend.name} ${name} ${r}`,
+    );
+    return [...children.keys()].map((variant) => ({
+      backend: backend.name,
+      variant,
+      without: without.get(variant)!,
+      ...best.get(variant)!,
+    }));
   } finally {
     await Promise.all([...children.values()].map((c) => c.close()));
   }

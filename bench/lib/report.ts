@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, totalmem, type } from "node:os";
-import type { MemoryRow, OverheadRow, ScaleRow, SchedulerRow } from "./cases.js";
+import type { FeatureRow, MemoryRow, OverheadRow, ScaleRow, SchedulerRow } from "./cases.js";
 
 /** A ratio tracked against the baseline; `better` says which way is good. */
 export interface Ratio {
@@ -16,6 +16,7 @@ export interface Results {
   meta: Record<string, unknown>;
   backends: { name: string; url: string; status: string }[];
   overhead: OverheadRow[];
+  features: FeatureRow[];
   scale: ScaleRow[];
   memory: MemoryRow[];
   scheduler: SchedulerRow[];
@@ -89,6 +90,13 @@ export function ratiosOf(res: Omit<Results, "ratios" | "meta" | "backends">): Re
           };
       }
     }
+  // What the host's own machinery costs with its production features left out: no target (the
+  // issue's targets are for the production configuration), tracked against the baseline.
+  for (const lean of res.features.filter((r) => r.variant === "lean")) {
+    const hono = res.features.find((r) => r.backend === lean.backend && r.variant === "hono");
+    if (!hono?.rps || !lean.rps) continue;
+    out[`features.${lean.backend}.get.lean_vs_hono`] = { value: r2(lean.rps / hono.rps), better: "higher" };
+  }
   const keys = new Set(res.scale.map((r) => `${r.backend}|${r.endpoint}`));
   for (const k of keys) {
     const rows = res.scale.filter((r) => `${r.backend}|${r.endpoint}` === k).sort((a, b) => a.n - b.n);
@@ -175,6 +183,17 @@ export function toMarkdown(res: Results): string {
       (r) =>
         `| ${r.backend} | ${r.op} | ${r.server} | ${r.rps} | ${r.p50_ms} | ${r.p99_ms} | ${r.cpu_us_per_req} | ${r.errors} | ${r.runs.join(", ")} |`,
     ),
+    "",
+    "## Host features (GET by id; best of repeats; CPU against the production host's)",
+    "",
+    "| backend | host | left out | req/s | p50 | p99 | µs CPU/req | CPU saved | errors | runs (req/s) |",
+    "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
+    ...res.features.map((r) => {
+      const prod = res.features.find((p) => p.backend === r.backend && p.variant === "production");
+      const saved = prod && r.variant !== "production" ? r2(prod.cpu_us_per_req - r.cpu_us_per_req) : "";
+      const out = r.variant === "hono" ? "(bare Hono)" : r.without.join(", ") || "nothing";
+      return `| ${r.backend} | ${r.variant} | ${out} | ${r.rps} | ${r.p50_ms} | ${r.p99_ms} | ${r.cpu_us_per_req} | ${saved} | ${r.errors} | ${r.runs.join(", ")} |`;
+    }),
     "",
     "## Scale (one connection; ms per request)",
     "",

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { overheadCase, scaleCase, schedulerCase } from "../lib/cases.js";
+import { FEATURE_VARIANTS, featuresCase, overheadCase, scaleCase, schedulerCase } from "../lib/cases.js";
 import { ratiosOf, regressions } from "../lib/report.js";
 
 const tmpDir = mkdtempSync(join(tmpdir(), "valhalla-bench-test-"));
@@ -29,10 +29,34 @@ describe.concurrent("bench harness", () => {
       expect(r.requests).toBeGreaterThan(0);
       expect(r.rps).toBeGreaterThan(0);
     }
-    expect(ratiosOf({ overhead: rows, scale: [], memory: [], scheduler: [] })).toHaveProperty(
+    expect(ratiosOf({ overhead: rows, features: [], scale: [], memory: [], scheduler: [] })).toHaveProperty(
       ["overhead.memory.get.host_vs_hono", "target"],
       0.85,
     );
+  });
+
+  it("should leave out each host feature it names, and compare the lean host with bare Hono", async () => {
+    const rows = await featuresCase(
+      { name: "memory", url: "memory:" },
+      { ...opts, seed: 100, warmup: false },
+    );
+    expect(rows.map((r) => r.variant)).toEqual([...FEATURE_VARIANTS.map((v) => v.name), "hono"]);
+    // Zero errors proves the variants without auth answered requests that carry no key (with auth
+    // on, each would be a 401), and the variants with auth answered with theirs.
+    for (const r of rows) {
+      expect(r.errors).toBe(0);
+      expect(r.requests).toBeGreaterThan(0);
+    }
+    const logged = (variant: string) => {
+      const file = join(tmpDir, `memory-features-${variant}.log`);
+      return existsSync(file) ? statSync(file).size : 0;
+    };
+    expect(logged("production")).toBeGreaterThan(0);
+    expect(logged("no-auth")).toBeGreaterThan(0);
+    expect(logged("no-log")).toBe(0);
+    expect(logged("lean")).toBe(0);
+    const ratios = ratiosOf({ overhead: [], features: rows, scale: [], memory: [], scheduler: [] });
+    expect(ratios["features.memory.get.lean_vs_hono"]?.value).toBeGreaterThan(0);
   });
 
   it("should time a filtered list and a summary on a seeded SQLite store and report host RSS", async () => {
