@@ -16,3 +16,13 @@ export function requestHeader(c: Context, name: string): string | undefined {
   const value = incoming.headers[name];
   return Array.isArray(value) ? value.join(", ") : value;
 }
+
+/**
+ * Whether the request target has a query part (`?`, even an empty one), read from the socket's
+ * request line on Node and from `c.req.url` elsewhere, without parsing the query.
+ * @internal
+ */
+export function hasQueryString(c: Context): boolean {
+  const target = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.url ?? c.req.url;
+  return target.includes("?");
+}

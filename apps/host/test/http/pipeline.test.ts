@@ -34,6 +34,22 @@ const things = definePack({
       handler: async ({ ctx }) => ({ timezone: ctx.timezone }),
     }),
     route({
+      method: "GET",
+      path: "/search/optional",
+      summary: "A query of optional fields",
+      scope: "read",
+      query: v.strictObject({ q: v.optional(v.string()) }),
+      handler: ({ query }) => ({ query }),
+    }),
+    route({
+      method: "GET",
+      path: "/search/required",
+      summary: "A query with a required field",
+      scope: "read",
+      query: v.strictObject({ q: v.string() }),
+      handler: ({ query }) => ({ query }),
+    }),
+    route({
       method: "POST",
       path: "/",
       summary: "Make a thing",
@@ -118,6 +134,37 @@ describe("request pipeline", () => {
     );
     expect(escaped.status).toBe(400);
     expect(((await escaped.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe("__proto__");
+  });
+
+  it("should check a query however the request reaches the host, with or without a query string", async () => {
+    host = await testHost({ packs: [things] });
+    const { port } = await host.listen(0, "127.0.0.1");
+    const inProcess = (path: string) => call(host, "GET", path);
+    const overSocket = (path: string) => fetch(`http://127.0.0.1:${port}${path}`);
+    for (const [how, get] of [
+      ["in-process", inProcess],
+      ["socket", overSocket],
+    ] as const) {
+      const answer = async (path: string) => {
+        const res = await get(path);
+        return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+      };
+      expect(await answer("/things/search/optional"), how).toEqual({ status: 200, body: { query: {} } });
+      expect(await answer("/things/search/optional?"), how).toEqual({ status: 200, body: { query: {} } });
+      expect(await answer("/things/search/optional?q=a"), how).toEqual({
+        status: 200,
+        body: { query: { q: "a" } },
+      });
+      const unknown = await answer("/things/search/optional?bogus=1");
+      expect(unknown.status, how).toBe(400);
+      expect(unknown.body.errors, how).toEqual([
+        { pointer: "/query/bogus", field: "bogus", message: "is not a known field" },
+      ]);
+      // A required field is still asked for when no query string came at all.
+      const missing = await answer("/things/search/required");
+      expect(missing.status, how).toBe(400);
+      expect(missing.body.errors, how).toEqual([{ pointer: "/query/q", field: "q", message: "is required" }]);
+    }
   });
 
   it("should hand the handler the caller's principal (x-actor labels it only with auth off)", async () => {

@@ -1,5 +1,6 @@
 import { type FieldError, ProblemError } from "@valhalla/runtime";
 import * as v from "valibot";
+import { hasQueryString } from "../../http/request-header.js";
 import type { Stage } from "../stage.js";
 
 type Part = "params" | "query" | "body";
@@ -47,14 +48,27 @@ export function validateStage(schemas: {
   readonly body?: v.GenericSchema | undefined;
 }): Stage {
   const { params, query, body } = schemas;
+  // Most reads come without a query string. When the schema turns an empty query into an empty
+  // object (every field optional, no defaults), such a request gets `{}` without the query being
+  // parsed and checked: the same answer, for about half a microsecond less a request.
+  const emptyQueryIsEmpty = query !== undefined && isEmptyObject(v.safeParse(query, {}));
   return {
     name: "validate",
     run(x, next) {
       const req = x.c.req;
       x.params = params ? check(params, req.param(), "params") : req.param();
-      x.query = query ? check(query, req.query(), "query") : req.query();
+      x.query = !query
+        ? req.query()
+        : emptyQueryIsEmpty && !hasQueryString(x.c)
+          ? {}
+          : check(query, req.query(), "query");
       x.body = body ? check(body, x.body, "body") : undefined;
       return next(x);
     },
   };
+}
+
+function isEmptyObject(result: v.SafeParseResult<v.GenericSchema>): boolean {
+  const out: unknown = result.success ? result.output : undefined;
+  return typeof out === "object" && out !== null && !Array.isArray(out) && Reflect.ownKeys(out).length === 0;
 }
