@@ -66,7 +66,12 @@ export async function overheadCase(
     }
     const rows: OverheadRow[] = [];
     for (const op of o.ops ?? OVERHEAD_OPS) {
-      const best = await bestOfRepeats(children, op, o, (kind, r) => `${backend.name} ${op} ${kind} ${r}`);
+      const best = await bestOfRepeats(
+        children,
+        op,
+        o,
+        (kind, r) => `overhead ${backend.name} ${op} ${kind} ${r}`,
+      );
       for (const kind of servers) rows.push({ backend: backend.name, op, server: kind, ...best.get(kind)! });
     }
     return rows;
