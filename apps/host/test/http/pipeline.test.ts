@@ -167,6 +167,35 @@ describe("request pipeline", () => {
     }
   });
 
+  it("should start with a query schema that throws on an empty query, and fail only its requests", async () => {
+    const touchy = definePack({
+      code: "touchy",
+      version: "1.0.0",
+      description: "A query transform that throws",
+      routes: [
+        route({
+          method: "GET",
+          path: "/",
+          summary: "Throws on an empty query",
+          scope: "read",
+          query: v.pipe(
+            v.strictObject({ q: v.optional(v.string()) }),
+            v.transform((q) => {
+              if (q.q === undefined) throw new Error("no q");
+              return q;
+            }),
+          ),
+          handler: ({ query }) => ({ query }),
+        }),
+      ],
+    });
+    host = await testHost({ packs: [touchy] });
+    expect(await (await call(host, "GET", "/touchy?q=a")).json()).toEqual({ query: { q: "a" } });
+    const failed = await call(host, "GET", "/touchy");
+    expect(failed.status).toBe(500);
+    expect(failed.headers.get("content-type")).toBe("application/problem+json");
+  });
+
   it("should hand the handler the caller's principal (x-actor labels it only with auth off)", async () => {
     host = await testHost({ packs: [things] });
     const res = await call(host, "POST", "/things", { name: "a" }, { "x-actor": "dana" });
