@@ -21,9 +21,14 @@ import {
 import Fastify from "fastify";
 import { Hono } from "hono";
 import * as v from "valibot";
+import { startFeaturedHono } from "./hono-featured.js";
 
-/** The servers compared: the full Valhalla host and two hand-rolled apps over the same collection code. */
-export type ServerKind = "host" | "hono" | "fastify";
+/**
+ * The servers compared: the full Valhalla host and two hand-rolled apps over the same collection
+ * code; `hono-featured` is bare Hono with the host's production features added the Hono way
+ * (the `features` case only).
+ */
+export type ServerKind = "host" | "hono" | "fastify" | "hono-featured";
 export const SERVER_KINDS: readonly ServerKind[] = ["host", "hono", "fastify"];
 
 /** A listening server. */
@@ -163,6 +168,15 @@ export async function startServer(
   }
   await driver.init();
   const h = bareHoldings(driver);
+  if (kind === "hono-featured") {
+    const app = await startFeaturedHono(driver, h.get, { logFile: o.logFile, port });
+    return {
+      port: (app.server.address() as AddressInfo).port,
+      headers: app.headers,
+      close: () =>
+        new Promise<void>((r) => app.server.close(() => r())).then(app.close).then(() => driver.close()),
+    };
+  }
   if (kind === "hono") {
     const app = new Hono();
     app.get("/healthz", (c) => c.json(HEALTHY));

@@ -148,9 +148,18 @@ export const FEATURE_VARIANTS: readonly {
   { name: "lean", without: HOST_FEATURES },
 ];
 
+/**
+ * The references beside the hosts: bare Hono, and bare Hono with the same production features
+ * added as a Hono app adds them (`hono-featured`, see `hono-featured.ts`).
+ */
+const HONO_VARIANTS = [
+  { name: "hono", without: [] },
+  { name: "hono-featured", without: [] },
+] as const;
+
 export interface FeatureRow extends Measured {
   readonly backend: string;
-  /** A {@link FEATURE_VARIANTS} name, or `hono` for the bare Hono reference. */
+  /** A {@link FEATURE_VARIANTS} name, `hono` for bare Hono or `hono-featured` for Hono with the features. */
   readonly variant: string;
   readonly without: readonly HostFeature[];
   readonly runs: number[];
@@ -167,8 +176,8 @@ export async function featuresCase(
   const children = new Map<string, Child>();
   const without = new Map<string, readonly HostFeature[]>();
   try {
-    for (const v of [...FEATURE_VARIANTS, { name: "hono", without: [] }]) {
-      const kind: ServerKind = v.name === "hono" ? "hono" : "host";
+    for (const v of [...FEATURE_VARIANTS, ...HONO_VARIANTS]) {
+      const kind: ServerKind = v.name === "hono" || v.name === "hono-featured" ? v.name : "host";
       const url = isolate(backend.url, o.tmpDir, `features_${v.name.replaceAll("-", "_")}`);
       const logFile = join(o.tmpDir, `${backend.name}-features-${v.name}.log`);
       const spec = { kind, url, seed: o.seed ?? 1000, logFile, without: v.without };

@@ -97,6 +97,16 @@ export function ratiosOf(res: Omit<Results, "ratios" | "meta" | "backends">): Re
     if (!hono?.rps || !lean.rps) continue;
     out[`features.${lean.backend}.get.lean_vs_hono`] = { value: r2(lean.rps / hono.rps), better: "higher" };
   }
+  // The production host against Hono doing the same production work: what the host's machinery
+  // costs beyond what those features cost any Hono app.
+  for (const prod of res.features.filter((r) => r.variant === "production")) {
+    const featured = res.features.find((r) => r.backend === prod.backend && r.variant === "hono-featured");
+    if (!featured?.rps || !prod.rps) continue;
+    out[`features.${prod.backend}.get.production_vs_hono_featured`] = {
+      value: r2(prod.rps / featured.rps),
+      better: "higher",
+    };
+  }
   const keys = new Set(res.scale.map((r) => `${r.backend}|${r.endpoint}`));
   for (const k of keys) {
     const rows = res.scale.filter((r) => `${r.backend}|${r.endpoint}` === k).sort((a, b) => a.n - b.n);
@@ -191,7 +201,12 @@ export function toMarkdown(res: Results): string {
     ...res.features.map((r) => {
       const prod = res.features.find((p) => p.backend === r.backend && p.variant === "production");
       const saved = prod && r.variant !== "production" ? r2(prod.cpu_us_per_req - r.cpu_us_per_req) : "";
-      const out = r.variant === "hono" ? "(bare Hono)" : r.without.join(", ") || "nothing";
+      const out =
+        r.variant === "hono"
+          ? "(bare Hono)"
+          : r.variant === "hono-featured"
+            ? "(Hono with the same features)"
+            : r.without.join(", ") || "nothing";
       return `| ${r.backend} | ${r.variant} | ${out} | ${r.rps} | ${r.p50_ms} | ${r.p99_ms} | ${r.cpu_us_per_req} | ${saved} | ${r.errors} | ${r.runs.join(", ")} |`;
     }),
     "",

@@ -40,7 +40,11 @@ describe.concurrent("bench harness", () => {
       { name: "memory", url: "memory:" },
       { ...opts, seed: 100, warmup: false },
     );
-    expect(rows.map((r) => r.variant)).toEqual([...FEATURE_VARIANTS.map((v) => v.name), "hono"]);
+    expect(rows.map((r) => r.variant)).toEqual([
+      ...FEATURE_VARIANTS.map((v) => v.name),
+      "hono",
+      "hono-featured",
+    ]);
     // Zero errors proves the variants without auth answered requests that carry no key (with auth
     // on, each would be a 401), and the variants with auth answered with theirs.
     for (const r of rows) {
@@ -55,8 +59,11 @@ describe.concurrent("bench harness", () => {
     expect(logged("no-auth")).toBeGreaterThan(0);
     expect(logged("no-log")).toBe(0);
     expect(logged("lean")).toBe(0);
+    // Hono with the features logs too, and its zero errors mean its bearer check took the stored key.
+    expect(logged("hono-featured")).toBeGreaterThan(0);
     const ratios = ratiosOf({ overhead: [], features: rows, scale: [], memory: [], scheduler: [] });
     expect(ratios["features.memory.get.lean_vs_hono"]?.value).toBeGreaterThan(0);
+    expect(ratios["features.memory.get.production_vs_hono_featured"]?.value).toBeGreaterThan(0);
   });
 
   it("should time a filtered list and a summary on a seeded SQLite store and report host RSS", async () => {
