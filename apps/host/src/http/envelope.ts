@@ -3,6 +3,7 @@ import type { Logger, Principal } from "@valhalla/runtime";
 import type { Context, MiddlewareHandler } from "hono";
 import { hasRequestLine } from "../log.js";
 import type { HostMetrics } from "../metrics/host-metrics.js";
+import { nodeBindings } from "./node-bindings.js";
 import { requestHeader } from "./request-header.js";
 
 /**
@@ -116,7 +117,7 @@ export function createEnvelope(log: Logger, metrics?: HostMetrics): Envelope {
   };
   const finish = (c: Context, res: Response, started: number, route: string): void => {
     const id = c.get("requestId");
-    const env = c.env as { outgoing?: ServerResponse; incoming?: IncomingMessage } | undefined;
+    const env = nodeBindings(c);
     const outgoing = env?.outgoing;
     const queued = c.get(QUEUED);
     const record = (res as WithRecord)[RECORD];

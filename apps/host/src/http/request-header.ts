@@ -1,5 +1,5 @@
-import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
+import { nodeBindings } from "./node-bindings.js";
 
 /**
  * One request header, read without building a WHATWG `Headers` object. On Node
@@ -11,7 +11,7 @@ import type { Context } from "hono";
  * @internal
  */
 export function requestHeader(c: Context, name: string): string | undefined {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const incoming = nodeBindings(c)?.incoming;
   if (incoming?.headers === undefined) return c.req.header(name);
   const value = incoming.headers[name];
   return Array.isArray(value) ? value.join(", ") : value;
@@ -23,6 +23,6 @@ export function requestHeader(c: Context, name: string): string | undefined {
  * @internal
  */
 export function hasQueryString(c: Context): boolean {
-  const target = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.url ?? c.req.url;
+  const target = nodeBindings(c)?.incoming?.url ?? c.req.url;
   return target.includes("?");
 }

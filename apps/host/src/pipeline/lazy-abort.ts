@@ -1,5 +1,5 @@
-import type { ServerResponse } from "node:http";
 import type { Context } from "hono";
+import { nodeBindings } from "../http/node-bindings.js";
 
 /**
  * An `AbortController` made on first read of `signal`; an abort before that is remembered, so a
@@ -38,7 +38,7 @@ export class LazyAbort {
  * full `Request` and `AbortSignal.any` per request, which cost more than the rest of a GET.
  */
 export function onClientGone(c: Context, abort: () => void): () => void {
-  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  const outgoing = nodeBindings(c)?.outgoing;
   if (outgoing && typeof outgoing.once === "function") {
     const onClose = () => {
       if (!outgoing.writableFinished) abort();

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { nodeBindings } from "../http/node-bindings.js";
 import { requestHeader } from "../http/request-header.js";
 
 /**
@@ -8,8 +9,7 @@ import { requestHeader } from "../http/request-header.js";
  * @internal
  */
 export function clientAddress(c: Context, trustProxy: readonly string[] = []): string {
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  const peer = incoming?.socket?.remoteAddress ?? "local";
+  const peer = nodeBindings(c)?.incoming?.socket?.remoteAddress ?? "local";
   if (trustProxy.length === 0 || !trustProxy.includes(peer)) return peer;
   const hops = (requestHeader(c, "x-forwarded-for") ?? "")
     .split(",")

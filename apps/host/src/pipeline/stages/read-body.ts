@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { MAX_JSON_DEPTH, ProblemError } from "@valhalla/runtime";
 import type { Context } from "hono";
+import { nodeBindings } from "../../http/node-bindings.js";
 import { requestHeader } from "../../http/request-header.js";
 import type { Stage } from "../stage.js";
 
@@ -46,7 +47,7 @@ const tooLarge = () => new ProblemError(413, "body-too-large", "The request body
 async function readLimited(c: Context, max: number): Promise<string> {
   const declared = requestHeader(c, "content-length");
   if (declared !== undefined && Number(declared) > max) throw tooLarge();
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const incoming = nodeBindings(c)?.incoming;
   if (incoming && untouched(incoming)) return readIncoming(incoming, max);
   const stream = c.req.raw.body;
   if (!stream) return "";
