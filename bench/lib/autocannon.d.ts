@@ -20,6 +20,14 @@ declare module "autocannon" {
     errors: number;
     timeouts: number;
   }
-  function autocannon(options: Options): Promise<Result>;
+  /** A run: a promise of its result that also emits each response as it arrives. */
+  interface Run extends PromiseLike<Result> {
+    /** `ms`: the response's own time, request written to response read, fractional. */
+    on(
+      event: "response",
+      listener: (client: unknown, status: number, bytes: number, ms: number) => void,
+    ): this;
+  }
+  function autocannon(options: Options): Run;
   export default autocannon;
 }

@@ -3,7 +3,7 @@ import { createDriver } from "@valhalla/host";
 import type { Driver } from "@valhalla/runtime";
 import { HOST_FEATURES, type HostFeature, SERVER_KINDS, type ServerKind } from "./apps.js";
 import { type Backend, cleanup, isolate, settle } from "./backends.js";
-import { type Child, drive, type LoadResult, spawnServer, timeSequential } from "./load.js";
+import { type Child, drive, type LoadResult, percentile, spawnServer, timeSequential } from "./load.js";
 import { seedScale } from "./seed.js";
 
 /** Knobs shared by every case. */
@@ -283,10 +283,11 @@ export async function scaleCase(
           // The mean includes the first request: a cache built on first use is part of the cost.
           const all = [...cold.ms, ...seq.ms];
           const mean = all.reduce((a, b) => a + b, 0) / all.length;
+          const sorted = [...all].sort((a, b) => a - b);
           const row = {
             mean_ms: round(mean, 3),
-            p50_ms: round(quantile(all, 0.5), 3),
-            p99_ms: round(quantile(all, 0.99), 3),
+            p50_ms: percentile(sorted, 0.5),
+            p99_ms: percentile(sorted, 0.99),
             rps: round(1000 / mean),
             requests: all.length,
             errors: seq.statuses.filter((s) => s >= 300).length,
@@ -322,12 +323,6 @@ const round = (x: number, places = 2) => Math.round(x * 10 ** places) / 10 ** pl
 
 /** Requests timed per endpoint and N after the cold one. */
 const SCALE_REQUESTS = 25;
-
-/** Nearest-rank quantile. */
-function quantile(xs: readonly number[], q: number): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
 
 // ---------------------------------------------------------------- scheduler
 

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { FEATURE_VARIANTS, featuresCase, overheadCase, scaleCase, schedulerCase } from "../lib/cases.js";
+import { percentile } from "../lib/load.js";
 import { ratiosOf, regressions } from "../lib/report.js";
 
 const tmpDir = mkdtempSync(join(tmpdir(), "valhalla-bench-test-"));
@@ -28,6 +29,10 @@ describe.concurrent("bench harness", () => {
       expect(r.errors).toBe(0);
       expect(r.requests).toBeGreaterThan(0);
       expect(r.rps).toBeGreaterThan(0);
+      // Percentiles of each response's own time: a loopback GET's p50 is a fraction of a
+      // millisecond, which autocannon's whole-millisecond histogram reports as 0.
+      expect(r.p50_ms).toBeGreaterThan(0);
+      expect(r.p50_ms).toBeLessThanOrEqual(r.p99_ms);
     }
     expect(ratiosOf({ overhead: rows, features: [], scale: [], memory: [], scheduler: [] })).toHaveProperty(
       ["overhead.memory.get.host_vs_hono", "target"],
@@ -102,5 +107,15 @@ describe.concurrent("bench harness", () => {
     expect(
       regressions({ a: { value: 0.7, better: "higher" }, b: { value: 1.1, better: "lower" } }, base),
     ).toEqual([{ key: "a", baseline: 1, now: 0.7 }]);
+  });
+});
+
+describe("percentile", () => {
+  it("should take the nearest rank, to the µs, and 0 for no samples", () => {
+    const ms = Array.from({ length: 200 }, (_, i) => (i + 1) / 1000 + 0.0004);
+    expect(percentile(ms, 0.5)).toBe(0.1);
+    expect(percentile(ms, 0.99)).toBe(0.198);
+    expect(percentile([0.2504], 0.99)).toBe(0.25);
+    expect(percentile([], 0.5)).toBe(0);
   });
 });
