@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, totalmem, type } from "node:os";
+import { join } from "node:path";
 import type { FeatureRow, MemoryRow, OverheadRow, ScaleRow, SchedulerRow } from "./cases.js";
 
 /** A ratio tracked against the baseline; `better` says which way is good. */
@@ -26,13 +27,16 @@ export interface Results {
 /** Machine, Node and package versions of this run. */
 export function machineInfo(): Record<string, unknown> {
   const req = createRequire(import.meta.url);
+  // Read from the node_modules folders Node would search: packages whose `exports` leave out
+  // `./package.json` (hono, valibot) cannot be resolved by that path.
   const version = (pkg: string) => {
-    try {
-      return (JSON.parse(readFileSync(req.resolve(`${pkg}/package.json`), "utf8")) as { version: string })
-        .version;
-    } catch {
-      return "n/a";
+    for (const dir of req.resolve.paths(pkg) ?? []) {
+      try {
+        return (JSON.parse(readFileSync(join(dir, pkg, "package.json"), "utf8")) as { version: string })
+          .version;
+      } catch {}
     }
+    return "n/a";
   };
   return {
     date: new Date().toISOString(),
