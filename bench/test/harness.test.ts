@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { FEATURE_VARIANTS, featuresCase, overheadCase, scaleCase, schedulerCase } from "../lib/cases.js";
 import { percentile } from "../lib/load.js";
-import { ratiosOf, regressions } from "../lib/report.js";
+import { ratiosOf, regressions, SCALE_NOISE } from "../lib/report.js";
 
 const tmpDir = mkdtempSync(join(tmpdir(), "valhalla-bench-test-"));
 const opts = {
@@ -108,6 +108,27 @@ describe.concurrent("bench harness", () => {
       regressions({ a: { value: 0.7, better: "higher" }, b: { value: 1.1, better: "lower" } }, base),
     ).toEqual([{ key: "a", baseline: 1, now: 0.7 }]);
   });
+
+  it("should not flag a move within a ratio's run-to-run noise, but flag one beyond it", () => {
+    const base = {
+      s: { value: 0.69, better: "lower" as const },
+      t: { value: 0.9, better: "lower" as const },
+    };
+    const now = {
+      s: { value: 0.95, better: "lower" as const, noise: SCALE_NOISE },
+      t: { value: 8.2, better: "lower" as const, noise: SCALE_NOISE },
+    };
+    expect(regressions(now, base)).toEqual([{ key: "t", baseline: 0.9, now: 8.2 }]);
+    // Every scale ratio carries that noise; the overhead ratios, which move by hundredths, do not.
+    const scale = ratiosOf({
+      overhead: [],
+      features: [],
+      scale: [100, 1000].map((n) => ({ ...SCALE_ROW, n })),
+      memory: [],
+      scheduler: [],
+    });
+    expect(Object.values(scale).map((r) => r.noise)).toEqual([SCALE_NOISE]);
+  });
 });
 
 describe("percentile", () => {
@@ -119,3 +140,17 @@ describe("percentile", () => {
     expect(percentile([], 0.5)).toBe(0);
   });
 });
+
+const SCALE_ROW = {
+  backend: "sqlite",
+  endpoint: "holdings.list",
+  kind: "list",
+  cold_ms: 1,
+  mean_ms: 1,
+  p50_ms: 1,
+  p99_ms: 1,
+  rps: 1000,
+  requests: 26,
+  errors: 0,
+  method: "sequential",
+} as const;
