@@ -17,9 +17,9 @@ type Env = { Variables: { keyId: string } };
  * Bare Hono with the host's production features, each built the way a Hono app would build it:
  * Hono's own `secureHeaders()`, `requestId()` and `bearerAuth()`, a fixed-window rate limit with
  * draft-6 `RateLimit-*` headers (hono-rate-limiter's defaults, over a `Map` like its memory store),
- * a pino request log to a file (asynchronous, written in pieces of 8 KiB: sonic-boom allows no more), request metrics with
- * prom-client (as `@hono/prometheus` records them), valibot checks of the route's params, and the
- * record's revision as its ETag. The key is a real stored API key, verified once through the
+ * a pino request log to a file (asynchronous, in pieces of 8 KiB, the most sonic-boom buffers),
+ * request metrics with prom-client (as `@hono/prometheus` records them), valibot checks of the
+ * route's params, and the record's revision as its ETag. The key is a real stored API key, verified once through the
  * host's key store and then remembered, as the host's own key cache does.
  *
  * The host's GET answers with the holdings pack's asset view (net equity, staleness): pack logic,
