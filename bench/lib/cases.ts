@@ -152,10 +152,10 @@ export const FEATURE_VARIANTS: readonly {
  * The references beside the hosts: bare Hono, and bare Hono with the same production features
  * added as a Hono app adds them (`hono-featured`, see `hono-featured.ts`).
  */
-const HONO_VARIANTS = [
-  { name: "hono", without: [] },
-  { name: "hono-featured", without: [] },
-] as const;
+const HONO_VARIANTS: readonly { readonly name: string; readonly kind: ServerKind; readonly without: [] }[] = [
+  { name: "hono", kind: "hono", without: [] },
+  { name: "hono-featured", kind: "hono-featured", without: [] },
+];
 
 export interface FeatureRow extends Measured {
   readonly backend: string;
@@ -166,23 +166,21 @@ export interface FeatureRow extends Measured {
 }
 
 /**
- * `GET /holdings/:id` through each {@link FEATURE_VARIANTS} host and bare Hono, each in its own
+ * `GET /holdings/:id` through each {@link FEATURE_VARIANTS} host and both Hono apps, each in its own
  * child over its own copy of the backend, measured like the overhead case.
  */
 export async function featuresCase(
   backend: Backend,
   o: CaseOptions & { seed?: number; warmup?: boolean },
 ): Promise<FeatureRow[]> {
+  const variants = [...FEATURE_VARIANTS.map((v) => ({ ...v, kind: "host" as const })), ...HONO_VARIANTS];
   const children = new Map<string, Child>();
-  const without = new Map<string, readonly HostFeature[]>();
   try {
-    for (const v of [...FEATURE_VARIANTS, ...HONO_VARIANTS]) {
-      const kind: ServerKind = v.name === "hono" || v.name === "hono-featured" ? v.name : "host";
+    for (const v of variants) {
       const url = isolate(backend.url, o.tmpDir, `features_${v.name.replaceAll("-", "_")}`);
       const logFile = join(o.tmpDir, `${backend.name}-features-${v.name}.log`);
-      const spec = { kind, url, seed: o.seed ?? 1000, logFile, without: v.without };
+      const spec = { kind: v.kind, url, seed: o.seed ?? 1000, logFile, without: v.without };
       children.set(v.name, await spawnServer(spec));
-      without.set(v.name, v.without);
     }
     const best = await bestOfRepeats(
       children,
@@ -190,11 +188,11 @@ export async function featuresCase(
       o,
       (name, r) => `features ${backend.name} ${name} ${r}`,
     );
-    return [...children.keys()].map((variant) => ({
+    return variants.map((v) => ({
       backend: backend.name,
-      variant,
-      without: without.get(variant)!,
-      ...best.get(variant)!,
+      variant: v.name,
+      without: v.without,
+      ...best.get(v.name)!,
     }));
   } finally {
     await Promise.all([...children.values()].map((c) => c.close()));
