@@ -13,6 +13,7 @@ import {
   type CaseOptions,
   type FeatureRow,
   featuresCase,
+  headersCase,
   type MemoryRow,
   type OverheadRow,
   overheadCase,
@@ -35,7 +36,7 @@ const env = process.env;
 const here = fileURLToPath(new URL(".", import.meta.url));
 const quick = env.BENCH_QUICK === "1";
 const list = (v: string | undefined, dflt: string[]) => (v ? v.split(",").map((s) => s.trim()) : dflt);
-const only = list(env.BENCH_ONLY, ["overhead", "features", "scale", "scheduler"]);
+const only = list(env.BENCH_ONLY, ["overhead", "headers", "features", "scale", "scheduler"]);
 const config = {
   quick,
   only,
@@ -62,6 +63,7 @@ async function main() {
   }
   const live = backends.filter((b) => b.status === "ok").map((b) => b.backend);
   const overhead: OverheadRow[] = [];
+  const headers: OverheadRow[] = [];
   const features: FeatureRow[] = [];
   const scale: ScaleRow[] = [];
   const memory: MemoryRow[] = [];
@@ -70,6 +72,9 @@ async function main() {
     if (only.includes("overhead"))
       for (const b of live.filter((b) => config.overheadBackends.includes(b.name)))
         overhead.push(...(await overheadCase(b, opts)));
+    if (only.includes("headers"))
+      for (const b of live.filter((b) => config.featureBackends.includes(b.name)))
+        headers.push(...(await headersCase(b, opts)));
     if (only.includes("features"))
       for (const b of live.filter((b) => config.featureBackends.includes(b.name)))
         features.push(...(await featuresCase(b, opts)));
@@ -96,7 +101,7 @@ async function main() {
   } finally {
     rmSync(tmpDir, { recursive: true, force: true });
   }
-  const rows = { overhead, features, scale, memory, scheduler };
+  const rows = { overhead, headers, features, scale, memory, scheduler };
   const results: Results = {
     meta: { ...machineInfo(), config, duration_s: Math.round((Date.now() - started) / 1000) },
     backends: backends.map(({ backend, status }) => ({ ...backend, status })),
@@ -113,7 +118,7 @@ async function main() {
       `${ok === false ? "MISS" : "    "} ${k} = ${r.value}${r.target === undefined ? "" : ` (target ${r.better === "higher" ? "≥" : "≤"} ${r.target})`}`,
     );
   }
-  const broken = [...overhead, ...features, ...scale].filter((r) => r.errors > 0);
+  const broken = [...overhead, ...headers, ...features, ...scale].filter((r) => r.errors > 0);
   if (broken.length) {
     console.error(
       `\n!!! ${broken.length} case(s) got non-2xx answers or socket errors; their figures are not valid:`,

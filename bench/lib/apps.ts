@@ -1,3 +1,4 @@
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { apiKeyStore, createHost, installedPacks, jsonLogger } from "@valhalla/host";
@@ -26,9 +27,10 @@ import { startFeaturedHono } from "./hono-featured.js";
 /**
  * The servers compared: the full Valhalla host and two hand-rolled apps over the same collection
  * code; `hono-featured` is bare Hono with the host's production features added the Hono way
- * (the `features` case only).
+ * (the `features` and `headers` cases). `node` and `node-secured` are plain `node:http` servers
+ * answering only `/healthz`, without and with the host's response headers (the `headers` case).
  */
-export type ServerKind = "host" | "hono" | "fastify" | "hono-featured";
+export type ServerKind = "host" | "hono" | "fastify" | "hono-featured" | "node" | "node-secured";
 export const SERVER_KINDS: readonly ServerKind[] = ["host", "hono", "fastify"];
 
 /** A listening server. */
@@ -134,6 +136,54 @@ const AUDIT_DEF = {
 /** The host's liveness answer, served by the bare apps too. */
 const HEALTHY = { status: "ok" } as const;
 
+/**
+ * The headers the host adds to every answer beyond `content-type`: Hono's `secureHeaders()`
+ * defaults (helmet's set, no CSP) and a fresh `x-request-id`. The harness test checks this list
+ * against what the host really sends, so the `node-secured` server cannot drift from it.
+ */
+export const HOST_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  "cross-origin-resource-policy": "same-origin",
+  "cross-origin-opener-policy": "same-origin",
+  "origin-agent-cluster": "?1",
+  "referrer-policy": "no-referrer",
+  "strict-transport-security": "max-age=15552000; includeSubDomains",
+  "x-content-type-options": "nosniff",
+  "x-dns-prefetch-control": "off",
+  "x-download-options": "noopen",
+  "x-frame-options": "SAMEORIGIN",
+  "x-permitted-cross-domain-policies": "none",
+  "x-xss-protection": "0",
+};
+
+/**
+ * Plain `node:http` answering `/healthz` as cheaply as Node can: one prepared header list, written
+ * once. With `secured`, the list also carries {@link HOST_RESPONSE_HEADERS} and a request id, so the
+ * pair measures what those headers alone cost any Node server (validated, stored and parsed per
+ * header), with no framework around them.
+ */
+async function startNode(secured: boolean, port: number): Promise<Running> {
+  const body = JSON.stringify(HEALTHY);
+  // Content-Length as @hono/node-server sends it (no chunking). One flat array, reused: writeHead
+  // copies it into the header block at once, so only the request id changes between answers.
+  const head = ["content-type", "application/json", "content-length", String(Buffer.byteLength(body))];
+  if (secured) head.push(...Object.entries(HOST_RESPONSE_HEADERS).flat(), "x-request-id", "");
+  const server = createServer((req, res) => {
+    if (req.url !== "/healthz") {
+      res.writeHead(404).end();
+      return;
+    }
+    if (secured) head[head.length - 1] = crypto.randomUUID();
+    res.writeHead(200, head);
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    headers: {},
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
 /** Start one server kind over `driver` on loopback, on a free port. */
 export async function startServer(
   kind: ServerKind,
@@ -167,6 +217,10 @@ export async function startServer(
     };
   }
   await driver.init();
+  if (kind === "node" || kind === "node-secured") {
+    const node = await startNode(kind === "node-secured", port);
+    return { ...node, close: () => node.close().then(() => driver.close()) };
+  }
   const h = bareHoldings(driver);
   if (kind === "hono-featured") {
     const app = await startFeaturedHono(driver, h.get, { logFile: o.logFile, port });

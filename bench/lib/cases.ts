@@ -130,6 +130,27 @@ async function bestOfRepeats<K extends string>(
   return best;
 }
 
+// ---------------------------------------------------------------- headers
+
+/** The `headers` case's servers, cheapest first. */
+export const HEADER_SERVERS: readonly ServerKind[] = [
+  "node",
+  "node-secured",
+  "hono",
+  "hono-featured",
+  "host",
+];
+
+/**
+ * `/healthz` (no storage, no key, no log line) through plain `node:http` without and with the
+ * host's response headers, bare Hono, Hono with the host's features and the production host: how
+ * much of the probe's cost is its response headers, which any server sending them pays, and how
+ * much is the host's. Measured like the overhead case; the servers hold no records.
+ */
+export function headersCase(backend: Backend, o: CaseOptions & { warmup?: boolean }): Promise<OverheadRow[]> {
+  return overheadCase(backend, { ...o, ops: ["healthz"], servers: HEADER_SERVERS, seed: 0 });
+}
+
 // ---------------------------------------------------------------- features
 
 /**

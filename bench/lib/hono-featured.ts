@@ -19,7 +19,8 @@ type Env = { Variables: { keyId: string } };
  * draft-6 `RateLimit-*` headers (hono-rate-limiter's defaults, over a `Map` like its memory store),
  * a pino request log to a file (asynchronous, in pieces of 8 KiB, the most sonic-boom buffers),
  * request metrics with prom-client (as `@hono/prometheus` records them), valibot checks of the
- * route's params, and the record's revision as its ETag. The key is a real stored API key, verified once through the
+ * route's params, and the record's revision as its ETag. `/healthz` is public, never limited and
+ * not logged, like the host's. The key is a real stored API key, verified once through the
  * host's key store and then remembered, as the host's own key cache does.
  *
  * The host's GET answers with the holdings pack's asset view (net equity, staleness): pack logic,
@@ -61,6 +62,7 @@ export async function startFeaturedHono(
     const seconds = (performance.now() - started) / 1000;
     requests.inc(labels);
     duration.observe(labels, seconds);
+    if (c.req.path === "/healthz") return; // health probes are not logged, as in the host
     log.info(
       {
         request_id: c.get("requestId"),
@@ -73,6 +75,8 @@ export async function startFeaturedHono(
       "request",
     );
   });
+  // Before the key check and the rate limit, as the host's probe is public and never limited.
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.use(
     bearerAuth({
       verifyToken: async (token, c) => {

@@ -30,6 +30,8 @@ export interface Results {
   meta: Record<string, unknown>;
   backends: { name: string; url: string; status: string }[];
   overhead: OverheadRow[];
+  /** `/healthz` through servers with and without the host's response headers (`headersCase`). */
+  headers: OverheadRow[];
   features: FeatureRow[];
   scale: ScaleRow[];
   memory: MemoryRow[];
@@ -124,6 +126,19 @@ export function ratiosOf(res: Omit<Results, "ratios" | "meta" | "backends">): Re
       better: "higher",
     };
   }
+  // What the host's response headers cost any server, and the host's probe against Hono's sending
+  // the same headers: no targets, tracked against the baseline.
+  for (const b of new Set(res.headers.map((r) => r.backend))) {
+    const rps = (s: string) => res.headers.find((r) => r.backend === b && r.server === s)?.rps ?? 0;
+    for (const [name, num, den] of [
+      ["node_secured_vs_node", "node-secured", "node"],
+      ["host_vs_hono_featured", "host", "hono-featured"],
+      ["host_vs_node_secured", "host", "node-secured"],
+    ] as const) {
+      if (rps(num) && rps(den))
+        out[`headers.${b}.healthz.${name}`] = { value: r2(rps(num) / rps(den)), better: "higher" };
+    }
+  }
   const keys = new Set(res.scale.map((r) => `${r.backend}|${r.endpoint}`));
   for (const k of keys) {
     const rows = res.scale.filter((r) => `${r.backend}|${r.endpoint}` === k).sort((a, b) => a.n - b.n);
@@ -211,6 +226,17 @@ export function toMarkdown(res: Results): string {
     ...res.overhead.map(
       (r) =>
         `| ${r.backend} | ${r.op} | ${r.server} | ${r.rps} | ${r.p50_ms} | ${r.p99_ms} | ${r.cpu_us_per_req} | ${r.errors} | ${r.runs.join(", ")} |`,
+    ),
+    "",
+    "## Response headers (`/healthz`; best of repeats)",
+    "",
+    "`node` and `node-secured` are plain `node:http` without and with the host's response headers.",
+    "",
+    "| backend | server | req/s | p50 | p99 | µs CPU/req | errors | runs (req/s) |",
+    "|---|---|---:|---:|---:|---:|---:|---|",
+    ...res.headers.map(
+      (r) =>
+        `| ${r.backend} | ${r.server} | ${r.rps} | ${r.p50_ms} | ${r.p99_ms} | ${r.cpu_us_per_req} | ${r.errors} | ${r.runs.join(", ")} |`,
     ),
     "",
     "## Host features (GET by id; best of repeats; CPU against the production host's)",

@@ -2,8 +2,16 @@ import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { FEATURE_VARIANTS, featuresCase, overheadCase, scaleCase, schedulerCase } from "../lib/cases.js";
-import { percentile } from "../lib/load.js";
+import {
+  FEATURE_VARIANTS,
+  featuresCase,
+  HEADER_SERVERS,
+  headersCase,
+  overheadCase,
+  scaleCase,
+  schedulerCase,
+} from "../lib/cases.js";
+import { percentile, spawnServer } from "../lib/load.js";
 import { ratiosOf, regressions, SCALE_NOISE } from "../lib/report.js";
 
 const tmpDir = mkdtempSync(join(tmpdir(), "valhalla-bench-test-"));
@@ -34,10 +42,9 @@ describe.concurrent("bench harness", () => {
       expect(r.p50_ms).toBeGreaterThan(0);
       expect(r.p50_ms).toBeLessThanOrEqual(r.p99_ms);
     }
-    expect(ratiosOf({ overhead: rows, features: [], scale: [], memory: [], scheduler: [] })).toHaveProperty(
-      ["overhead.memory.get.host_vs_hono", "target"],
-      0.85,
-    );
+    expect(
+      ratiosOf({ overhead: rows, headers: [], features: [], scale: [], memory: [], scheduler: [] }),
+    ).toHaveProperty(["overhead.memory.get.host_vs_hono", "target"], 0.85);
   });
 
   it("should leave out each host feature it names, and compare the lean host with bare Hono", async () => {
@@ -66,9 +73,55 @@ describe.concurrent("bench harness", () => {
     expect(logged("lean")).toBe(0);
     // Hono with the features logs too, and its zero errors mean its bearer check took the stored key.
     expect(logged("hono-featured")).toBeGreaterThan(0);
-    const ratios = ratiosOf({ overhead: [], features: rows, scale: [], memory: [], scheduler: [] });
+    const ratios = ratiosOf({
+      overhead: [],
+      headers: [],
+      features: rows,
+      scale: [],
+      memory: [],
+      scheduler: [],
+    });
     expect(ratios["features.memory.get.lean_vs_hono"]?.value).toBeGreaterThan(0);
     expect(ratios["features.memory.get.production_vs_hono_featured"]?.value).toBeGreaterThan(0);
+  });
+
+  it("should measure /healthz with and without the host's headers, on servers that send the same ones", async () => {
+    const rows = await headersCase({ name: "memory", url: "memory:" }, { ...opts, warmup: false });
+    expect(rows.map((r) => r.server)).toEqual(HEADER_SERVERS);
+    for (const r of rows) {
+      expect(r.errors).toBe(0);
+      expect(r.requests).toBeGreaterThan(0);
+    }
+    const ratios = ratiosOf({
+      overhead: [],
+      headers: rows,
+      features: [],
+      scale: [],
+      memory: [],
+      scheduler: [],
+    });
+    for (const k of ["node_secured_vs_node", "host_vs_hono_featured", "host_vs_node_secured"])
+      expect(ratios[`headers.memory.healthz.${k}`]?.value).toBeGreaterThan(0);
+
+    // The comparison holds only while node-secured sends what the host sends, and Hono with the
+    // features answers its probe without a key, as the host does.
+    const names = async (kind: "host" | "node-secured" | "node" | "hono-featured") => {
+      const child = await spawnServer({ kind, url: "memory:", logFile: join(tmpDir, `headers-${kind}.log`) });
+      try {
+        const res = await fetch(`http://127.0.0.1:${child.port}/healthz`);
+        expect(res.status).toBe(200);
+        expect(await res.json()).toEqual({ status: "ok" });
+        return [...res.headers.keys()].filter((k) => k !== "date").sort();
+      } finally {
+        await child.close();
+      }
+    };
+    const host = await names("host");
+    expect(host).toContain("x-request-id");
+    expect(host).toContain("x-frame-options");
+    expect(await names("node-secured")).toEqual(host);
+    expect(await names("hono-featured")).toEqual(host);
+    expect(await names("node")).toEqual(["connection", "content-length", "content-type", "keep-alive"]);
   });
 
   it("should time a filtered list and a summary on a seeded SQLite store and report host RSS", async () => {
@@ -122,6 +175,7 @@ describe.concurrent("bench harness", () => {
     // Every scale ratio carries that noise; the overhead ratios, which move by hundredths, do not.
     const scale = ratiosOf({
       overhead: [],
+      headers: [],
       features: [],
       scale: [100, 1000].map((n) => ({ ...SCALE_ROW, n })),
       memory: [],
