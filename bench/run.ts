@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the host against bare Hono and Fastify, cost as data grows, host memory and
- * scheduler lease cost. Writes bench/results/latest.{json,md} and compares ratios to
- * bench/baseline.json. See bench/README.md for the environment knobs.
+ * scheduler lease cost. Writes bench/results/latest.{json,md} (`quick.*` or `partial.*` for a quick
+ * run or a subset of the cases) and compares ratios to bench/baseline.json. See bench/README.md for the environment knobs.
  * @module
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -36,7 +36,8 @@ const env = process.env;
 const here = fileURLToPath(new URL(".", import.meta.url));
 const quick = env.BENCH_QUICK === "1";
 const list = (v: string | undefined, dflt: string[]) => (v ? v.split(",").map((s) => s.trim()) : dflt);
-const only = list(env.BENCH_ONLY, ["overhead", "headers", "features", "scale", "scheduler"]);
+const CASES = ["overhead", "headers", "features", "scale", "scheduler"];
+const only = list(env.BENCH_ONLY, CASES);
 const config = {
   quick,
   only,
@@ -108,10 +109,13 @@ async function main() {
     ...rows,
     ratios: ratiosOf(rows),
   };
+  // Only a full run replaces the committed reference figures; a quick or partial one (a developer's
+  // check before a change) goes beside them, ignored by git, as the import bench does.
+  const name = quick ? "quick" : CASES.every((c) => only.includes(c)) ? "latest" : "partial";
   mkdirSync(join(here, "results"), { recursive: true });
-  writeFileSync(join(here, "results", "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(here, "results", "latest.md"), toMarkdown(results));
-  log(`\nwrote bench/results/latest.json and latest.md in ${results.meta.duration_s} s\n`);
+  writeFileSync(join(here, "results", `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(here, "results", `${name}.md`), toMarkdown(results));
+  log(`\nwrote bench/results/${name}.json and ${name}.md in ${results.meta.duration_s} s\n`);
   for (const [k, r] of Object.entries(results.ratios)) {
     const ok = meets(r);
     log(
@@ -127,7 +131,12 @@ async function main() {
     process.exitCode = 1;
   }
   const baselinePath = join(here, "baseline.json");
-  if (env.BENCH_UPDATE_BASELINE === "1") {
+  if (env.BENCH_UPDATE_BASELINE === "1" && name !== "latest") {
+    console.error(
+      `\n!!! BENCH_UPDATE_BASELINE needs a full run; this ${name} run left bench/baseline.json as it was`,
+    );
+    process.exitCode = 1;
+  } else if (env.BENCH_UPDATE_BASELINE === "1") {
     writeFileSync(
       baselinePath,
       `${JSON.stringify({ meta: results.meta, ratios: results.ratios }, null, 2)}\n`,

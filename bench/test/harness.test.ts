@@ -168,20 +168,26 @@ describe.concurrent("bench harness", () => {
       t: { value: 0.9, better: "lower" as const },
     };
     const now = {
-      s: { value: 0.95, better: "lower" as const, noise: SCALE_NOISE },
-      t: { value: 8.2, better: "lower" as const, noise: SCALE_NOISE },
+      s: { value: 0.95, better: "lower" as const, noise: SCALE_NOISE.list },
+      t: { value: 8.2, better: "lower" as const, noise: SCALE_NOISE.summary },
+      u: { value: 2.04, better: "lower" as const, noise: SCALE_NOISE.summary },
     };
-    expect(regressions(now, base)).toEqual([{ key: "t", baseline: 0.9, now: 8.2 }]);
+    expect(regressions(now, { ...base, u: { value: 0.81, better: "lower" } })).toEqual([
+      { key: "t", baseline: 0.9, now: 8.2 },
+    ]);
     // Every scale ratio carries that noise; the overhead ratios, which move by hundredths, do not.
     const scale = ratiosOf({
       overhead: [],
       headers: [],
       features: [],
-      scale: [100, 1000].map((n) => ({ ...SCALE_ROW, n })),
+      scale: [100, 1000].flatMap((n) => [
+        { ...SCALE_ROW, n },
+        { ...SCALE_ROW, endpoint: "holdings.summary", kind: "summary" as const, n },
+      ]),
       memory: [],
       scheduler: [],
     });
-    expect(Object.values(scale).map((r) => r.noise)).toEqual([SCALE_NOISE]);
+    expect(Object.values(scale).map((r) => r.noise)).toEqual([SCALE_NOISE.list, SCALE_NOISE.summary]);
   });
 });
 
