@@ -23,6 +23,7 @@ import {
   scaleCase,
   schedulerCase,
 } from "./lib/cases.js";
+import { isEmpty, keepBest, type Remeasure, toRemeasure } from "./lib/confirm.js";
 import {
   machineInfo,
   meets,
@@ -66,22 +67,40 @@ async function main() {
     log(`backend ${backend.name}: ${why ?? "ok"}`);
   }
   const live = backends.filter((b) => b.status === "ok").map((b) => b.backend);
-  const overhead: OverheadRow[] = [];
-  const headers: OverheadRow[] = [];
-  const features: FeatureRow[] = [];
+  let overhead: OverheadRow[] = [];
+  let headers: OverheadRow[] = [];
+  let features: FeatureRow[] = [];
   const scale: ScaleRow[] = [];
   const memory: MemoryRow[] = [];
   const scheduler: SchedulerRow[] = [];
-  try {
+  const runLoad = async (what: Remeasure | undefined) => {
+    const wants = (cases: ReadonlyMap<string, unknown> | ReadonlySet<string> | undefined, b: Backend) =>
+      cases === undefined || cases.has(b.name);
     if (only.includes("overhead"))
-      for (const b of live.filter((b) => config.overheadBackends.includes(b.name)))
-        overhead.push(...(await overheadCase(b, opts)));
+      for (const b of live.filter(
+        (b) => config.overheadBackends.includes(b.name) && wants(what?.overhead, b),
+      )) {
+        const ops = what?.overhead.get(b.name);
+        const rows = await overheadCase(b, { ...opts, ...(ops ? { ops: [...ops] } : {}) });
+        overhead = keepBest(overhead, rows, (r) => `${r.backend} ${r.op} ${r.server}`);
+      }
     if (only.includes("headers"))
-      for (const b of live.filter((b) => config.featureBackends.includes(b.name)))
-        headers.push(...(await headersCase(b, opts)));
+      for (const b of live.filter((b) => config.featureBackends.includes(b.name) && wants(what?.headers, b)))
+        headers = keepBest(headers, await headersCase(b, opts), (r) => `${r.backend} ${r.server}`);
     if (only.includes("features"))
-      for (const b of live.filter((b) => config.featureBackends.includes(b.name)))
-        features.push(...(await featuresCase(b, opts)));
+      for (const b of live.filter((b) => config.featureBackends.includes(b.name) && wants(what?.features, b)))
+        features = keepBest(features, await featuresCase(b, opts), (r) => `${r.backend} ${r.variant}`);
+  };
+  const baselinePath = join(here, "baseline.json");
+  const updateBaseline = env.BENCH_UPDATE_BASELINE === "1";
+  const base =
+    !updateBaseline && existsSync(baselinePath)
+      ? (JSON.parse(readFileSync(baselinePath, "utf8")) as { ratios: Record<string, Ratio> })
+      : undefined;
+  const rows = () => ({ overhead, headers, features, scale, memory, scheduler });
+  let remeasured: string[] = [];
+  try {
+    await runLoad(undefined);
     if (only.includes("scale"))
       for (const b of live.filter((b) => config.scaleBackends.includes(b.name))) {
         const r = await scaleCase(b, {
@@ -102,15 +121,30 @@ async function main() {
             maxMs: quick ? 1000 : 3000,
           })),
         );
+    // A load ratio that looks like a regression is measured once more before it is reported (see
+    // lib/confirm.ts): one run in a slow minute must not fail a developer's check.
+    const flagged = base ? regressions(ratiosOf(rows()), base.ratios).map((b) => b.key) : [];
+    const again = toRemeasure(flagged);
+    if (!isEmpty(again)) {
+      remeasured = flagged.filter((k) => !k.startsWith("scale."));
+      log(
+        `\nmeasuring once more before reporting, as they moved past the baseline: ${remeasured.join(", ")}`,
+      );
+      await runLoad(again);
+    }
   } finally {
     rmSync(tmpDir, { recursive: true, force: true });
   }
-  const rows = { overhead, headers, features, scale, memory, scheduler };
   const results: Results = {
-    meta: { ...machineInfo(), config, duration_s: Math.round((Date.now() - started) / 1000) },
+    meta: {
+      ...machineInfo(),
+      config,
+      duration_s: Math.round((Date.now() - started) / 1000),
+      ...(remeasured.length ? { remeasured } : {}),
+    },
     backends: backends.map(({ backend, status }) => ({ ...backend, status })),
-    ...rows,
-    ratios: ratiosOf(rows),
+    ...rows(),
+    ratios: ratiosOf(rows()),
   };
   // Only a full run replaces the committed reference figures; a quick or partial one (a developer's
   // check before a change) goes beside them, ignored by git, as the import bench does.
@@ -133,20 +167,18 @@ async function main() {
     for (const r of broken) console.error(`!!! ${JSON.stringify(r)}`);
     process.exitCode = 1;
   }
-  const baselinePath = join(here, "baseline.json");
-  if (env.BENCH_UPDATE_BASELINE === "1" && name !== "latest") {
+  if (updateBaseline && name !== "latest") {
     console.error(
       `\n!!! BENCH_UPDATE_BASELINE needs a full run; this ${name} run left bench/baseline.json as it was`,
     );
     process.exitCode = 1;
-  } else if (env.BENCH_UPDATE_BASELINE === "1") {
+  } else if (updateBaseline) {
     writeFileSync(
       baselinePath,
       `${JSON.stringify({ meta: results.meta, ratios: results.ratios }, null, 2)}\n`,
     );
     log("baseline updated: bench/baseline.json");
-  } else if (existsSync(baselinePath)) {
-    const base = JSON.parse(readFileSync(baselinePath, "utf8")) as { ratios: Record<string, Ratio> };
+  } else if (base) {
     const bad = regressions(results.ratios, base.ratios);
     if (bad.length) {
       const bar = "!".repeat(72);
@@ -156,7 +188,10 @@ async function main() {
       for (const b of bad) console.error(`!!! ${b.key}: baseline ${b.baseline} → now ${b.now}`);
       console.error(`${bar}\n`);
       process.exitCode = 1;
-    } else log("no regression beyond 20% against bench/baseline.json");
+    } else
+      log(
+        `no regression beyond 20% against bench/baseline.json${remeasured.length ? " (after measuring the flagged ratios once more)" : ""}`,
+      );
   }
 }
 

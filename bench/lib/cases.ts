@@ -54,6 +54,8 @@ export async function overheadCase(
     servers?: readonly ServerKind[];
     seed?: number;
     warmup?: boolean;
+    /** The case's name in progress lines. @default "overhead" */
+    name?: string;
   },
 ): Promise<OverheadRow[]> {
   const servers = o.servers ?? SERVER_KINDS;
@@ -70,7 +72,7 @@ export async function overheadCase(
         children,
         op,
         o,
-        (kind, r) => `overhead ${backend.name} ${op} ${kind} ${r}`,
+        (kind, r) => `${o.name ?? "overhead"} ${backend.name} ${op} ${kind} ${r}`,
       );
       for (const kind of servers) rows.push({ backend: backend.name, op, server: kind, ...best.get(kind)! });
     }
@@ -148,7 +150,7 @@ export const HEADER_SERVERS: readonly ServerKind[] = [
  * much is the host's. Measured like the overhead case; the servers hold no records.
  */
 export function headersCase(backend: Backend, o: CaseOptions & { warmup?: boolean }): Promise<OverheadRow[]> {
-  return overheadCase(backend, { ...o, ops: ["healthz"], servers: HEADER_SERVERS, seed: 0 });
+  return overheadCase(backend, { ...o, ops: ["healthz"], servers: HEADER_SERVERS, seed: 0, name: "headers" });
 }
 
 // ---------------------------------------------------------------- features

@@ -86,8 +86,16 @@ describe.concurrent("bench harness", () => {
   });
 
   it("should measure /healthz with and without the host's headers, on servers that send the same ones", async () => {
-    const rows = await headersCase({ name: "memory", url: "memory:" }, { ...opts, warmup: false });
+    const lines: string[] = [];
+    const rows = await headersCase(
+      { name: "memory", url: "memory:" },
+      { ...opts, warmup: false, log: (l) => lines.push(l) },
+    );
     expect(rows.map((r) => r.server)).toEqual(HEADER_SERVERS);
+    // Its progress lines name the case they belong to, not the overhead case whose loop it reuses.
+    expect(lines.map((l) => l.trim().split(" ").slice(0, 4).join(" "))).toEqual(
+      HEADER_SERVERS.map((s) => `headers memory healthz ${s}`),
+    );
     for (const r of rows) {
       expect(r.errors).toBe(0);
       expect(r.requests).toBeGreaterThan(0);
