@@ -24,6 +24,7 @@ import {
   schedulerCase,
 } from "./lib/cases.js";
 import { isEmpty, keepBest, type Remeasure, toRemeasure } from "./lib/confirm.js";
+import { callgrindMissing, type InstructionRow, instructionsCase } from "./lib/instructions.js";
 import {
   machineInfo,
   meets,
@@ -38,7 +39,7 @@ const env = process.env;
 const here = fileURLToPath(new URL(".", import.meta.url));
 const quick = env.BENCH_QUICK === "1";
 const list = (v: string | undefined, dflt: string[]) => (v ? v.split(",").map((s) => s.trim()) : dflt);
-const CASES = ["overhead", "headers", "features", "scale", "scheduler"];
+const CASES = ["overhead", "headers", "features", "instructions", "scale", "scheduler"];
 // A quick run keeps what a change to the hot path must not break (the issue: under 2 minutes);
 // the headers and features cases explain the overhead figures and run with `BENCH_ONLY`.
 const only = list(env.BENCH_ONLY, quick ? ["overhead", "scale", "scheduler"] : CASES);
@@ -51,6 +52,9 @@ const config = {
   levels: list(env.BENCH_LEVELS, quick ? ["1000", "10000"] : ["1000", "10000", "100000"]).map(Number),
   overheadBackends: list(env.BENCH_OVERHEAD_BACKENDS, ["memory", "sqlite"]),
   featureBackends: list(env.BENCH_FEATURE_BACKENDS, ["memory"]),
+  instructionBackends: list(env.BENCH_INSTRUCTION_BACKENDS, ["memory"]),
+  instructionRequests: Number(env.BENCH_INSTRUCTION_REQUESTS ?? 500),
+  instructionWarmup: Number(env.BENCH_INSTRUCTION_WARMUP ?? 20000),
   scaleBackends: list(env.BENCH_SCALE_BACKENDS, quick ? ["sqlite"] : ["sqlite", "redis", "postgres"]),
   endpoints: env.BENCH_ENDPOINTS ? list(env.BENCH_ENDPOINTS, []) : undefined,
 };
@@ -70,6 +74,8 @@ async function main() {
   let overhead: OverheadRow[] = [];
   let headers: OverheadRow[] = [];
   let features: FeatureRow[] = [];
+  const instructions: InstructionRow[] = [];
+  let instructionsSkipped: string | undefined;
   const scale: ScaleRow[] = [];
   const memory: MemoryRow[] = [];
   const scheduler: SchedulerRow[] = [];
@@ -97,10 +103,23 @@ async function main() {
     !updateBaseline && existsSync(baselinePath)
       ? (JSON.parse(readFileSync(baselinePath, "utf8")) as { ratios: Record<string, Ratio> })
       : undefined;
-  const rows = () => ({ overhead, headers, features, scale, memory, scheduler });
+  const rows = () => ({ overhead, headers, features, instructions, scale, memory, scheduler });
   let remeasured: string[] = [];
   try {
     await runLoad(undefined);
+    if (only.includes("instructions")) {
+      instructionsSkipped = callgrindMissing();
+      if (instructionsSkipped) log(`instructions: skipped: ${instructionsSkipped}`);
+      else
+        for (const b of live.filter((b) => config.instructionBackends.includes(b.name)))
+          instructions.push(
+            ...(await instructionsCase(b, {
+              ...opts,
+              requests: config.instructionRequests,
+              warmup: config.instructionWarmup,
+            })),
+          );
+    }
     if (only.includes("scale"))
       for (const b of live.filter((b) => config.scaleBackends.includes(b.name))) {
         const r = await scaleCase(b, {
@@ -141,6 +160,7 @@ async function main() {
       config,
       duration_s: Math.round((Date.now() - started) / 1000),
       ...(remeasured.length ? { remeasured } : {}),
+      ...(instructionsSkipped ? { instructions_skipped: instructionsSkipped } : {}),
     },
     backends: backends.map(({ backend, status }) => ({ ...backend, status })),
     ...rows(),
@@ -159,7 +179,9 @@ async function main() {
       `${ok === false ? "MISS" : "    "} ${k} = ${r.value}${r.target === undefined ? "" : ` (target ${r.better === "higher" ? "≥" : "≤"} ${r.target})`}`,
     );
   }
-  const broken = [...overhead, ...headers, ...features, ...scale].filter((r) => r.errors > 0);
+  const broken = [...overhead, ...headers, ...features, ...instructions, ...scale].filter(
+    (r) => r.errors > 0,
+  );
   if (broken.length) {
     console.error(
       `\n!!! ${broken.length} case(s) got non-2xx answers or socket errors; their figures are not valid:`,

@@ -82,6 +82,19 @@ export async function overheadCase(
   }
 }
 
+/** The request `op` sends to `child`: GETs rotate over its seeded ids, creates post one holding. */
+export function requestOf(op: OverheadOp, child: Child) {
+  return {
+    port: child.port,
+    headers: child.headers,
+    ...(op === "get"
+      ? { paths: child.ids.map((id) => `/holdings/${id}`) }
+      : op === "healthz"
+        ? { path: "/healthz" }
+        : { method: "POST" as const, path: "/holdings", body: CREATE_BODY }),
+  };
+}
+
 /** A load run's figures with the server's CPU per request. */
 type Measured = LoadResult & { readonly cpu_us_per_req: number };
 
@@ -101,17 +114,7 @@ async function bestOfRepeats<K extends string>(
     const order = rep % 2 === 0 ? names : [...names].reverse();
     for (const name of order) {
       const child = children.get(name)!;
-      const spec = {
-        port: child.port,
-        seconds: o.seconds,
-        connections: o.connections,
-        headers: child.headers,
-        ...(op === "get"
-          ? { paths: child.ids.map((id) => `/holdings/${id}`) }
-          : op === "healthz"
-            ? { path: "/healthz" }
-            : { method: "POST" as const, path: "/holdings", body: CREATE_BODY }),
-      };
+      const spec = { seconds: o.seconds, connections: o.connections, ...requestOf(op, child) };
       if (rep === 0 && o.warmup !== false)
         await drive({ ...spec, seconds: Math.max(1, Math.round(o.seconds / 3)) }); // JIT warm-up
       const cpu0 = await child.cpu();

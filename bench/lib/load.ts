@@ -5,6 +5,8 @@ import type { ServerSpec } from "../server.js";
 
 /** A server child process. */
 export interface Child {
+  /** The child's process id (the guest's, when it runs under a launcher such as valgrind). */
+  readonly pid: number;
   readonly port: number;
   readonly ids: string[];
   /** Headers each request to this server carries (the host's API key). */
@@ -23,13 +25,29 @@ export interface Child {
 const SERVER = fileURLToPath(new URL("../server.ts", import.meta.url));
 
 /**
+ * A program the server's Node runs under (`valgrind`): `execPath args… node nodeArgs… server.ts`.
+ * The IPC channel is inherited through it.
+ */
+export interface Launcher {
+  readonly execPath: string;
+  readonly args: readonly string[];
+}
+
+/**
  * Fork `bench/server.ts` and wait until it listens. The server loads the packages' built `dist`
  * (what users run), not their sources: tsx compiles sources with `keepNames`, which wraps every
  * closure the host creates per request in a `defineProperty` call and would bill that to the host.
  */
-export function spawnServer(spec: ServerSpec, nodeArgs: readonly string[] = []): Promise<Child> {
+export function spawnServer(
+  spec: ServerSpec,
+  nodeArgs: readonly string[] = [],
+  launcher?: Launcher,
+): Promise<Child> {
+  const node = ["--import", "tsx", "--expose-gc", ...nodeArgs];
   const child = fork(SERVER, [JSON.stringify(spec)], {
-    execArgv: ["--import", "tsx", "--expose-gc", ...nodeArgs],
+    ...(launcher
+      ? { execPath: launcher.execPath, execArgv: [...launcher.args, process.execPath, ...node] }
+      : { execArgv: node }),
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   const next = <T>(): Promise<T> =>
@@ -50,6 +68,7 @@ export function spawnServer(spec: ServerSpec, nodeArgs: readonly string[] = []):
   }>().then((m) => {
     if (m.error) throw new Error(`bench server (${spec.kind}) failed: ${m.error}`);
     return {
+      pid: child.pid!,
       port: m.port,
       ids: m.ids,
       headers: m.headers,

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { cpus, totalmem, type } from "node:os";
 import { join } from "node:path";
 import type { FeatureRow, MemoryRow, OverheadRow, ScaleRow, SchedulerRow } from "./cases.js";
+import type { InstructionRow } from "./instructions.js";
 
 /** A ratio tracked against the baseline; `better` says which way is good. */
 export interface Ratio {
@@ -36,6 +37,8 @@ export interface Results {
   /** `/healthz` through servers with and without the host's response headers (`headersCase`). */
   headers: OverheadRow[];
   features: FeatureRow[];
+  /** Instructions per request under callgrind (`instructionsCase`); absent when the case did not run. */
+  instructions?: InstructionRow[];
   scale: ScaleRow[];
   memory: MemoryRow[];
   scheduler: SchedulerRow[];
@@ -129,6 +132,18 @@ export function ratiosOf(res: Omit<Results, "ratios" | "meta" | "backends">): Re
       better: "higher",
     };
   }
+  // Instructions per request, host ÷ bare app: the same question as req/s, answered by a count
+  // the machine's load does not move. No target (the issue's are in req/s); tracked against the baseline.
+  const instr = res.instructions ?? [];
+  for (const host of instr.filter((r) => r.server === "host" && r.errors === 0))
+    for (const bare of ["hono", "fastify"]) {
+      const other = instr.find((r) => r.backend === host.backend && r.op === host.op && r.server === bare);
+      if (!other?.instructions_per_req || other.errors > 0) continue;
+      out[`instructions.${host.backend}.${host.op}.host_vs_${bare}`] = {
+        value: r2(host.instructions_per_req / other.instructions_per_req),
+        better: "lower",
+      };
+    }
   // What the host's response headers cost any server, and the host's probe against Hono's sending
   // the same headers: no targets, tracked against the baseline.
   for (const b of new Set(res.headers.map((r) => r.backend))) {
@@ -241,6 +256,18 @@ export function toMarkdown(res: Results): string {
       (r) =>
         `| ${r.backend} | ${r.server} | ${r.rps} | ${r.p50_ms} | ${r.p99_ms} | ${r.cpu_us_per_req} | ${r.errors} | ${r.runs.join(", ")} |`,
     ),
+    "",
+    "## Instructions per request (callgrind; one connection, counted after a warm-up)",
+    "",
+    "| backend | op | server | instructions/req | ÷ bare Hono | requests (warm-up) | errors |",
+    "|---|---|---|---:|---:|---:|---:|",
+    ...(res.instructions ?? []).map((r) => {
+      const hono = res.instructions?.find(
+        (h) => h.backend === r.backend && h.op === r.op && h.server === "hono",
+      );
+      const rel = hono?.instructions_per_req ? r2(r.instructions_per_req / hono.instructions_per_req) : "";
+      return `| ${r.backend} | ${r.op} | ${r.server} | ${r.instructions_per_req} | ${rel} | ${r.requests} (${r.warmup}) | ${r.errors} |`;
+    }),
     "",
     "## Host features (GET by id; best of repeats; CPU against the production host's)",
     "",

@@ -11,6 +11,7 @@ import {
   scaleCase,
   schedulerCase,
 } from "../lib/cases.js";
+import { callgrindMissing, instructionsCase } from "../lib/instructions.js";
 import { percentile, spawnServer } from "../lib/load.js";
 import { ratiosOf, regressions, SCALE_NOISE } from "../lib/report.js";
 
@@ -155,6 +156,62 @@ describe.concurrent("bench harness", () => {
     }
     expect(memory.map((m) => m.when)).toEqual(["idle", "idle", "after-serving"]);
     expect(memory.every((m) => m.rss_mb > 10)).toBe(true);
+  });
+
+  it.skipIf(callgrindMissing())(
+    "should count the instructions a server executes per request under callgrind",
+    async () => {
+      const lines: string[] = [];
+      const rows = await instructionsCase(
+        { name: "memory", url: "memory:" },
+        {
+          ...opts,
+          log: (l) => lines.push(l),
+          servers: ["hono"],
+          ops: ["healthz", "get", "healthz"],
+          warmup: 200,
+          requests: 50,
+        },
+      );
+      expect(rows.map((r) => [r.server, r.op, r.requests, r.errors])).toEqual([
+        ["hono", "healthz", 50, 0],
+        ["hono", "get", 50, 0],
+        ["hono", "healthz", 50, 0],
+      ]);
+      // Plausible counts, each op's own: in a first version, without the counters zeroed before each
+      // op, the third of get, create, healthz held a wrapped-around count (about 3.7e16).
+      const [healthz, get, again] = rows.map((r) => r.instructions_per_req) as [number, number, number];
+      for (const n of [healthz, get, again]) {
+        expect(n).toBeGreaterThan(10_000);
+        expect(n).toBeLessThan(100_000_000);
+      }
+      expect(lines).toEqual([
+        `  instructions memory healthz hono: ${healthz} per request`,
+        `  instructions memory get hono: ${get} per request`,
+        `  instructions memory healthz hono: ${again} per request`,
+      ]);
+    },
+  );
+
+  it("should report the host's instructions per request against the bare apps', lower being better", () => {
+    const row = (server: "host" | "hono" | "fastify", n: number, errors = 0) => ({
+      backend: "memory",
+      op: "get" as const,
+      server,
+      instructions_per_req: n,
+      requests: 500,
+      warmup: 20000,
+      errors,
+    });
+    const base = { overhead: [], headers: [], features: [], scale: [], memory: [], scheduler: [] };
+    expect(
+      ratiosOf({ ...base, instructions: [row("host", 234000), row("hono", 123000), row("fastify", 110000)] }),
+    ).toEqual({
+      "instructions.memory.get.host_vs_hono": { value: 1.9, better: "lower" },
+      "instructions.memory.get.host_vs_fastify": { value: 2.13, better: "lower" },
+    });
+    // A row with failed requests counted other work: no ratio from it.
+    expect(ratiosOf({ ...base, instructions: [row("host", 234000), row("hono", 1000, 3)] })).toEqual({});
   });
 
   it("should measure lease acquire, extend, release and an insert-if-absent claim", async () => {
