@@ -80,6 +80,7 @@ export async function instructionsCase(
         // V8 writes machine code: `--smc-check` makes valgrind notice it changed.
         args: [
           "--tool=callgrind",
+          "--quiet",
           "--instr-atstart=no",
           "--smc-check=all-non-file",
           `--callgrind-out-file=${out}.%p`,
