@@ -10,6 +10,8 @@ import { OVERHEAD_OPS, type OverheadOp } from "./cases.js";
 
 /** The measurements behind some flagged ratios: overhead ops and headers/features cases per backend. */
 export interface Remeasure {
+  /** The flagged keys these measurements produce, in the order given. */
+  readonly keys: readonly string[];
   readonly overhead: ReadonlyMap<string, ReadonlySet<OverheadOp>>;
   readonly headers: ReadonlySet<string>;
   readonly features: ReadonlySet<string>;
@@ -24,6 +26,7 @@ export function toRemeasure(keys: readonly string[]): Remeasure {
   const overhead = new Map<string, Set<OverheadOp>>();
   const headers = new Set<string>();
   const features = new Set<string>();
+  const taken: string[] = [];
   for (const key of keys) {
     const [kind, backend, op] = key.split(".");
     if (!backend) continue;
@@ -33,13 +36,15 @@ export function toRemeasure(keys: readonly string[]): Remeasure {
       overhead.set(backend, ops);
     } else if (kind === "headers") headers.add(backend);
     else if (kind === "features") features.add(backend);
+    else continue;
+    taken.push(key);
   }
-  return { overhead, headers, features };
+  return { keys: taken, overhead, headers, features };
 }
 
 /** Whether there is anything to measure again. */
 export function isEmpty(r: Remeasure): boolean {
-  return r.overhead.size === 0 && r.headers.size === 0 && r.features.size === 0;
+  return r.keys.length === 0;
 }
 
 /**

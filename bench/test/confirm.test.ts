@@ -17,6 +17,13 @@ describe("toRemeasure", () => {
     ]);
     expect([...r.headers]).toEqual(["memory"]);
     expect([...r.features]).toEqual(["memory"]);
+    expect(r.keys).toEqual([
+      "overhead.memory.get.host_vs_hono",
+      "overhead.memory.get.p99_host_vs_hono",
+      "overhead.sqlite.create.host_vs_hono",
+      "headers.memory.healthz.host_vs_node_secured",
+      "features.memory.get.lean_vs_hono",
+    ]);
     expect(isEmpty(r)).toBe(false);
   });
 
