@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: the host against bare Hono and Fastify (req/s, and instructions per request
- * under callgrind), cost as data grows, host memory and scheduler lease cost. Writes bench/results/latest.{json,md} (`quick.*` or `partial.*` for a quick
- * run or a subset of the cases) and compares ratios to bench/baseline.json. See bench/README.md
- * for the environment knobs.
+ * under callgrind), cost as data grows, host memory and scheduler lease cost. Writes
+ * bench/results/latest.{json,md} (`quick.*` or `partial.*` for a quick run or a subset of the
+ * cases) and compares ratios to bench/baseline.json. See bench/README.md for the environment knobs.
  * @module
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";

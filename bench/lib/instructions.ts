@@ -67,7 +67,7 @@ export async function instructionsCase(
 ): Promise<InstructionRow[]> {
   const rows: InstructionRow[] = [];
   for (const kind of o.servers ?? INSTRUCTION_SERVERS) {
-    const out = join(o.tmpDir, `callgrind-${backend.name}-${kind}`);
+    const out = `callgrind-${backend.name}-${kind}`;
     const child = await spawnServer(
       {
         kind,
@@ -84,7 +84,7 @@ export async function instructionsCase(
           "--quiet",
           "--instr-atstart=no",
           "--smc-check=all-non-file",
-          `--callgrind-out-file=${out}.%p`,
+          `--callgrind-out-file=${join(o.tmpDir, out)}.%p`,
         ],
       },
     );
@@ -99,7 +99,7 @@ export async function instructionsCase(
         errors += await send(o.requests);
         control(child, "-d");
         control(child, "-i", "off");
-        const count = lastDump(`${out}.${child.pid}`);
+        const count = lastDump(o.tmpDir, `${out}.${child.pid}`);
         const row = {
           backend: backend.name,
           op,
@@ -123,18 +123,15 @@ function control(child: Child, ...args: string[]): void {
   execFileSync("callgrind_control", [...args, String(child.pid)], { stdio: "ignore" });
 }
 
-/** The instruction count of the newest dump (`<prefix>.<n>`): its `totals:` line. */
-function lastDump(prefix: string): number {
-  const dir = prefix.slice(0, prefix.lastIndexOf("/"));
-  const base = prefix.slice(prefix.lastIndexOf("/") + 1);
+/** The instruction count of the newest dump of `base` in `dir` (`<base>.<n>`): its `totals:` line. */
+function lastDump(dir: string, base: string): number {
   const dumps = readdirSync(dir)
     .filter((f) => f.startsWith(`${base}.`))
     .map((f) => ({ f, n: Number(f.slice(base.length + 1)) }))
     .filter((d) => Number.isInteger(d.n))
     .sort((a, b) => b.n - a.n);
   if (!dumps[0]) throw new Error(`callgrind wrote no dump for ${base}`);
-  const text = readFileSync(join(dir, dumps[0].f), "utf8");
-  const m = /^(?:totals):\s+(\d+)/m.exec(text);
+  const m = /^totals:\s+(\d+)/m.exec(readFileSync(join(dir, dumps[0].f), "utf8"));
   if (!m) throw new Error(`no instruction total in ${dumps[0].f}`);
   return Number(m[1]);
 }
