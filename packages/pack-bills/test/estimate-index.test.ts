@@ -23,6 +23,7 @@ const NOW = "2026-01-15T12:00:00Z";
 const MONTHS = ["2026-01", "2026-02", "2026-03"];
 
 describe.each(isolatedStores())("estimate index ($name)", (store) => {
+  /** A recording driver over a fresh store, and the store's URL (for another replica's connection). */
   async function open() {
     const { url, cleanup } = store.make();
     const inner = await createDriver(url);
@@ -32,7 +33,7 @@ describe.each(isolatedStores())("estimate index ($name)", (store) => {
       await cleanup();
     });
     // Hosts close the driver they were given; the store outlives each "process" here.
-    return recordingDriver(inner, { keepOpen: true });
+    return { driver: recordingDriver(inner, { keepOpen: true }), url };
   }
   async function host(driver: Driver) {
     const h = await billsHost({ now: NOW, storage: driver });
@@ -43,7 +44,7 @@ describe.each(isolatedStores())("estimate index ($name)", (store) => {
   it.skipIf(store.skip)(
     "should answer a restarted host exactly after creates, patches, skips and archives without reading every bill",
     async () => {
-      const w = await open();
+      const { driver: w } = await open();
       const a = await host(w);
       const ids: string[] = [];
       const days = [1, 5, 15, 28, 31];
@@ -91,11 +92,8 @@ describe.each(isolatedStores())("estimate index ($name)", (store) => {
   it.skipIf(store.skip || store.name === "memory")(
     "should see another replica's writes exactly, reading the index instead of every bill",
     async () => {
-      const { url, cleanup } = store.make();
-      const wa = await createDriver(url);
-      await wa.init();
+      const { driver: wa, url } = await open();
       const a = await host(wa);
-      cleanups.push(cleanup);
       // The other replica is another process: fresh copies of every module (so no in-process
       // estimate is shared with `a`) over their own connection to the same store.
       vi.resetModules();
