@@ -49,6 +49,32 @@ describe("jsonLogger", () => {
     expect(linesOf(file).map((l) => l.i)).toEqual([0, 1, 2]);
   });
 
+  it("should stamp each request line with its own millisecond, as toISOString writes it", () => {
+    const file = join(dir, "times.jsonl");
+    const log = jsonLogger({}, { destination: file, sync: true });
+    // Same second, new milliseconds (one, two and three digits), the next second, a year change.
+    const instants = [
+      Date.UTC(2026, 11, 5, 4, 40, 48, 0),
+      Date.UTC(2026, 11, 5, 4, 40, 48, 7),
+      Date.UTC(2026, 11, 5, 4, 40, 48, 7),
+      Date.UTC(2026, 11, 5, 4, 40, 48, 42),
+      Date.UTC(2026, 11, 5, 4, 40, 48, 999),
+      Date.UTC(2026, 11, 5, 4, 40, 49, 5),
+      Date.UTC(2026, 11, 31, 23, 59, 59, 999),
+      Date.UTC(2027, 0, 1, 0, 0, 0, 120),
+    ];
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      for (const t of instants) {
+        vi.setSystemTime(t);
+        log.request({ request_id: "r", method: "GET", path: "/", status: 200, duration_ms: 0 });
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(linesOf(file).map((l) => l.time)).toEqual(instants.map((t) => new Date(t).toISOString()));
+  });
+
   it("should keep buffered request lines and other lines in the order they were logged", () => {
     const file = join(dir, "order.jsonl");
     const log = jsonLogger({}, { destination: file });
