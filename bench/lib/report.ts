@@ -132,15 +132,16 @@ export function ratiosOf(res: Omit<Results, "ratios" | "meta" | "backends">): Re
       better: "higher",
     };
   }
-  // Instructions per request, host ÷ bare app: the same question as req/s, answered by a count
-  // the machine's load does not move. No target (the issue's are in req/s); tracked against the baseline.
+  // Instructions per request, host ÷ bare app (and ÷ Hono doing the same work): the same question
+  // as req/s, answered by a count the machine's load does not move. No target (the issue's are in
+  // req/s); tracked against the baseline.
   const instr = res.instructions ?? [];
   for (const host of instr.filter((r) => r.server === "host" && r.errors === 0))
-    for (const bare of ["hono", "fastify"]) {
-      const other = instr.find((r) => r.backend === host.backend && r.op === host.op && r.server === bare);
-      if (!other?.instructions_per_req || other.errors > 0) continue;
-      out[`instructions.${host.backend}.${host.op}.host_vs_${bare}`] = {
-        value: r2(host.instructions_per_req / other.instructions_per_req),
+    for (const other of ["hono", "fastify", "hono-featured"]) {
+      const row = instr.find((r) => r.backend === host.backend && r.op === host.op && r.server === other);
+      if (!row?.instructions_per_req || row.errors > 0) continue;
+      out[`instructions.${host.backend}.${host.op}.host_vs_${other.replace("-", "_")}`] = {
+        value: r2(host.instructions_per_req / row.instructions_per_req),
         better: "lower",
       };
     }

@@ -194,7 +194,7 @@ describe.concurrent("bench harness", () => {
   );
 
   it("should report the host's instructions per request against the bare apps', lower being better", () => {
-    const row = (server: "host" | "hono" | "fastify", n: number, errors = 0) => ({
+    const row = (server: "host" | "hono" | "fastify" | "hono-featured", n: number, errors = 0) => ({
       backend: "memory",
       op: "get" as const,
       server,
@@ -205,10 +205,19 @@ describe.concurrent("bench harness", () => {
     });
     const base = { overhead: [], headers: [], features: [], scale: [], memory: [], scheduler: [] };
     expect(
-      ratiosOf({ ...base, instructions: [row("host", 234000), row("hono", 123000), row("fastify", 110000)] }),
+      ratiosOf({
+        ...base,
+        instructions: [
+          row("host", 234000),
+          row("hono", 123000),
+          row("fastify", 110000),
+          row("hono-featured", 350000),
+        ],
+      }),
     ).toEqual({
       "instructions.memory.get.host_vs_hono": { value: 1.9, better: "lower" },
       "instructions.memory.get.host_vs_fastify": { value: 2.13, better: "lower" },
+      "instructions.memory.get.host_vs_hono_featured": { value: 0.67, better: "lower" },
     });
     // A row with failed requests counted other work: no ratio from it.
     expect(ratiosOf({ ...base, instructions: [row("host", 234000), row("hono", 1000, 3)] })).toEqual({});
