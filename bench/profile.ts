@@ -7,12 +7,22 @@
  * `BENCH_PROFILE=survivors` samples allocations instead, keeping only those that outlived
  * young-generation collections, and prints the allocation sites in bytes per request: what makes
  * scavenges slow (a `.heapprofile` for Chrome DevTools → Memory).
+ *
+ * `BENCH_PROFILE=instructions` counts instead of sampling: the server runs under callgrind, takes
+ * `BENCH_INSTRUCTION_WARMUP` uncounted requests (20,000) one at a time, then `BENCH_INSTRUCTION_REQUESTS`
+ * counted ones (500), and the instructions are attributed to functions (JIT code named through
+ * V8's perf map) and to who owns them. With `BENCH_COMPARE=hono` (or `fastify`, `hono-featured`)
+ * a second server is counted the same way and the two are set side by side, largest difference
+ * first. The figures do not move with the machine's load. Needs valgrind.
  * @module
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ServerKind } from "./lib/apps.js";
+import { type Attribution, attribute, difference } from "./lib/attribution.js";
+import type { OverheadOp } from "./lib/cases.js";
+import { callgrindMissing, countRequests, underCallgrind } from "./lib/instructions.js";
 import { drive, spawnServer } from "./lib/load.js";
 
 interface ProfileNode {
@@ -24,7 +34,14 @@ interface ProfileNode {
 const [op = "get", url = "memory:", secondsArg = "5"] = process.argv.slice(2);
 const kind = (process.env.BENCH_SERVER ?? "host") as ServerKind;
 const dir = mkdtempSync(join(tmpdir(), "valhalla-profile-"));
-const mode = process.env.BENCH_PROFILE === "survivors" ? "survivors" : "cpu";
+const mode =
+  process.env.BENCH_PROFILE === "survivors" || process.env.BENCH_PROFILE === "instructions"
+    ? process.env.BENCH_PROFILE
+    : "cpu";
+if (mode === "instructions") {
+  await profileInstructions();
+  process.exit(0);
+}
 const server = await spawnServer(
   { kind, url, seed: 1000, logFile: join(dir, "requests.log") },
   mode === "cpu" ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [],
@@ -107,4 +124,75 @@ function printSurvivors(profile: HeapProfile, requests: number): void {
   for (const [k, bytes] of [...sites].sort((a, b) => b[1] - a[1]).slice(0, 20))
     console.log(`${(bytes / requests).toFixed(0).padStart(7)} B  ${k}`);
   console.log(`\nprofile: ${file}`);
+}
+
+/** Count `kind` serving `op` under callgrind and attribute its instructions per request. */
+async function countedProfile(
+  server: ServerKind,
+  o: { warmup: number; requests: number },
+): Promise<Attribution> {
+  const out = `callgrind-${server}`;
+  const child = await underCallgrind(
+    { kind: server, url, seed: 1000, logFile: join(dir, `${server}-requests.log`) },
+    dir,
+    out,
+    // The perf map names JIT code; V8's own log, which that flag also opens, goes to the folder.
+    ["--perf-basic-prof", `--logfile=${join(dir, `${server}-v8.log`)}`, "--no-logfile-per-isolate"],
+  );
+  const perfFile = `/tmp/perf-${child.pid}.map`;
+  try {
+    const counted = await countRequests(child, op as OverheadOp, o, dir, out);
+    if (counted.errors > 0) throw new Error(`${server}: ${counted.errors} of the requests failed`);
+    const map = readFileSync(perfFile, "utf8");
+    writeFileSync(join(dir, `${server}.perf.map`), map);
+    return attribute(readFileSync(counted.dump, "utf8"), map, o.requests);
+  } finally {
+    await child.close();
+    rmSync(perfFile, { force: true });
+  }
+}
+
+async function profileInstructions(): Promise<void> {
+  const missing = callgrindMissing();
+  if (missing) throw new Error(`BENCH_PROFILE=instructions needs valgrind: ${missing}`);
+  const o = {
+    warmup: Number(process.env.BENCH_INSTRUCTION_WARMUP ?? 20_000),
+    requests: Number(process.env.BENCH_INSTRUCTION_REQUESTS ?? 500),
+  };
+  const compare = process.env.BENCH_COMPARE as ServerKind | undefined;
+  const a = await countedProfile(kind, o);
+  const num = (n: number) => String(n).padStart(9);
+  console.log(
+    `${kind} ${op} on ${url}: ${a.perRequest} instructions per request (${o.requests} counted after ${o.warmup})`,
+  );
+  const report: string[] = [];
+  if (!compare) {
+    report.push("\nby owner:", ...a.categories.map(([k, n]) => `${num(n)}  ${k}`));
+    report.push(
+      "\nby function (self), top 40:",
+      ...a.functions.slice(0, 40).map(([k, n]) => `${num(n)}  ${k}`),
+    );
+    report.push(
+      "\nJS functions with what they called (inclusive), top 30:",
+      ...a.inclusive.slice(0, 30).map(([k, n]) => `${num(n)}  ${k}`),
+    );
+  } else {
+    const b = await countedProfile(compare, o);
+    console.log(`${compare} ${op} on ${url}: ${b.perRequest} instructions per request`);
+    const rows = (d: ReturnType<typeof difference>) =>
+      d.map(([k, x, y, diff]) => `${num(x)}${num(y)}${num(diff)}  ${k}`);
+    const head = `${"".padStart(9 - kind.length)}${kind}${compare.padStart(9)}     diff`;
+    report.push(`\nby owner, per request:\n${head}`, ...rows(difference(a.categories, b.categories)));
+    report.push(
+      `\nby function (self), the 40 largest differences:\n${head}`,
+      ...rows(difference(a.functions, b.functions).slice(0, 40)),
+    );
+    report.push(
+      `\nJS functions with what they called (inclusive), the 30 largest differences:\n${head}`,
+      ...rows(difference(a.inclusive, b.inclusive).slice(0, 30)),
+    );
+  }
+  console.log(report.join("\n"));
+  writeFileSync(join(dir, "instructions.txt"), `${report.join("\n")}\n`);
+  console.log(`\nreport and callgrind dumps: ${dir} (callgrind_annotate reads the dumps)`);
 }

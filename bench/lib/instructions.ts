@@ -17,6 +17,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { join } from "node:path";
+import type { ServerSpec } from "../server.js";
 import type { ServerKind } from "./apps.js";
 import { type Backend, isolate } from "./backends.js";
 import { type CaseOptions, type OverheadOp, requestOf } from "./cases.js";
@@ -72,46 +73,27 @@ export async function instructionsCase(
   const rows: InstructionRow[] = [];
   for (const kind of o.servers ?? INSTRUCTION_SERVERS) {
     const out = `callgrind-${backend.name}-${kind}`;
-    const child = await spawnServer(
+    const child = await underCallgrind(
       {
         kind,
         url: isolate(backend.url, o.tmpDir, `instructions_${kind}`),
         seed: o.seed ?? 1000,
         logFile: join(o.tmpDir, `${backend.name}-${kind}-instructions.log`),
       },
-      [],
-      {
-        execPath: "valgrind",
-        // V8 writes machine code: `--smc-check` makes valgrind notice it changed.
-        args: [
-          "--tool=callgrind",
-          "--quiet",
-          "--instr-atstart=no",
-          "--smc-check=all-non-file",
-          `--callgrind-out-file=${join(o.tmpDir, out)}.%p`,
-        ],
-      },
+      o.tmpDir,
+      out,
     );
     try {
       for (const op of o.ops ?? INSTRUCTION_OPS) {
-        const send = sequential(op, child);
-        let errors = await send(o.warmup);
-        control(child, "-i", "on");
-        // A dump's count is taken against the previous dump, and instrumentation switched off in
-        // between drops counts: zeroed here, each dump holds this op's requests alone.
-        control(child, "-z");
-        errors += await send(o.requests);
-        control(child, "-d");
-        control(child, "-i", "off");
-        const count = lastDump(o.tmpDir, `${out}.${child.pid}`);
+        const counted = await countRequests(child, op, o, o.tmpDir, out);
         const row = {
           backend: backend.name,
           op,
           server: kind,
-          instructions_per_req: Math.round(count / o.requests),
+          instructions_per_req: Math.round(counted.total / o.requests),
           requests: o.requests,
           warmup: o.warmup,
-          errors,
+          errors: counted.errors,
         };
         rows.push(row);
         o.log(`  instructions ${backend.name} ${op} ${kind}: ${row.instructions_per_req} per request`);
@@ -123,20 +105,72 @@ export async function instructionsCase(
   return rows;
 }
 
+/**
+ * A server child under callgrind, counting nothing until {@link countRequests} switches it on; its
+ * dumps are `<dir>/<out>.<pid>.<n>`. `nodeArgs` go to Node (the profile adds `--perf-basic-prof`).
+ */
+export function underCallgrind(
+  spec: ServerSpec,
+  dir: string,
+  out: string,
+  nodeArgs: readonly string[] = [],
+): Promise<Child> {
+  return spawnServer(spec, nodeArgs, {
+    execPath: "valgrind",
+    // V8 writes machine code: `--smc-check` makes valgrind notice it changed.
+    args: [
+      "--tool=callgrind",
+      "--quiet",
+      "--instr-atstart=no",
+      "--smc-check=all-non-file",
+      `--callgrind-out-file=${join(dir, out)}.%p`,
+    ],
+  });
+}
+
+/**
+ * `o.warmup` uncounted requests of `op` (the JIT settles), then `o.requests` counted ones, dumped
+ * on their own: the instructions they took (`total`), the dump file, and the non-2xx answers.
+ */
+export async function countRequests(
+  child: Child,
+  op: OverheadOp,
+  o: { warmup: number; requests: number },
+  dir: string,
+  out: string,
+): Promise<{ total: number; dump: string; errors: number }> {
+  const send = sequential(op, child);
+  let errors = await send(o.warmup);
+  control(child, "-i", "on");
+  // A dump's count is taken against the previous dump, and instrumentation switched off in
+  // between drops counts: zeroed here, each dump holds this op's requests alone.
+  control(child, "-z");
+  errors += await send(o.requests);
+  control(child, "-d");
+  control(child, "-i", "off");
+  const dump = lastDump(dir, `${out}.${child.pid}`);
+  return { total: totalOf(readFileSync(dump, "utf8"), dump), dump, errors };
+}
+
 function control(child: Child, ...args: string[]): void {
   execFileSync("callgrind_control", [...args, String(child.pid)], { stdio: "ignore" });
 }
 
-/** The instruction count of the newest dump of `base` in `dir` (`<base>.<n>`): its `totals:` line. */
-function lastDump(dir: string, base: string): number {
+/** The newest dump of `base` in `dir` (`<base>.<n>`). */
+function lastDump(dir: string, base: string): string {
   const dumps = readdirSync(dir)
     .filter((f) => f.startsWith(`${base}.`))
     .map((f) => ({ f, n: Number(f.slice(base.length + 1)) }))
     .filter((d) => Number.isInteger(d.n))
     .sort((a, b) => b.n - a.n);
   if (!dumps[0]) throw new Error(`callgrind wrote no dump for ${base}`);
-  const m = /^totals:\s+(\d+)/m.exec(readFileSync(join(dir, dumps[0].f), "utf8"));
-  if (!m) throw new Error(`no instruction total in ${dumps[0].f}`);
+  return join(dir, dumps[0].f);
+}
+
+/** A dump's instruction count: its `totals:` line. */
+function totalOf(text: string, file: string): number {
+  const m = /^totals:\s+(\d+)/m.exec(text);
+  if (!m) throw new Error(`no instruction total in ${file}`);
   return Number(m[1]);
 }
 
