@@ -1,6 +1,6 @@
 import { addDays } from "@valhalla/runtime";
 import fc from "fast-check";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { billsHost, countingDriver, rent } from "./helpers.js";
 import { refEstimate, scheduleArb, snapshot } from "./reference.js";
 
@@ -133,7 +133,12 @@ describe("monthly estimate", () => {
   it("should see a write made by another replica over the same store", async () => {
     const counting = countingDriver();
     const a = await billsHost({ now: `${START}T12:00:00Z`, storage: counting.driver });
-    const b = await billsHost({ now: `${START}T12:00:00Z`, storage: counting.driver });
+    // The other replica is another process: fresh copies of every module, so the estimate months
+    // the pack keeps in memory are not shared with `a`, and `b` learns of `a`'s writes only from
+    // the store.
+    vi.resetModules();
+    const fresh = (await import("./helpers.js")) as typeof import("./helpers.js");
+    const b = await fresh.billsHost({ now: `${START}T12:00:00Z`, storage: counting.driver });
     close = async () => {
       await a.host.close();
       await b.host.close();
