@@ -161,7 +161,9 @@ async function profileInstructions(): Promise<void> {
   };
   const compare = process.env.BENCH_COMPARE as ServerKind | undefined;
   const a = await countedProfile(kind, o);
-  const num = (n: number) => String(n).padStart(9);
+  // Columns as wide as the longest server name (`hono-featured`), numbers right-aligned under them.
+  const width = Math.max(9, kind.length + 1, (compare ?? "").length + 1);
+  const num = (n: number) => String(n).padStart(width);
   console.log(
     `${kind} ${op} on ${url}: ${a.perRequest} instructions per request (${o.requests} counted after ${o.warmup})`,
   );
@@ -181,7 +183,7 @@ async function profileInstructions(): Promise<void> {
     console.log(`${compare} ${op} on ${url}: ${b.perRequest} instructions per request`);
     const rows = (d: ReturnType<typeof difference>) =>
       d.map(([k, x, y, diff]) => `${num(x)}${num(y)}${num(diff)}  ${k}`);
-    const head = `${"".padStart(9 - kind.length)}${kind}${compare.padStart(9)}     diff`;
+    const head = `${kind.padStart(width)}${compare.padStart(width)}${"diff".padStart(width)}`;
     report.push(`\nby owner, per request:\n${head}`, ...rows(difference(a.categories, b.categories)));
     report.push(
       `\nby function (self), the 40 largest differences:\n${head}`,

@@ -91,9 +91,10 @@ export function symbolize(
   for (const [raw, cost] of self) {
     const hex = /^0x([0-9a-f]+)$/.exec(raw);
     const name = hex ? (lookup(BigInt(`0x${hex[1]}`)) ?? UNNAMED) : raw;
+    // ES modules are named by file URL, CommonJS ones (pino) by path.
     const short = name
-      .replace(/file:\/\/\S*?node_modules\//, "")
-      .replace(/file:\/\/\S*?\/(apps|packages|bench)\//, "$1/");
+      .replace(/(?:file:\/\/)?\/\S*?\/node_modules\//, "")
+      .replace(/(?:file:\/\/)?\/\S*?\/(apps|packages|bench)\//, "$1/");
     out.set(short, (out.get(short) ?? 0) + cost);
   }
   return out;
