@@ -120,9 +120,9 @@ function jsonString(s: string): string {
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 /**
- * `new Date().toISOString()` for the request line. `toISOString` costs about 7,500 instructions, as
- * much as a tenth of a GET: it runs once per second, and each new millisecond only appends its three
- * digits to that second's prefix.
+ * `new Date().toISOString()` for the request line. `toISOString` costs about 7,500 instructions
+ * (3% of a GET by id when every request falls in a new millisecond): it runs once per second, and
+ * each new millisecond only appends its three digits to that second's prefix.
  */
 function isoTimeCache(): () => string {
   let at = Number.NaN;
