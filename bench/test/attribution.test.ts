@@ -143,20 +143,7 @@ describe("BENCH_PROFILE=instructions npm run bench:profile", () => {
   it.skipIf(callgrindMissing())(
     "should count a server's requests under callgrind and name where they went",
     async () => {
-      const { stdout } = await run(
-        process.execPath,
-        ["--import", "tsx", "--conditions=@valhalla/source", "bench/profile.ts", "healthz", "memory:"],
-        {
-          cwd: ROOT,
-          env: {
-            ...process.env,
-            BENCH_PROFILE: "instructions",
-            BENCH_SERVER: "hono",
-            BENCH_INSTRUCTION_WARMUP: "200",
-            BENCH_INSTRUCTION_REQUESTS: "50",
-          },
-        },
-      );
+      const stdout = await profileHonoHealthz({});
       const total =
         /^hono healthz on memory:: (\d+) instructions per request \(50 counted after 200\)$/m.exec(stdout);
       expect(total, stdout).not.toBeNull();
@@ -172,9 +159,6 @@ describe("BENCH_PROFILE=instructions npm run bench:profile", () => {
       expect(section(stdout, "JS functions with what they called (inclusive), top 30:").join("\n")).toMatch(
         /JS:\S* @hono\/node-server\/dist\/index\.mjs:\d+:\d+/,
       );
-      const folder = /^report and callgrind dumps: (\S+)/m.exec(stdout)![1]!;
-      expect(readdirSync(folder)).toContain("instructions.txt");
-      rmSync(folder, { recursive: true, force: true });
     },
     120_000,
   );
@@ -182,21 +166,7 @@ describe("BENCH_PROFILE=instructions npm run bench:profile", () => {
   it.skipIf(callgrindMissing())(
     "should set two servers side by side with BENCH_COMPARE, each row's difference being theirs",
     async () => {
-      const { stdout } = await run(
-        process.execPath,
-        ["--import", "tsx", "--conditions=@valhalla/source", "bench/profile.ts", "healthz", "memory:"],
-        {
-          cwd: ROOT,
-          env: {
-            ...process.env,
-            BENCH_PROFILE: "instructions",
-            BENCH_SERVER: "hono",
-            BENCH_COMPARE: "hono-featured",
-            BENCH_INSTRUCTION_WARMUP: "200",
-            BENCH_INSTRUCTION_REQUESTS: "50",
-          },
-        },
-      );
+      const stdout = await profileHonoHealthz({ BENCH_COMPARE: "hono-featured" });
       expect(stdout).toMatch(/^hono-featured healthz on memory:: \d+ instructions per request$/m);
       const [head, ...rows] = section(stdout, "by owner, per request:");
       // Columns as wide as the longer name, so the header lines up with the figures.
@@ -210,12 +180,36 @@ describe("BENCH_PROFILE=instructions npm run bench:profile", () => {
       // The Hono app that also does the host's work runs code bare Hono never does (its metrics).
       expect(parsed.find((r) => r.owner === "other JS (prom-client)")).toMatchObject({ a: 0 });
       expect(parsed.find((r) => r.owner === "other JS (prom-client)")!.b).toBeGreaterThan(0);
-      const folder = /^report and callgrind dumps: (\S+)/m.exec(stdout)![1]!;
-      rmSync(folder, { recursive: true, force: true });
     },
     120_000,
   );
 });
+
+/**
+ * `bench/profile.ts healthz` in instructions mode for bare Hono (plus `env`), 200 warm-up and 50
+ * counted requests: its output, once the report file is checked and its folder removed.
+ */
+async function profileHonoHealthz(env: Record<string, string>): Promise<string> {
+  const { stdout } = await run(
+    process.execPath,
+    ["--import", "tsx", "--conditions=@valhalla/source", "bench/profile.ts", "healthz", "memory:"],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        BENCH_PROFILE: "instructions",
+        BENCH_SERVER: "hono",
+        BENCH_INSTRUCTION_WARMUP: "200",
+        BENCH_INSTRUCTION_REQUESTS: "50",
+        ...env,
+      },
+    },
+  );
+  const folder = /^report and callgrind dumps: (\S+)/m.exec(stdout)![1]!;
+  expect(readdirSync(folder)).toContain("instructions.txt");
+  rmSync(folder, { recursive: true, force: true });
+  return stdout;
+}
 
 /** The lines under `title`, up to the next blank line. */
 function section(text: string, title: string): string[] {
