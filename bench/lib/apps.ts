@@ -137,22 +137,18 @@ const AUDIT_DEF = {
 const HEALTHY = { status: "ok" } as const;
 
 /**
- * The headers the host adds to every answer beyond `content-type`: Hono's `secureHeaders()`
- * defaults (helmet's set, no CSP) and a fresh `x-request-id`. The harness test checks this list
- * against what the host really sends, so the `node-secured` server cannot drift from it.
+ * The headers the host adds to every API answer beyond `content-type`: the OWASP REST set
+ * (`API_SECURITY_HEADERS` in the host's envelope) and a fresh `x-request-id`. The harness test
+ * checks this list against what the host really sends, so the `node-secured` server cannot drift
+ * from it.
  */
 export const HOST_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  "cache-control": "no-store",
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
   "cross-origin-resource-policy": "same-origin",
-  "cross-origin-opener-policy": "same-origin",
-  "origin-agent-cluster": "?1",
-  "referrer-policy": "no-referrer",
   "strict-transport-security": "max-age=15552000; includeSubDomains",
   "x-content-type-options": "nosniff",
-  "x-dns-prefetch-control": "off",
-  "x-download-options": "noopen",
-  "x-frame-options": "SAMEORIGIN",
-  "x-permitted-cross-domain-policies": "none",
-  "x-xss-protection": "0",
+  "x-frame-options": "DENY",
 };
 
 /**

@@ -15,7 +15,7 @@ type Env = { Variables: { keyId: string } };
 
 /**
  * Bare Hono with the host's production features, each built the way a Hono app would build it:
- * Hono's own `secureHeaders()`, `requestId()` and `bearerAuth()`, a fixed-window rate limit with
+ * Hono's own `secureHeaders()` (set to the host's API headers), `requestId()` and `bearerAuth()`, a fixed-window rate limit with
  * draft-6 `RateLimit-*` headers (hono-rate-limiter's defaults, over a `Map` like its memory store),
  * a pino request log to a file (asynchronous, in pieces of 8 KiB, the most sonic-boom buffers),
  * request metrics with prom-client (as `@hono/prometheus` records them), valibot checks of the
@@ -53,7 +53,28 @@ export async function startFeaturedHono(
   });
 
   const app = new Hono<Env>();
-  app.use(secureHeaders());
+  // The host's API set (OWASP REST): Hono's secureHeaders() without helmet's page-only headers,
+  // with a CSP that forbids everything, and no-store, which secureHeaders() does not offer.
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      crossOriginOpenerPolicy: false,
+      originAgentCluster: false,
+      referrerPolicy: false,
+      xDnsPrefetchControl: false,
+      xDownloadOptions: false,
+      xFrameOptions: "DENY",
+      xPermittedCrossDomainPolicies: false,
+      xXssProtection: false,
+    }),
+  );
+  // Set before the handler, so c.json() builds the response with it. Set afterwards, Hono would
+  // copy the finished response (its body becomes a stream the server reads back): 469,873
+  // instead of 312,275 instructions per GET, counted.
+  app.use(async (c, next) => {
+    c.header("Cache-Control", "no-store");
+    await next();
+  });
   app.use(requestId());
   app.use(async (c, next) => {
     const started = performance.now();

@@ -13,7 +13,7 @@ import {
 } from "../lib/cases.js";
 import { callgrindMissing, instructionsCase } from "../lib/instructions.js";
 import { percentile, spawnServer } from "../lib/load.js";
-import { ratiosOf, regressions, SCALE_NOISE } from "../lib/report.js";
+import { ratiosOf, regressions, SCALE_NOISE, toMarkdown } from "../lib/report.js";
 
 const tmpDir = mkdtempSync(join(tmpdir(), "valhalla-bench-test-"));
 const opts = {
@@ -131,7 +131,8 @@ describe.concurrent("bench harness", () => {
     };
     const host = await sent("host");
     expect(host).toHaveProperty("x-request-id");
-    expect(host).toHaveProperty("x-frame-options", "SAMEORIGIN");
+    expect(host).toHaveProperty("x-frame-options", "DENY");
+    expect(host).toHaveProperty("cache-control", "no-store");
     expect(await sent("node-secured")).toEqual(host);
     expect(await sent("hono-featured")).toEqual(host);
     expect(Object.keys(await sent("node")).sort()).toEqual([
@@ -185,6 +186,12 @@ describe.concurrent("bench harness", () => {
         expect(n).toBeGreaterThan(10_000);
         expect(n).toBeLessThan(100_000_000);
       }
+      // Three counted windows each, every one plausible; the figure is the least of them.
+      for (const r of rows) {
+        expect(r.windows).toHaveLength(3);
+        for (const w of r.windows) expect(w).toBeGreaterThan(10_000);
+        expect(r.instructions_per_req).toBe(Math.min(...r.windows));
+      }
       expect(lines).toEqual([
         `  instructions memory healthz hono: ${healthz} per request`,
         `  instructions memory get hono: ${get} per request`,
@@ -200,6 +207,7 @@ describe.concurrent("bench harness", () => {
       server,
       instructions_per_req: n,
       requests: 500,
+      windows: [n],
       warmup: 20000,
       errors,
     });
@@ -221,6 +229,15 @@ describe.concurrent("bench harness", () => {
     });
     // A row with failed requests counted other work: no ratio from it.
     expect(ratiosOf({ ...base, instructions: [row("host", 234000), row("hono", 1000, 3)] })).toEqual({});
+    // The table shows the least window and how far the most was above it.
+    const md = toMarkdown({
+      meta: { versions: {} },
+      backends: [],
+      ratios: {},
+      ...base,
+      instructions: [{ ...row("host", 200000), windows: [200000, 300000, 210000] }, row("hono", 100000)],
+    } as unknown as Parameters<typeof toMarkdown>[0]);
+    expect(md).toContain("| memory | get | host | 200000 | 2 | 1.5 | 500 × 3 (20000) | 0 |");
   });
 
   it("should measure lease acquire, extend, release and an insert-if-absent claim", async () => {

@@ -23,29 +23,56 @@ import { requestHeader } from "./request-header.js";
  */
 
 /**
- * Hono's `secureHeaders()` defaults (helmet's set): no CSP, so the offline docs page still runs,
- * and no COEP. Kept as data so the Node path can write them without a `Headers` object.
+ * The security headers of an API answer (JSON, problems, empty replies, assets): the OWASP REST
+ * Security Cheat Sheet's set for API responses. `no-store` keeps the investor's figures out of
+ * every cache; the CSP and `DENY` forbid framing and any script, should a browser ever show the
+ * body as a page. Helmet's document headers (COOP, `Origin-Agent-Cluster`, `Referrer-Policy`,
+ * DNS prefetch, IE download and Flash policy, the XSS auditor) act only on a page the browser
+ * renders, so an API answer does not pay Node's per-header cost for them.
  */
-export const SECURITY_HEADERS: readonly (readonly [string, string])[] = Object.entries(securedRecord());
+export const API_SECURITY_HEADERS: readonly (readonly [string, string])[] = Object.entries(apiRecord());
 
 /**
- * A fresh header record already holding {@link SECURITY_HEADERS}: one object of a fixed shape,
- * where adding them one by one to a small record would grow it eleven times per response.
+ * The security headers of a page (HTML, XHTML, SVG: the web app, `/docs`): Hono's
+ * `secureHeaders()` defaults (helmet's set), with no CSP of their own, as each page brings its own.
  */
-function securedRecord(): Record<string, string> {
+export const DOCUMENT_SECURITY_HEADERS: readonly (readonly [string, string])[] = Object.entries({
+  "cross-origin-resource-policy": "same-origin",
+  "cross-origin-opener-policy": "same-origin",
+  "origin-agent-cluster": "?1",
+  "referrer-policy": "no-referrer",
+  "strict-transport-security": "max-age=15552000; includeSubDomains",
+  "x-content-type-options": "nosniff",
+  "x-dns-prefetch-control": "off",
+  "x-download-options": "noopen",
+  "x-frame-options": "SAMEORIGIN",
+  "x-permitted-cross-domain-policies": "none",
+  "x-xss-protection": "0",
+});
+
+/**
+ * A fresh header record already holding {@link API_SECURITY_HEADERS}: one object of a fixed shape,
+ * where adding them one by one to a small record would grow it once per header per response.
+ */
+function apiRecord(): Record<string, string> {
   return {
+    "cache-control": "no-store",
+    "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
     "cross-origin-resource-policy": "same-origin",
-    "cross-origin-opener-policy": "same-origin",
-    "origin-agent-cluster": "?1",
-    "referrer-policy": "no-referrer",
     "strict-transport-security": "max-age=15552000; includeSubDomains",
     "x-content-type-options": "nosniff",
-    "x-dns-prefetch-control": "off",
-    "x-download-options": "noopen",
-    "x-frame-options": "SAMEORIGIN",
-    "x-permitted-cross-domain-policies": "none",
-    "x-xss-protection": "0",
+    "x-frame-options": "DENY",
   };
+}
+
+// Content types a browser renders as a page, where scripts can run.
+const DOCUMENT_TYPE = /^\s*(?:text\/html|application\/xhtml\+xml|image\/svg\+xml)\b/i;
+
+/** The security headers for a response of this content type. @internal */
+export function securityHeadersFor(contentType: string | null): readonly (readonly [string, string])[] {
+  return contentType !== null && DOCUMENT_TYPE.test(contentType)
+    ? DOCUMENT_SECURITY_HEADERS
+    : API_SECURITY_HEADERS;
 }
 
 const QUEUED = "envelopeHeaders";
@@ -54,7 +81,7 @@ type WithRecord = Response & { [RECORD]?: Record<string, string> };
 
 /**
  * A JSON response built over a plain header record (lower-case names), which @hono/node-server
- * hands to `writeHead` as it is. The record starts with {@link SECURITY_HEADERS} and
+ * hands to `writeHead` as it is. The record starts with {@link API_SECURITY_HEADERS} and
  * `content-type`, then takes `headers` (the reply's own, any case), which win a clash. The envelope
  * finds the record on the response and adds only the request id and queued headers to it, instead
  * of calling `setHeader` once per header, so Node validates and stores each header once.
@@ -66,7 +93,7 @@ export function securedJsonResponse(
   status: number,
   headers: Record<string, string> | undefined,
 ): Response {
-  const record = securedRecord();
+  const record = apiRecord();
   record["content-type"] = "application/json";
   if (headers) for (const k in headers) record[k.toLowerCase()] = headers[k]!;
   const res: WithRecord = new Response(json, { status, headers: record });
@@ -129,13 +156,14 @@ export function createEnvelope(log: Logger, metrics?: HostMetrics): Envelope {
       drainUnread(env.incoming, outgoing);
     } else if (outgoing && typeof outgoing.setHeader === "function" && !outgoing.headersSent) {
       // writeHead merges these with the response's own headers, which win on a clash.
-      for (const [k, v] of SECURITY_HEADERS) outgoing.setHeader(k, v);
+      for (const [k, v] of securityHeadersFor(res.headers.get("content-type"))) outgoing.setHeader(k, v);
       outgoing.setHeader("x-request-id", id);
       if (queued) for (const [k, v] of queued) outgoing.setHeader(k, v);
       drainUnread(env.incoming, outgoing);
     } else {
       const headers = res.headers;
-      for (const [k, v] of SECURITY_HEADERS) if (!headers.has(k)) headers.set(k, v);
+      for (const [k, v] of securityHeadersFor(headers.get("content-type")))
+        if (!headers.has(k)) headers.set(k, v);
       headers.set("x-request-id", id);
       if (queued) for (const [k, v] of queued) headers.set(k, v);
     }

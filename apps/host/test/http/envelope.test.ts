@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Host } from "../../src/create-host.js";
-import { SECURITY_HEADERS } from "../../src/http/envelope.js";
+import { API_SECURITY_HEADERS, DOCUMENT_SECURITY_HEADERS } from "../../src/http/envelope.js";
 import { keyFor, testHost } from "../fixtures/hosts.js";
 
 // The envelope writes its headers on the socket's response when served by @hono/node-server, and
@@ -21,21 +21,39 @@ describe("response envelope over HTTP", () => {
     const get = await serve();
     const key = await keyFor(host, "admin");
     const auth = { authorization: `Bearer ${key}` };
+    const sent = (
+      res: Response,
+      set: readonly (readonly [string, string])[],
+      own: Record<string, string> = {},
+    ) => {
+      for (const [name, value] of set)
+        expect(res.headers.get(name), `${res.url} ${name}`).toBe(own[name] ?? value);
+      expect(res.headers.get("x-request-id")).toMatch(/^[\w-]{8,}$/);
+      expect(res.headers.get("x-powered-by")).toBeNull();
+    };
+    // API answers (JSON, problems) carry the API set, and none of the page-only headers.
     for (const res of [
       await get("/healthz"),
       await get("/testboard/items", { headers: auth }),
       await get("/testboard/items"), // 401 problem
       await get("/nowhere", { headers: auth }), // 404 problem
       await get("/healthz", { method: "DELETE" }), // 405 problem
-      await get("/app/signin"), // a board page (mounted, not route data)
-      await get("/app/nowhere"), // a 404 under the board's paths
-      await get("/docs/assets/swagger-ui.css"), // the docs' assets
-      await get("/docs"),
+      await get("/app/nowhere"), // a 404 problem under the board's paths
     ]) {
-      for (const [name, value] of SECURITY_HEADERS) expect(res.headers.get(name), name).toBe(value);
-      expect(res.headers.get("x-request-id")).toMatch(/^[\w-]{8,}$/);
-      expect(res.headers.get("x-powered-by")).toBeNull();
+      sent(res, API_SECURITY_HEADERS);
+      expect(res.headers.get("origin-agent-cluster"), res.url).toBeNull();
+      expect(res.headers.get("cross-origin-opener-policy"), res.url).toBeNull();
     }
+    // Pages carry helmet's set next to their own CSP; a cacheable asset keeps its own Cache-Control.
+    for (const path of ["/app/signin", "/docs"]) {
+      const page = await get(path);
+      expect(page.headers.get("content-type"), path).toMatch(/^text\/html/);
+      sent(page, DOCUMENT_SECURITY_HEADERS);
+      expect(page.headers.get("content-security-policy"), path).toContain("script-src 'self'");
+    }
+    sent(await get("/docs/assets/swagger-ui.css"), API_SECURITY_HEADERS, {
+      "cache-control": "public, max-age=3600",
+    });
     const wrongMethod = await get("/healthz", { method: "DELETE" });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get("allow")).toBe("GET, HEAD");
@@ -88,6 +106,6 @@ describe("response envelope over HTTP", () => {
     expect(second.headers.get("ratelimit-remaining")).toBe("0");
     expect(third.headers.get("retry-after")).toMatch(/^\d+$/);
     expect(third.headers.get("content-type")).toBe("application/problem+json");
-    expect(third.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    expect(third.headers.get("x-frame-options")).toBe("DENY");
   });
 });

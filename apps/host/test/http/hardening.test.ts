@@ -73,12 +73,24 @@ describe("hardening", () => {
     }
   });
 
-  it("should set the security headers and no X-Powered-By", async () => {
+  it("should set the API security headers on JSON and helmet's page headers on pages, and no X-Powered-By", async () => {
     host = await testHost();
     const res = await host.fetch(req("GET", "/healthz"));
     expect(res.status).toBe(200);
     const h = Object.fromEntries(res.headers);
     expect(h).toMatchObject({
+      "cache-control": "no-store",
+      "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+      "cross-origin-resource-policy": "same-origin",
+      "strict-transport-security": "max-age=15552000; includeSubDomains",
+      "x-content-type-options": "nosniff",
+      "x-frame-options": "DENY",
+    });
+    expect(h["x-xss-protection"]).toBeUndefined();
+    expect(h["x-powered-by"]).toBeUndefined();
+    expect(h["x-request-id"]).toMatch(/^[\w-]+$/);
+    const page = Object.fromEntries((await host.fetch(req("GET", "/app/signin"))).headers);
+    expect(page).toMatchObject({
       "cross-origin-resource-policy": "same-origin",
       "cross-origin-opener-policy": "same-origin",
       "origin-agent-cluster": "?1",
@@ -91,8 +103,7 @@ describe("hardening", () => {
       "x-permitted-cross-domain-policies": "none",
       "x-xss-protection": "0",
     });
-    expect(h["x-powered-by"]).toBeUndefined();
-    expect(h["x-request-id"]).toMatch(/^[\w-]+$/);
+    expect(page["x-powered-by"]).toBeUndefined();
   });
 
   it("should send no CORS headers by default and allow only configured origins", async () => {

@@ -67,7 +67,7 @@ describe("host routes", () => {
     const host = await testHost();
     const res = await call(host, "GET", "/healthz");
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
     expect(res.headers.get("x-request-id")).toMatch(/^[\w-]+$/);
   });
 });
