@@ -260,14 +260,15 @@ export function toMarkdown(res: Results): string {
     "",
     "## Instructions per request (callgrind; one connection, counted after a warm-up)",
     "",
-    "| backend | op | server | instructions/req | ÷ bare Hono | requests (warm-up) | errors |",
-    "|---|---|---|---:|---:|---:|---:|",
+    "| backend | op | server | instructions/req (least window) | ÷ bare Hono | most ÷ least window | requests per window (warm-up) | errors |",
+    "|---|---|---|---:|---:|---:|---:|---:|",
     ...(res.instructions ?? []).map((r) => {
       const hono = res.instructions?.find(
         (h) => h.backend === r.backend && h.op === r.op && h.server === "hono",
       );
       const rel = hono?.instructions_per_req ? r2(r.instructions_per_req / hono.instructions_per_req) : "";
-      return `| ${r.backend} | ${r.op} | ${r.server} | ${r.instructions_per_req} | ${rel} | ${r.requests} (${r.warmup}) | ${r.errors} |`;
+      const spread = r.windows?.length ? r2(Math.max(...r.windows) / Math.min(...r.windows)) : "";
+      return `| ${r.backend} | ${r.op} | ${r.server} | ${r.instructions_per_req} | ${rel} | ${spread} | ${r.requests} × ${r.windows?.length ?? 1} (${r.warmup}) | ${r.errors} |`;
     }),
     "",
     "## Host features (GET by id; best of repeats; CPU against the production host's)",
