@@ -8,7 +8,7 @@ import { requestHeader } from "./request-header.js";
 
 /**
  * The headers every response carries, whoever built it: the request id, the security headers and
- * whatever other middleware queued with {@link addResponseHeader} (rate-limit figures).
+ * the caller's rate-limit figures, when the rate-limit stage counted the request ({@link setRateLimit}).
  *
  * Written once, after the handler, in one place. On Node (`@hono/node-server`) they go straight to
  * the socket's `ServerResponse` (`setHeader`, merged by `writeHead`), so the handler's response
@@ -75,7 +75,7 @@ export function securityHeadersFor(contentType: string | null): readonly (readon
     : API_SECURITY_HEADERS;
 }
 
-const QUEUED = "envelopeHeaders";
+const RATE = "rateLimit";
 const RECORD = Symbol("valhalla.headerRecord");
 type WithRecord = Response & { [RECORD]?: Record<string, string> };
 
@@ -83,7 +83,7 @@ type WithRecord = Response & { [RECORD]?: Record<string, string> };
  * A JSON response built over a plain header record (lower-case names), which @hono/node-server
  * hands to `writeHead` as it is. The record starts with {@link API_SECURITY_HEADERS} and
  * `content-type`, then takes `headers` (the reply's own, any case), which win a clash. The envelope
- * finds the record on the response and adds only the request id and queued headers to it, instead
+ * finds the record on the response and adds only the request id and rate-limit figures to it, instead
  * of calling `setHeader` once per header, so Node validates and stores each header once.
  * Only for a response with a body: the server keeps such a response's record by reference.
  * @internal
@@ -105,11 +105,31 @@ const DRAIN_MAX = 16 * 1024 * 1024;
 // hono/request-id's rule: a client's id is reused for correlation when short and plain.
 const CLIENT_ID = /^[\w\-=]{1,255}$/;
 
-/** Queue a header for the response of this request (applied after the handler). @internal */
-export function addResponseHeader(c: Context, name: string, value: string): void {
-  const queued = c.get(QUEUED);
-  if (queued) queued.push([name, value]);
-  else c.set(QUEUED, [[name, value]]);
+/** A request's `RateLimit-*` figures (draft-6 header values), sent with whatever answers it. @internal */
+export class RateLimitFigures {
+  constructor(
+    readonly limit: string,
+    readonly remaining: string,
+    readonly reset: string,
+  ) {}
+  /** The figures as header pairs, for the paths that set headers one by one. */
+  entries(): [string, string][] {
+    return [
+      ["ratelimit-limit", this.limit],
+      ["ratelimit-remaining", this.remaining],
+      ["ratelimit-reset", this.reset],
+    ];
+  }
+}
+
+/**
+ * Send these rate-limit figures with this request's response. One object per request, written
+ * into the header record under fixed names: a generic queue of `[name, value]` pairs cost three
+ * pair arrays and six property accesses by computed name (V8's slowest kind) per request.
+ * @internal
+ */
+export function setRateLimit(c: Context, figures: RateLimitFigures): void {
+  c.set(RATE, figures);
 }
 
 /** The envelope of every response: as app-wide middleware, or wrapped around one route's handler. @internal */
@@ -146,26 +166,30 @@ export function createEnvelope(log: Logger, metrics?: HostMetrics): Envelope {
     const id = c.get("requestId");
     const env = nodeBindings(c);
     const outgoing = env?.outgoing;
-    const queued = c.get(QUEUED);
+    const rate = c.get(RATE);
     const record = (res as WithRecord)[RECORD];
     if (record !== undefined && outgoing && !outgoing.headersSent) {
       // Only securedJsonResponse tags a record, so the security headers are in it already. The
       // response's own headers win on a clash, as they do when writeHead merges.
       if (record["x-request-id"] === undefined) record["x-request-id"] = id;
-      if (queued) for (const [k, v] of queued) if (record[k] === undefined) record[k] = v;
+      if (rate !== undefined) {
+        if (record["ratelimit-limit"] === undefined) record["ratelimit-limit"] = rate.limit;
+        if (record["ratelimit-remaining"] === undefined) record["ratelimit-remaining"] = rate.remaining;
+        if (record["ratelimit-reset"] === undefined) record["ratelimit-reset"] = rate.reset;
+      }
       drainUnread(env.incoming, outgoing);
     } else if (outgoing && typeof outgoing.setHeader === "function" && !outgoing.headersSent) {
       // writeHead merges these with the response's own headers, which win on a clash.
       for (const [k, v] of securityHeadersFor(res.headers.get("content-type"))) outgoing.setHeader(k, v);
       outgoing.setHeader("x-request-id", id);
-      if (queued) for (const [k, v] of queued) outgoing.setHeader(k, v);
+      if (rate !== undefined) for (const [k, v] of rate.entries()) outgoing.setHeader(k, v);
       drainUnread(env.incoming, outgoing);
     } else {
       const headers = res.headers;
       for (const [k, v] of securityHeadersFor(headers.get("content-type")))
         if (!headers.has(k)) headers.set(k, v);
       headers.set("x-request-id", id);
-      if (queued) for (const [k, v] of queued) headers.set(k, v);
+      if (rate !== undefined) for (const [k, v] of rate.entries()) headers.set(k, v);
     }
     const status = res.status;
     if (metrics) {
@@ -233,7 +257,7 @@ declare module "hono" {
     principal: Principal | undefined;
     /** Set by routes that are not logged (health probes). */
     quiet: boolean;
-    /** Headers queued for the response by pipeline stages (rate-limit figures). */
-    envelopeHeaders: [string, string][];
+    /** The caller's rate-limit figures, set by the rate-limit stage. */
+    rateLimit: RateLimitFigures;
   }
 }

@@ -156,9 +156,17 @@ function fits(segments: readonly string[], parts: readonly string[]): boolean {
   return true;
 }
 
+/**
+ * Parameter records: no `Object.prototype` on their chain, as TrieRouter's `Object.create(null)`,
+ * so a parameter named `__proto__` or `constructor` is only data. Made by a constructor whose
+ * prototype is a null-prototype object, because `Object.create(null)` makes a dictionary-mode
+ * object, and writing a name into one cost about 60 ns a request more.
+ */
+const ParamRecord = function ParamRecord() {} as unknown as new () => Record<string, string>;
+ParamRecord.prototype = Object.create(null);
+
 function paramsOf<T>(c: Candidate<T>, parts: readonly string[]): Record<string, string> {
-  // Null-prototype, as TrieRouter's: a parameter named `__proto__` or `constructor` is only data.
-  const params = Object.create(null) as Record<string, string>;
+  const params = new ParamRecord();
   const names = c.names;
   for (let i = 0; i < names.length; i++) {
     const name = names[i];

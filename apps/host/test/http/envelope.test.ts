@@ -108,4 +108,22 @@ describe("response envelope over HTTP", () => {
     expect(third.headers.get("content-type")).toBe("application/problem+json");
     expect(third.headers.get("x-frame-options")).toBe("DENY");
   });
+
+  it("should send the rate-limit figures with a handler's own response and in-process", async () => {
+    const get = await serve({ rateLimit: { limit: 5, windowMs: 60_000 } });
+    const key = await keyFor(host, "admin");
+    const auth = { authorization: `Bearer ${key}` };
+    // A CSV download is the handler's own Response: its headers are set one by one on the socket.
+    const csv = await get("/holdings/history?format=csv", { headers: auth });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(csv.headers.get("ratelimit-limit")).toBe("5");
+    expect(csv.headers.get("ratelimit-remaining")).toBe("4");
+    expect(csv.headers.get("ratelimit-reset")).toMatch(/^\d+$/);
+    const inProcess = await host.fetch(
+      new Request("http://host.test/holdings/history?format=csv", { headers: auth }),
+    );
+    expect(inProcess.headers.get("ratelimit-remaining")).toBe("3");
+    expect(inProcess.headers.get("ratelimit-limit")).toBe("5");
+  });
 });

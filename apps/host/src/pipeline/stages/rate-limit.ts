@@ -1,5 +1,5 @@
 import { type Driver, ProblemError } from "@valhalla/runtime";
-import { addResponseHeader } from "../../http/envelope.js";
+import { RateLimitFigures, setRateLimit } from "../../http/envelope.js";
 import { clientAddress } from "../../security/client-address.js";
 import type { Exchange } from "../exchange.js";
 import type { Stage } from "../stage.js";
@@ -93,9 +93,7 @@ export function rateLimitStage(
           },
         );
       }
-      addResponseHeader(x.c, "ratelimit-limit", limitHeader);
-      addResponseHeader(x.c, "ratelimit-remaining", remaining);
-      addResponseHeader(x.c, "ratelimit-reset", resetS);
+      setRateLimit(x.c, new RateLimitFigures(limitHeader, remaining, resetS));
       return next(x);
     },
   };
