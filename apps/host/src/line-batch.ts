@@ -8,7 +8,8 @@
 
 /** What a batch writes to: pino's destination (sonic-boom). @internal */
 export interface LineDestination {
-  write(data: string): boolean;
+  /** `ascii`: every character of `data` is ASCII, so it may be encoded byte for byte. */
+  write(data: string, ascii?: boolean): boolean;
   flushSync(): void;
 }
 
@@ -34,6 +35,8 @@ function flushAllAtExit(): void {
  */
 export class LineBatch {
   #pending = "";
+  /** Whether every line pending was written as known ASCII. */
+  #ascii = true;
   #timer: NodeJS.Timeout | undefined;
   readonly #dest: LineDestination;
   readonly #maxChars: number;
@@ -52,9 +55,13 @@ export class LineBatch {
     }
   }
 
-  /** Queue `data` (whole lines). Always `true`: the batch never asks pino to wait. */
-  write(data: string): boolean {
+  /**
+   * Queue `data` (whole lines); `ascii` when the writer knows every character is ASCII (the request
+   * line). Always `true`: the batch never asks pino to wait.
+   */
+  write(data: string, ascii = false): boolean {
     this.#pending += data;
+    if (!ascii) this.#ascii = false;
     if (this.#pending.length >= this.#maxChars) this.#drain();
     else if (this.#timer === undefined) {
       this.#timer = setTimeout(this.#tick, this.#everyMs);
@@ -81,7 +88,9 @@ export class LineBatch {
     }
     if (this.#pending === "") return;
     const out = this.#pending;
+    const ascii = this.#ascii;
     this.#pending = "";
-    this.#dest.write(out);
+    this.#ascii = true;
+    this.#dest.write(out, ascii);
   }
 }

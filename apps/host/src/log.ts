@@ -88,6 +88,8 @@ export function jsonLogger(
   const baseJson = JSON.stringify(base).slice(1, -1);
   const prefix = `{"level":"info","time":"`;
   const middle = `"${baseJson ? `,${baseJson}` : ""},"msg":"request","request_id":`;
+  // The line is ASCII when the base fields are (every string field is escaped to ASCII below).
+  const ascii = NON_ASCII.test(middle) === false;
   const time = isoTimeCache();
   return {
     request(l) {
@@ -100,6 +102,7 @@ export function jsonLogger(
             : "";
       stream.write(
         `${prefix}${time()}${middle}${jsonString(l.request_id)},"method":"${l.method}","path":${jsonString(l.path)},"status":${l.status},"duration_ms":${l.duration_ms}${who}}\n`,
+        ascii,
       );
     },
     info: (m, f) => (f ? out.info(f, m) : out.info(m)),
@@ -112,10 +115,18 @@ export function jsonLogger(
   };
 }
 
-/** `JSON.stringify` of a string, skipped when nothing in it needs escaping (ids and most paths). */
+/**
+ * A string as ASCII JSON: `"s"` when nothing in it needs escaping (ids and most paths), else
+ * `JSON.stringify` with every non-ASCII character escaped too, so the line can be written byte for
+ * byte (Latin-1) instead of being measured and encoded as UTF-8.
+ */
 function jsonString(s: string): string {
-  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s);
+  if (PLAIN.test(s)) return `"${s}"`;
+  return JSON.stringify(s).replace(NON_ASCII_G, escapeChar);
 }
+const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII_G = /[^\x00-\x7f]/g;
+const escapeChar = (ch: string) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
 // Printable ASCII without `"` and `\`: such a string is its own JSON body.
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
@@ -156,9 +167,10 @@ function isRegularFile(fd: number): boolean {
 function fileWriter(fd: number): LineDestination {
   let warned = false;
   return {
-    write(data) {
+    write(data, ascii) {
       try {
-        const buf = Buffer.from(data, "utf8");
+        // Latin-1 is byte for byte: the same bytes as UTF-8 for ASCII, without measuring the text.
+        const buf = Buffer.from(data, ascii ? "latin1" : "utf8");
         for (let at = 0; at < buf.length; ) at += writeSync(fd, buf, at);
       } catch (err) {
         if (!warned) {

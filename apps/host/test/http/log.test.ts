@@ -103,6 +103,45 @@ describe("jsonLogger", () => {
     expect(linesOf(file).map((l) => l.path)).toEqual(paths);
   });
 
+  it("should write batched lines to a file as UTF-8, whatever their characters", () => {
+    for (const base of [{}, { replica: "zürich-✓" }]) {
+      const file = join(dir, `batched-${Object.keys(base).length}.jsonl`);
+      const log = jsonLogger(base, { destination: file });
+      const paths = ["/plain", "/ünï/€/😀", "/lone\ud800", '/q="x"'];
+      for (const path of paths)
+        log.request({ request_id: "id", method: "GET", path, status: 200, duration_ms: 1, key_id: "kéy" });
+      // A piece of request lines alone, then one mixed with another line.
+      log.flush();
+      log.info("started", { note: "naïve ✓" });
+      log.request({ request_id: "after", method: "GET", path: "/ü", status: 200, duration_ms: 1 });
+      log.flush();
+      const raw = readFileSync(file);
+      expect(raw.toString("utf8")).not.toContain("\ufffd");
+      const lines = linesOf(file);
+      expect(lines.map((l) => l.path ?? l.note)).toEqual([...paths, "naïve ✓", "/ü"]);
+      expect(lines[0]?.key_id).toBe("kéy");
+      expect(lines.every((l) => l.replica === (base as { replica?: string }).replica)).toBe(true);
+    }
+  });
+
+  it("should tell its destination when a piece holds only ASCII lines", () => {
+    const writes: [string, boolean | undefined][] = [];
+    const batch = new LineBatch({ write: (d, a) => writes.push([d, a]) > 0, flushSync() {} });
+    batch.write("a\n", true);
+    batch.write("b\n", true);
+    batch.flushSync();
+    batch.write("c\n", true);
+    batch.write("ü\n");
+    batch.flushSync();
+    batch.write("d\n", true);
+    batch.flushSync();
+    expect(writes).toEqual([
+      ["a\nb\n", true],
+      ["c\nü\n", false],
+      ["d\n", true],
+    ]);
+  });
+
   it("should hand a batch to its destination in pieces, on a timer, and when flushed", () => {
     vi.useFakeTimers();
     try {
