@@ -68,8 +68,8 @@ function apiRecord(): Record<string, string> {
 // Content types a browser renders as a page, where scripts can run.
 const DOCUMENT_TYPE = /^\s*(?:text\/html|application\/xhtml\+xml|image\/svg\+xml)\b/i;
 
-/** The security headers for a response of this content type. @internal */
-export function securityHeadersFor(contentType: string | null): readonly (readonly [string, string])[] {
+/** The security headers for a response of this content type. */
+function securityHeadersFor(contentType: string | null): readonly (readonly [string, string])[] {
   return contentType !== null && DOCUMENT_TYPE.test(contentType)
     ? DOCUMENT_SECURITY_HEADERS
     : API_SECURITY_HEADERS;
