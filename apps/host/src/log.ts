@@ -124,8 +124,8 @@ function jsonString(s: string): string {
   if (PLAIN.test(s)) return `"${s}"`;
   return JSON.stringify(s).replace(NON_ASCII_G, escapeChar);
 }
-const NON_ASCII = /[^\x00-\x7f]/;
-const NON_ASCII_G = /[^\x00-\x7f]/g;
+const NON_ASCII = /[\u0080-\uffff]/;
+const NON_ASCII_G = /[\u0080-\uffff]/g;
 const escapeChar = (ch: string) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
 // Printable ASCII without `"` and `\`: such a string is its own JSON body.
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
