@@ -11,7 +11,8 @@
  * `BENCH_PROFILE=instructions` counts instead of sampling: the server runs under callgrind, takes
  * `BENCH_INSTRUCTION_WARMUP` uncounted requests (20,000) one at a time, then `BENCH_INSTRUCTION_REQUESTS`
  * counted ones (500), and the instructions are attributed to functions (JIT code named through
- * V8's perf map) and to who owns them. With `BENCH_COMPARE=hono` (or `fastify`, `hono-featured`)
+ * V8's perf map) and to who owns them. `BENCH_INSTRUCTION_IN_FLIGHT=10` keeps that many requests in
+ * flight (one per connection) instead of one, as the load of the other cases does. With `BENCH_COMPARE=hono` (or `fastify`, `hono-featured`)
  * a second server is counted the same way and the two are set side by side, largest difference
  * first. The figures do not move with the machine's load. Needs valgrind.
  * @module
@@ -158,6 +159,7 @@ async function profileInstructions(): Promise<void> {
   const o = {
     warmup: Number(process.env.BENCH_INSTRUCTION_WARMUP ?? 20_000),
     requests: Number(process.env.BENCH_INSTRUCTION_REQUESTS ?? 500),
+    inFlight: Number(process.env.BENCH_INSTRUCTION_IN_FLIGHT ?? 1),
   };
   const compare = process.env.BENCH_COMPARE as ServerKind | undefined;
   const a = await countedProfile(kind, o);
@@ -165,7 +167,7 @@ async function profileInstructions(): Promise<void> {
   const width = Math.max(9, kind.length + 1, (compare ?? "").length + 1);
   const num = (n: number) => String(n).padStart(width);
   console.log(
-    `${kind} ${op} on ${url}: ${a.perRequest} instructions per request (${o.requests} counted after ${o.warmup})`,
+    `${kind} ${op} on ${url}: ${a.perRequest} instructions per request (${o.requests} counted after ${o.warmup}, ${o.inFlight} in flight)`,
   );
   const report: string[] = [];
   if (!compare) {

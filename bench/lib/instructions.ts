@@ -146,11 +146,11 @@ export const DEFAULT_WINDOWS = 3;
 export async function countRequests(
   child: Child,
   op: OverheadOp,
-  o: { warmup: number; requests: number; windows?: number },
+  o: { warmup: number; requests: number; windows?: number; inFlight?: number },
   dir: string,
   out: string,
 ): Promise<{ total: number; dump: string; errors: number; windows: number[] }> {
-  const send = sequential(op, child);
+  const send = sequential(op, child, o.inFlight ?? 1);
   let errors = await send(o.warmup);
   const windows: number[] = [];
   let least: { total: number; dump: string } | undefined;
@@ -192,10 +192,17 @@ function totalOf(text: string, file: string): number {
   return Number(m[1]);
 }
 
-/** `count` requests of `op`, one after another on one keep-alive connection; resolves to the non-2xx count. */
-function sequential(op: OverheadOp, child: Child): (count: number) => Promise<number> {
+/**
+ * A sender of `count` requests of `op`, one after another on each of `inFlight` keep-alive
+ * connections; it resolves to the non-2xx count. @internal
+ */
+export function sequential(
+  op: OverheadOp,
+  child: Child,
+  inFlight: number,
+): (count: number) => Promise<number> {
   const req = requestOf(op, child);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: inFlight });
   let next = 0;
   const one = () =>
     new Promise<boolean>((resolve, reject) => {
@@ -221,7 +228,14 @@ function sequential(op: OverheadOp, child: Child): (count: number) => Promise<nu
     });
   return async (count) => {
     let errors = 0;
-    for (let i = 0; i < count; i++) if (!(await one())) errors++;
+    let left = count;
+    const connection = async () => {
+      while (left > 0) {
+        left--;
+        if (!(await one())) errors++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, inFlight) }, connection));
     return errors;
   };
 }

@@ -1,4 +1,6 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -11,8 +13,8 @@ import {
   scaleCase,
   schedulerCase,
 } from "../lib/cases.js";
-import { callgrindMissing, instructionsCase } from "../lib/instructions.js";
-import { percentile, spawnServer } from "../lib/load.js";
+import { callgrindMissing, instructionsCase, sequential } from "../lib/instructions.js";
+import { type Child, percentile, spawnServer } from "../lib/load.js";
 import { ratiosOf, regressions, SCALE_NOISE, toMarkdown } from "../lib/report.js";
 
 const tmpDir = mkdtempSync(join(tmpdir(), "valhalla-bench-test-"));
@@ -157,6 +159,43 @@ describe.concurrent("bench harness", () => {
     }
     expect(memory.map((m) => m.when)).toEqual(["idle", "idle", "after-serving"]);
     expect(memory.every((m) => m.rss_mb > 10)).toBe(true);
+  });
+
+  it("should send the counted requests one at a time, or that many at once on as many connections", async () => {
+    // The server holds each answer until `want` requests wait together (or the last has come): a
+    // sender that never has `want` in flight at once stalls, and the test times out.
+    let want = 1;
+    let total = 0;
+    let seen = 0;
+    let most = 0;
+    let held: (() => void)[] = [];
+    const server = createServer((_req, res) => {
+      seen++;
+      held.push(() => res.end("{}"));
+      most = Math.max(most, held.length);
+      if (held.length === want || seen === total) {
+        for (const answer of held) answer();
+        held = [];
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const child = {
+      port: (server.address() as AddressInfo).port,
+      headers: {},
+      ids: ["a", "b"],
+    } as unknown as Child;
+    const run = async (inFlight: number, count: number) => {
+      [want, total, seen, most] = [inFlight, count, 0, 0];
+      const errors = await sequential("get", child, inFlight)(count);
+      return [errors, seen, most];
+    };
+    try {
+      expect(await run(1, 7)).toEqual([0, 7, 1]);
+      expect(await run(4, 25)).toEqual([0, 25, 4]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it.skipIf(callgrindMissing())(
