@@ -167,7 +167,7 @@ async function profileInstructions(): Promise<void> {
   const width = Math.max(9, kind.length + 1, (compare ?? "").length + 1);
   const num = (n: number) => String(n).padStart(width);
   console.log(
-    `${kind} ${op} on ${url}: ${a.perRequest} instructions per request (${o.requests} counted after ${o.warmup}, ${o.inFlight} in flight)`,
+    `${kind} ${op} on ${url}: ${a.perRequest} instructions per request (${o.requests} counted after ${o.warmup}${o.inFlight > 1 ? `, ${o.inFlight} in flight` : ""})`,
   );
   const report: string[] = [];
   if (!compare) {
